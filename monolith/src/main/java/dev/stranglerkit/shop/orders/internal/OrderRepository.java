@@ -1,0 +1,70 @@
+package dev.stranglerkit.shop.orders.internal;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import dev.stranglerkit.shop.catalog.ProductId;
+import dev.stranglerkit.shop.orders.OrderId;
+import dev.stranglerkit.shop.orders.OrderLine;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+@Repository
+class OrderRepository {
+
+	private final JdbcClient jdbc;
+
+	OrderRepository(JdbcClient jdbc) {
+		this.jdbc = jdbc;
+	}
+
+	void insert(Order order) {
+		this.jdbc.sql("""
+				INSERT INTO orders.orders (id, customer_id, status, reason, total)
+				VALUES (?, ?, ?, ?, ?)""")
+			.params(order.id().value(), order.customerId(), order.status().name(), order.reason(), order.total())
+			.update();
+		int lineNo = 0;
+		for (OrderLine line : order.lines()) {
+			this.jdbc.sql("""
+					INSERT INTO orders.order_lines (order_id, line_no, product_id, quantity, unit_price)
+					VALUES (?, ?, ?, ?, ?)""")
+				.params(order.id().value(), ++lineNo, line.productId().value(), line.quantity(), line.unitPrice())
+				.update();
+		}
+	}
+
+	Optional<Order> findById(OrderId id) {
+		return this.jdbc.sql("SELECT id, customer_id, status, reason, total FROM orders.orders WHERE id = ?")
+			.param(id.value())
+			.query((rs, row) -> new Order(id, rs.getString("customer_id"), OrderStatus.valueOf(rs.getString("status")),
+					rs.getString("reason"), linesOf(id), rs.getBigDecimal("total")))
+			.optional();
+	}
+
+	/**
+	 * Moves a pending order to its final status. Only one caller ever wins: a second
+	 * attempt (a redelivered event, a racing handler) finds the order no longer pending
+	 * and changes nothing.
+	 * @return the order as it is now final, or empty if it was not pending
+	 */
+	Optional<Order> finishPending(OrderId id, OrderStatus status, String reason) {
+		int updated = this.jdbc.sql(
+				"UPDATE orders.orders SET status = ?, reason = ?, finished_at = now() WHERE id = ? AND status = 'PENDING'")
+			.params(status.name(), reason, id.value())
+			.update();
+		return updated == 1 ? findById(id) : Optional.empty();
+	}
+
+	private List<OrderLine> linesOf(OrderId id) {
+		return this.jdbc
+			.sql("SELECT product_id, quantity, unit_price FROM orders.order_lines WHERE order_id = ? ORDER BY line_no")
+			.param(id.value())
+			.query((rs, row) -> new OrderLine(new ProductId(rs.getObject("product_id", UUID.class)),
+					rs.getInt("quantity"), rs.getBigDecimal("unit_price")))
+			.list();
+	}
+
+}

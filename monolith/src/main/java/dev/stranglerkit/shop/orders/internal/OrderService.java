@@ -1,0 +1,81 @@
+package dev.stranglerkit.shop.orders.internal;
+
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import dev.stranglerkit.shop.catalog.Catalog;
+import dev.stranglerkit.shop.catalog.Product;
+import dev.stranglerkit.shop.catalog.ProductId;
+import dev.stranglerkit.shop.orders.OrderCancelled;
+import dev.stranglerkit.shop.orders.OrderConfirmed;
+import dev.stranglerkit.shop.orders.OrderId;
+import dev.stranglerkit.shop.orders.OrderLine;
+import dev.stranglerkit.shop.orders.OrderPlaced;
+
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+@Service
+@Transactional(readOnly = true)
+public class OrderService {
+
+	private final OrderRepository orders;
+
+	private final Catalog catalog;
+
+	private final ApplicationEventPublisher events;
+
+	OrderService(OrderRepository orders, Catalog catalog, ApplicationEventPublisher events) {
+		this.orders = orders;
+		this.catalog = catalog;
+		this.events = events;
+	}
+
+	/**
+	 * Accepts an order at today's prices and starts the saga. The caller has validated
+	 * the request; the card number is already known to be well-formed.
+	 * @param quantities the quantity of each product, in the order of the request's lines
+	 * @throws UnknownProductsException if the catalog lacks a product; nothing is stored
+	 * then
+	 */
+	@Transactional
+	public Order place(String customerId, String cardNumber, Map<ProductId, Integer> quantities) {
+		Map<ProductId, Product> products = this.catalog.findAll(quantities.keySet());
+		List<ProductId> unknown = quantities.keySet().stream().filter((id) -> !products.containsKey(id)).toList();
+		if (!unknown.isEmpty()) {
+			throw new UnknownProductsException(unknown);
+		}
+		List<OrderLine> lines = new ArrayList<>();
+		new LinkedHashMap<>(quantities)
+			.forEach((id, quantity) -> lines.add(new OrderLine(id, quantity, products.get(id).price())));
+		BigDecimal total = lines.stream().map(OrderLine::amount).reduce(BigDecimal.ZERO, BigDecimal::add);
+		Order order = new Order(OrderId.random(), customerId, OrderStatus.PENDING, null, lines, total);
+		this.orders.insert(order);
+		String last4 = cardNumber.substring(cardNumber.length() - 4);
+		this.events.publishEvent(new OrderPlaced(order.id(), customerId, lines, total, last4));
+		return order;
+	}
+
+	public Optional<Order> find(OrderId id) {
+		return this.orders.findById(id);
+	}
+
+	@Transactional
+	public void confirm(OrderId id) {
+		this.orders.finishPending(id, OrderStatus.CONFIRMED, null)
+			.ifPresent((order) -> this.events
+				.publishEvent(new OrderConfirmed(order.id(), order.customerId(), order.total())));
+	}
+
+	@Transactional
+	public void cancel(OrderId id, String reason) {
+		this.orders.finishPending(id, OrderStatus.CANCELLED, reason)
+			.ifPresent((order) -> this.events.publishEvent(new OrderCancelled(order.id(), order.customerId(), reason)));
+	}
+
+}
