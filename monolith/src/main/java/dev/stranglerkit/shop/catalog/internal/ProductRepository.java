@@ -1,5 +1,6 @@
 package dev.stranglerkit.shop.catalog.internal;
 
+import java.math.BigDecimal;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Collection;
@@ -59,7 +60,7 @@ class ProductRepository {
 			.update();
 	}
 
-	void updatePrice(ProductId id, java.math.BigDecimal price) {
+	void updatePrice(ProductId id, BigDecimal price) {
 		this.jdbc.sql("UPDATE catalog.products SET price = ? WHERE id = ?").params(price, id.value()).update();
 	}
 

@@ -2,7 +2,6 @@ package dev.stranglerkit.shop.orders.internal;
 
 import java.math.BigDecimal;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -51,8 +50,7 @@ public class OrderService {
 			throw new UnknownProductsException(unknown);
 		}
 		List<OrderLine> lines = new ArrayList<>();
-		new LinkedHashMap<>(quantities)
-			.forEach((id, quantity) -> lines.add(new OrderLine(id, quantity, products.get(id).price())));
+		quantities.forEach((id, quantity) -> lines.add(new OrderLine(id, quantity, products.get(id).price())));
 		BigDecimal total = lines.stream().map(OrderLine::amount).reduce(BigDecimal.ZERO, BigDecimal::add);
 		Order order = new Order(OrderId.random(), customerId, OrderStatus.PENDING, null, lines, total);
 		this.orders.insert(order);

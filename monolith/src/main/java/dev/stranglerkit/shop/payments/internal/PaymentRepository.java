@@ -1,6 +1,7 @@
 package dev.stranglerkit.shop.payments.internal;
 
 import java.math.BigDecimal;
+import java.sql.Timestamp;
 import java.util.List;
 import java.util.UUID;
 
@@ -69,7 +70,7 @@ class PaymentRepository {
 				INSERT INTO payments.payments (id, order_id, amount, card_last4, status, reason, created_at)
 				VALUES (?, ?, ?, ?, ?, ?, ?)""")
 			.params(payment.id(), payment.orderId().value(), payment.amount(), payment.cardLast4(),
-					payment.status().name(), payment.reason(), java.sql.Timestamp.from(payment.createdAt()))
+					payment.status().name(), payment.reason(), Timestamp.from(payment.createdAt()))
 			.update();
 	}
 
