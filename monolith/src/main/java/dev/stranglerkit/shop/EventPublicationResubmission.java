@@ -9,7 +9,9 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.modulith.events.FailedEventPublications;
 import org.springframework.modulith.events.ResubmissionOptions;
-import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.scheduling.annotation.SchedulingConfigurer;
+import org.springframework.scheduling.config.FixedDelayTask;
+import org.springframework.scheduling.config.ScheduledTaskRegistrar;
 import org.springframework.stereotype.Component;
 
 /**
@@ -18,7 +20,7 @@ import org.springframework.stereotype.Component;
  * order, so a retry of work that did succeed changes nothing.
  */
 @Component
-class EventPublicationResubmission {
+class EventPublicationResubmission implements SchedulingConfigurer {
 
 	private static final Logger log = LoggerFactory.getLogger(EventPublicationResubmission.class);
 
@@ -31,8 +33,16 @@ class EventPublicationResubmission {
 		this.properties = properties;
 	}
 
-	@Scheduled(fixedDelayString = "${shop.events.resubmission.interval:10s}",
-			initialDelayString = "${shop.events.resubmission.interval:10s}")
+	/**
+	 * Runs every {@code interval} of the typed properties, the one place it is
+	 * configured.
+	 */
+	@Override
+	public void configureTasks(ScheduledTaskRegistrar registrar) {
+		registrar.addFixedDelayTask(new FixedDelayTask(this::resubmitFailedPublications, this.properties.interval(),
+				this.properties.interval()));
+	}
+
 	void resubmitFailedPublications() {
 		try {
 			this.failed.resubmit(ResubmissionOptions.defaults()
