@@ -1,0 +1,96 @@
+package dev.stranglerkit.messaging;
+
+import dev.stranglerkit.messaging.Envelopes.MalformedMessageException;
+import dev.stranglerkit.messaging.MessageHandlers.Handler;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.amqp.AmqpRejectAndDontRequeueException;
+import org.springframework.amqp.core.Message;
+import org.springframework.amqp.core.MessageListener;
+import org.springframework.core.retry.RetryException;
+import org.springframework.core.retry.RetryTemplate;
+
+/**
+ * The receiving side for one queue. A malformed message (not an envelope, an unknown
+ * type, a payload that does not bind) is dead-lettered at once, so it never holds up the
+ * messages behind it; a handler that fails is retried a bounded number of times, then its
+ * message is dead-lettered too. Messages the application published itself are skipped.
+ */
+final class InboundMessageListener implements MessageListener {
+
+	private static final Logger log = LoggerFactory.getLogger(InboundMessageListener.class);
+
+	private final String queue;
+
+	private final String ownSource;
+
+	private final MessageHandlers handlers;
+
+	private final Envelopes envelopes;
+
+	private final ProcessedMessages processed;
+
+	private final RetryTemplate retry;
+
+	private final Counter malformed;
+
+	private final Counter failed;
+
+	InboundMessageListener(String queue, String ownSource, MessageHandlers handlers, Envelopes envelopes,
+			ProcessedMessages processed, RetryTemplate retry, MeterRegistry meters) {
+		this.queue = queue;
+		this.ownSource = ownSource;
+		this.handlers = handlers;
+		this.envelopes = envelopes;
+		this.processed = processed;
+		this.retry = retry;
+		this.malformed = deadLettered(meters, "malformed");
+		this.failed = deadLettered(meters, "handler-failed");
+	}
+
+	private Counter deadLettered(MeterRegistry meters, String reason) {
+		return Counter.builder("kit.messaging.dead.lettered")
+			.description("Messages this application dead-lettered")
+			.tag("queue", this.queue)
+			.tag("reason", reason)
+			.register(meters);
+	}
+
+	@Override
+	public void onMessage(Message message) {
+		EventEnvelope envelope;
+		Handler<?> handler;
+		Object payload;
+		try {
+			envelope = this.envelopes.fromMessage(message);
+			handler = this.handlers.handlerFor(envelope.type())
+				.orElseThrow(() -> new MalformedMessageException("no handler for message type '%s' on queue %s"
+					.formatted(message.getMessageProperties().getType(), this.queue), null));
+			payload = this.envelopes.payload(envelope, handler.payloadType());
+		}
+		catch (MalformedMessageException ex) {
+			this.malformed.increment();
+			log.warn("Dead-lettering malformed message {} from queue {}: {}",
+					message.getMessageProperties().getMessageId(), this.queue, ex.getMessage());
+			throw new AmqpRejectAndDontRequeueException("Malformed message: " + ex.getMessage(), ex);
+		}
+		if (this.ownSource.equals(envelope.source())) {
+			log.debug("Skipping {} {}: published by this application", envelope.type(), envelope.messageId());
+			return;
+		}
+		try {
+			this.retry.execute(
+					() -> this.processed.processOnce(this.queue, envelope, () -> handler.handle(payload, envelope)));
+		}
+		catch (RetryException ex) {
+			this.failed.increment();
+			log.warn("Dead-lettering {} {} from queue {} after {} failed attempts: {}", envelope.type(),
+					envelope.messageId(), this.queue, ex.getRetryCount() + 1, ex.getLastException().toString());
+			throw new AmqpRejectAndDontRequeueException("Handler failed: " + ex.getLastException(), ex);
+		}
+	}
+
+}

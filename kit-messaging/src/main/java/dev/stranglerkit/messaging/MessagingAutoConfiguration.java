@@ -1,0 +1,185 @@
+package dev.stranglerkit.messaging;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import javax.sql.DataSource;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.tracing.Tracer;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.amqp.core.AmqpAdmin;
+import org.springframework.amqp.core.BindingBuilder;
+import org.springframework.amqp.core.Declarable;
+import org.springframework.amqp.core.Declarables;
+import org.springframework.amqp.core.DirectExchange;
+import org.springframework.amqp.core.ExchangeBuilder;
+import org.springframework.amqp.core.Queue;
+import org.springframework.amqp.core.QueueBuilder;
+import org.springframework.amqp.core.TopicExchange;
+import org.springframework.amqp.rabbit.connection.ConnectionFactory;
+import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
+import org.springframework.beans.factory.InitializingBean;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.amqp.autoconfigure.CachingConnectionFactoryConfigurer;
+import org.springframework.boot.amqp.autoconfigure.ConnectionFactoryCustomizer;
+import org.springframework.boot.amqp.autoconfigure.RabbitAutoConfiguration;
+import org.springframework.boot.amqp.autoconfigure.RabbitConnectionFactoryBeanConfigurer;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
+import org.springframework.context.ApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.core.annotation.AnnotatedElementUtils;
+import org.springframework.core.env.Environment;
+import org.springframework.core.io.ClassPathResource;
+import org.springframework.core.retry.RetryPolicy;
+import org.springframework.core.retry.RetryTemplate;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.init.ResourceDatabasePopulator;
+import org.springframework.modulith.events.EventExternalizationConfiguration;
+import org.springframework.modulith.events.Externalized;
+import org.springframework.modulith.events.FailedEventPublications;
+import org.springframework.modulith.events.RoutingTarget;
+import org.springframework.modulith.events.config.EventExternalizationAutoConfiguration;
+import org.springframework.modulith.events.support.EventExternalizerModuleListener;
+import org.springframework.transaction.support.TransactionOperations;
+
+/**
+ * Auto-configures the kit's messaging for any application that has Spring Modulith's JDBC
+ * event publication registry, RabbitMQ and PostgreSQL: the topology of
+ * {@code kit.messaging.subscriptions}, the confirming outbox relay for
+ * {@code @Externalized} {@link IntegrationEvent}s, the resubmission of incomplete
+ * publications, the outbox metrics, and, when {@code kit.messaging.consumer.queue} is set
+ * and a {@link MessageHandlers} bean exists, the idempotent consumer of that queue.
+ */
+@AutoConfiguration(before = EventExternalizationAutoConfiguration.class,
+		after = { RabbitAutoConfiguration.class, DataSourceAutoConfiguration.class })
+@EnableConfigurationProperties(MessagingProperties.class)
+public class MessagingAutoConfiguration {
+
+	@Bean
+	Declarables kitMessagingTopology(MessagingProperties properties) {
+		List<Declarable> topology = new ArrayList<>();
+		TopicExchange events = ExchangeBuilder.topicExchange(properties.exchange()).durable(true).build();
+		DirectExchange deadLetters = ExchangeBuilder.directExchange(properties.deadLetterExchange())
+			.durable(true)
+			.build();
+		topology.add(events);
+		topology.add(deadLetters);
+		properties.subscriptions().forEach((name, routingKeys) -> {
+			Queue queue = QueueBuilder.durable(name)
+				.deadLetterExchange(deadLetters.getName())
+				.deadLetterRoutingKey(name)
+				.build();
+			Queue deadLetterQueue = QueueBuilder.durable(MessagingProperties.deadLetterQueue(name)).build();
+			topology.add(queue);
+			topology.add(deadLetterQueue);
+			topology.add(BindingBuilder.bind(deadLetterQueue).to(deadLetters).with(name));
+			routingKeys.forEach((key) -> topology.add(BindingBuilder.bind(queue).to(events).with(key)));
+		});
+		return new Declarables(topology);
+	}
+
+	/**
+	 * Externalizes the {@code @Externalized} events whose routing key some subscription
+	 * wants, to the target and key the annotation names
+	 * ({@code "shop.events::orders.OrderPlaced"}).
+	 */
+	@Bean
+	EventExternalizationConfiguration eventExternalizationConfiguration(MessagingProperties properties) {
+		Subscriptions subscriptions = new Subscriptions(properties.subscriptions());
+		return EventExternalizationConfiguration.externalizing()
+			.select((event) -> routingOf(event).map(RoutingTarget::getKey)
+				.filter((key) -> key != null && subscriptions.anyMatches(key))
+				.isPresent())
+			.routeAll((event) -> routingOf(event).orElseThrow())
+			.build();
+	}
+
+	private static Optional<RoutingTarget> routingOf(Object event) {
+		Externalized externalized = AnnotatedElementUtils.findMergedAnnotation(event.getClass(), Externalized.class);
+		if (externalized == null) {
+			return Optional.empty();
+		}
+		String[] targetAndKey = externalized.value().split("::", 2);
+		return Optional
+			.of(RoutingTarget.forTarget(targetAndKey[0]).andKey((targetAndKey.length > 1) ? targetAndKey[1] : ""));
+	}
+
+	@Bean
+	Envelopes kitMessageEnvelopes(JsonMapper json, Environment environment, ObjectProvider<Tracer> tracer) {
+		return new Envelopes(json, environment.getRequiredProperty("spring.application.name"), tracer);
+	}
+
+	@Bean(destroyMethod = "destroy")
+	ConfirmingPublisher kitConfirmingPublisher(RabbitConnectionFactoryBeanConfigurer connectionFactoryBean,
+			CachingConnectionFactoryConfigurer cachingConnectionFactory,
+			ObjectProvider<ConnectionFactoryCustomizer> customizers, ApplicationContext context) throws Exception {
+		return ConfirmingPublisher.create(connectionFactoryBean, cachingConnectionFactory, customizers, context);
+	}
+
+	@Bean
+	ConfirmingRabbitTransport kitConfirmingRabbitTransport(ConfirmingPublisher publisher, Envelopes envelopes,
+			MessagingProperties properties) {
+		return new ConfirmingRabbitTransport(publisher.template(), envelopes, properties.outbox().confirmTimeout());
+	}
+
+	/** The outbox relay: a listener on the event publication registry. */
+	@Bean
+	EventExternalizerModuleListener kitOutboxRelay(EventExternalizationConfiguration configuration,
+			ConfirmingRabbitTransport transport) {
+		return new EventExternalizerModuleListener(configuration, transport);
+	}
+
+	@Bean
+	PublicationResubmission kitPublicationResubmission(FailedEventPublications failed, MessagingProperties properties) {
+		return new PublicationResubmission(failed, properties.resubmission());
+	}
+
+	@Bean
+	OutboxMetrics kitOutboxMetrics(JdbcClient jdbc, AmqpAdmin admin, MessagingProperties properties) {
+		return new OutboxMetrics(jdbc, admin, properties);
+	}
+
+	@Bean
+	InitializingBean kitProcessedMessageSchema(DataSource dataSource) {
+		return () -> new ResourceDatabasePopulator(new ClassPathResource("kit-messaging/schema-postgresql.sql"))
+			.execute(dataSource);
+	}
+
+	@Bean
+	@ConditionalOnProperty("kit.messaging.consumer.queue")
+	@ConditionalOnBean(MessageHandlers.class)
+	SimpleMessageListenerContainer kitInboundMessages(ConnectionFactory connectionFactory,
+			MessagingProperties properties, MessageHandlers handlers, Envelopes envelopes, JdbcClient jdbc,
+			TransactionOperations transactions, Environment environment, MeterRegistry meters) {
+		MessagingProperties.Consumer consumer = properties.consumer();
+		String queue = consumer.queue();
+		if (!properties.subscriptions().containsKey(queue)) {
+			throw new IllegalStateException(
+					"kit.messaging.consumer.queue is '%s', but kit.messaging.subscriptions declares no such queue (it has %s)"
+						.formatted(queue, properties.subscriptions().keySet()));
+		}
+		RetryTemplate retry = new RetryTemplate(RetryPolicy.builder()
+			.maxRetries(consumer.maxAttempts() - 1)
+			.delay(consumer.backoff())
+			.multiplier(2)
+			.build());
+		SimpleMessageListenerContainer container = new SimpleMessageListenerContainer(connectionFactory);
+		container.setQueueNames(queue);
+		container.setConcurrentConsumers(consumer.concurrency());
+		container.setPrefetchCount(10);
+		container.setDefaultRequeueRejected(false);
+		container.setObservationEnabled(true);
+		container.setMessageListener(
+				new InboundMessageListener(queue, environment.getRequiredProperty("spring.application.name"), handlers,
+						envelopes, new ProcessedMessages(jdbc, transactions), retry, meters));
+		return container;
+	}
+
+}

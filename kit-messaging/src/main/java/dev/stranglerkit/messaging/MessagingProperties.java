@@ -1,0 +1,73 @@
+package dev.stranglerkit.messaging;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * The kit's messaging settings, under {@code kit.messaging}.
+ *
+ * @param exchange the topic exchange every event goes to
+ * @param subscriptions every consumer queue of the landscape with the routing keys it is
+ * bound to. Each application declares all of them (durable, with a dead-letter queue), so
+ * a consumer's queue exists, and collects its messages, before that consumer first
+ * starts. An event leaves its process only when some queue is subscribed to its routing
+ * key; a message the broker still cannot route (a binding was removed) is returned, and
+ * its publication stays incomplete until it can be delivered.
+ * @param consumer this application's own queue
+ * @param outbox the relay from the event publication registry to the broker
+ * @param resubmission the job that retries incomplete event publications
+ */
+@ConfigurationProperties("kit.messaging")
+public record MessagingProperties(@DefaultValue("shop.events") String exchange,
+		@DefaultValue Map<String, List<String>> subscriptions, @DefaultValue Consumer consumer,
+		@DefaultValue Outbox outbox, @DefaultValue Resubmission resubmission) {
+
+	/**
+	 * @return the dead-letter exchange, shared by every queue of the exchange
+	 */
+	public String deadLetterExchange() {
+		return this.exchange + ".dlx";
+	}
+
+	/**
+	 * @return the queue a queue's rejected messages are dead-lettered to
+	 */
+	public static String deadLetterQueue(String queue) {
+		return queue + ".dlq";
+	}
+
+	/**
+	 * @param queue the queue this application consumes, one of the subscriptions; none
+	 * means it consumes nothing
+	 * @param maxAttempts how often a failing handler is tried before its message is
+	 * dead-lettered
+	 * @param backoff the pause before the first retry, doubled for each further one
+	 * @param concurrency how many messages are handled at once
+	 */
+	public record Consumer(@Nullable String queue, @DefaultValue("3") int maxAttempts,
+			@DefaultValue("200ms") Duration backoff, @DefaultValue("2") int concurrency) {
+	}
+
+	/**
+	 * @param confirmTimeout how long the relay waits for the broker's confirm before it
+	 * leaves the publication incomplete
+	 */
+	public record Outbox(@DefaultValue("10s") Duration confirmTimeout) {
+	}
+
+	/**
+	 * @param interval how often incomplete publications are resubmitted
+	 * @param minAge how old a failed publication must be before it is resubmitted
+	 * @param batchSize how many publications one round resubmits at most
+	 */
+	public record Resubmission(@DefaultValue("10s") Duration interval, @DefaultValue("5s") Duration minAge,
+			@DefaultValue("100") int batchSize) {
+	}
+
+}

@@ -1,0 +1,8 @@
+-- The message ids each consumer has applied; written in the transaction of the effect.
+CREATE TABLE IF NOT EXISTS kit_processed_message (
+  consumer     VARCHAR(255)             NOT NULL,
+  message_id   VARCHAR(255)             NOT NULL,
+  message_type VARCHAR(255)             NOT NULL,
+  processed_at TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(),
+  PRIMARY KEY (consumer, message_id)
+);

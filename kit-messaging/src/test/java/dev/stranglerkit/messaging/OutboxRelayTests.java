@@ -1,0 +1,170 @@
+package dev.stranglerkit.messaging;
+
+import java.time.Duration;
+
+import dev.stranglerkit.messaging.MessagingTestApplication.IgnoredThingHappened;
+import dev.stranglerkit.messaging.MessagingTestApplication.ThingHappened;
+import dev.stranglerkit.messaging.MessagingTestApplication.UnboundThingHappened;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.amqp.core.Binding;
+import org.springframework.amqp.core.BindingBuilder;
+import org.springframework.amqp.core.Message;
+import org.springframework.amqp.core.Queue;
+import org.springframework.amqp.core.TopicExchange;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The outbox relay against the real broker: a message leaves only after its transaction
+ * committed, carries a stable id, and a publication the broker did not take stays
+ * incomplete until it can be delivered.
+ */
+@SpringBootTest
+@ExtendWith(OutputCaptureExtension.class)
+class OutboxRelayTests {
+
+	static final String TAP = "kit-tests-tap";
+
+	static final Rabbit rabbit = new Rabbit();
+
+	final ApplicationEventPublisher events;
+
+	final TransactionTemplate transactions;
+
+	final JdbcClient jdbc;
+
+	final JsonMapper json;
+
+	final MeterRegistry meters;
+
+	OutboxRelayTests(ApplicationEventPublisher events, TransactionTemplate transactions, JdbcClient jdbc,
+			JsonMapper json, MeterRegistry meters) {
+		this.events = events;
+		this.transactions = transactions;
+		this.jdbc = jdbc;
+		this.json = json;
+		this.meters = meters;
+	}
+
+	@BeforeEach
+	void emptyTap() {
+		rabbit.purge(TAP);
+	}
+
+	@AfterAll
+	static void close() {
+		rabbit.close();
+	}
+
+	@Test
+	void sendsTheEventOnlyAfterItsTransactionCommitted() {
+		ThingHappened event = new ThingHappened("committed");
+
+		this.transactions.executeWithoutResult((tx) -> {
+			this.events.publishEvent(event);
+			assertThat(rabbit.receive(TAP, Duration.ofMillis(1500))).as("a message before the commit").isNull();
+		});
+
+		Message message = rabbit.receive(TAP, Duration.ofSeconds(10));
+		assertThat(message).isNotNull();
+		JsonNode envelope = this.json.readTree(message.getBody());
+		assertThat(envelope.get("messageId").asString()).isEqualTo(event.eventId().toString());
+		assertThat(envelope.get("type").asString()).isEqualTo("kittest.ThingHappened");
+		assertThat(envelope.get("schemaVersion").asInt()).isEqualTo(1);
+		assertThat(envelope.get("source").asString()).isEqualTo("kit-tests");
+		assertThat(envelope.get("occurredAt").asString()).isEqualTo(event.occurredAt().toString());
+		assertThat(envelope.get("payload").get("name").asString()).isEqualTo("committed");
+		assertThat(envelope.get("payload").has("eventId")).as("the id is the envelope's, not the payload's").isFalse();
+		assertThat(message.getMessageProperties().getMessageId()).isEqualTo(event.eventId().toString());
+		assertThat(message.getMessageProperties().getType()).isEqualTo("kittest.ThingHappened");
+		await().atMost(Duration.ofSeconds(10))
+			.untilAsserted(() -> assertThat(incompletePublicationsOf(event.eventId().toString())).isZero());
+	}
+
+	@Test
+	void sendsNothingForARolledBackTransaction() {
+		ThingHappened event = new ThingHappened("rolled back");
+
+		this.transactions.executeWithoutResult((tx) -> {
+			this.events.publishEvent(event);
+			tx.setRollbackOnly();
+		});
+		this.transactions
+			.executeWithoutResult((tx) -> this.events.publishEvent(new ThingHappened("a later, committed event")));
+
+		Message first = rabbit.receive(TAP, Duration.ofSeconds(10));
+		assertThat(first).isNotNull();
+		assertThat(new String(first.getBody())).contains("a later, committed event");
+		assertThat(rabbit.drain(TAP, Duration.ofSeconds(2))).isEmpty();
+		assertThat(this.jdbc.sql("SELECT count(*) FROM event_publication WHERE serialized_event LIKE ?")
+			.param("%" + event.eventId() + "%")
+			.query(Long.class)
+			.single()).isZero();
+	}
+
+	@Test
+	void keepsAnEventNoQueueIsSubscribedToInTheProcess() {
+		IgnoredThingHappened event = new IgnoredThingHappened(java.util.UUID.randomUUID(), java.time.Instant.now());
+
+		this.transactions.executeWithoutResult((tx) -> this.events.publishEvent(event));
+
+		assertThat(this.jdbc.sql("SELECT count(*) FROM event_publication WHERE serialized_event LIKE ?")
+			.param("%" + event.eventId() + "%")
+			.query(Long.class)
+			.single()).as("no publication for the relay").isZero();
+	}
+
+	@Test
+	void leavesAnUnroutableMessageIncompleteUntilAQueueIsBound(CapturedOutput output) {
+		// The relay's admin declares the whole topology whenever it opens a connection
+		// (so a restarted broker has every queue); let it connect before unbinding.
+		this.transactions.executeWithoutResult((tx) -> this.events.publishEvent(new ThingHappened("connect")));
+		assertThat(rabbit.receive(TAP, Duration.ofSeconds(10))).isNotNull();
+		Queue queue = new Queue("kit-tests-unbound");
+		rabbit.purge(queue.getName());
+		Binding binding = BindingBuilder.bind(queue).to(new TopicExchange("shop.events")).with("kitunbound.Thing");
+		rabbit.admin.removeBinding(binding);
+		UnboundThingHappened event = new UnboundThingHappened("nobody is bound");
+
+		this.transactions.executeWithoutResult((tx) -> this.events.publishEvent(event));
+
+		await().atMost(Duration.ofSeconds(10))
+			.untilAsserted(() -> assertThat(output.getOut()).contains(event.eventId().toString())
+				.contains("returned by the broker as unroutable")
+				.contains("no queue is bound to exchange 'shop.events' with routing key 'kitunbound.Thing'"));
+		assertThat(incompletePublicationsOf(event.eventId().toString())).isEqualTo(1);
+		assertThat(this.meters.get("kit.outbox.incomplete").gauge().value()).isGreaterThanOrEqualTo(1);
+
+		rabbit.admin.declareBinding(binding);
+
+		Message delivered = rabbit.receive(queue.getName(), Duration.ofSeconds(15));
+		assertThat(delivered).as("resubmitted once a queue is bound").isNotNull();
+		assertThat(delivered.getMessageProperties().getMessageId()).isEqualTo(event.eventId().toString());
+		await().atMost(Duration.ofSeconds(10))
+			.untilAsserted(() -> assertThat(incompletePublicationsOf(event.eventId().toString())).isZero());
+	}
+
+	private long incompletePublicationsOf(String eventId) {
+		return this.jdbc.sql("""
+				SELECT count(*) FROM event_publication
+				WHERE serialized_event LIKE ? AND completion_date IS NULL""")
+			.param("%" + eventId + "%")
+			.query(Long.class)
+			.single();
+	}
+
+}
