@@ -31,6 +31,10 @@ final class ConfirmingPublisher {
 		this.template.setMandatory(true);
 		this.template.setObservationEnabled(true);
 		RabbitAdmin admin = new RabbitAdmin(connectionFactory);
+		// A declaration the broker refuses (a queue that exists with other arguments) is
+		// logged and the rest are still declared; a message that then finds no queue is
+		// returned and stays in the outbox.
+		admin.setIgnoreDeclarationExceptions(true);
 		admin.setApplicationContext(context);
 		admin.afterPropertiesSet();
 	}

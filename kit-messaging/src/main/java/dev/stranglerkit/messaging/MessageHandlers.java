@@ -43,6 +43,19 @@ public final class MessageHandlers {
 		return this;
 	}
 
+	/**
+	 * @throws IllegalArgumentException if two of them handle the same message type
+	 */
+	static MessageHandlers combine(Iterable<MessageHandlers> all) {
+		MessageHandlers combined = create();
+		all.forEach((handlers) -> handlers.handlers.forEach((type, handler) -> {
+			if (combined.handlers.putIfAbsent(type, handler) != null) {
+				throw new IllegalArgumentException("Two handlers are declared for message type '%s'".formatted(type));
+			}
+		}));
+		return combined;
+	}
+
 	public Set<String> types() {
 		return this.handlers.keySet();
 	}

@@ -156,8 +156,8 @@ public class MessagingAutoConfiguration {
 	@ConditionalOnProperty("kit.messaging.consumer.queue")
 	@ConditionalOnBean(MessageHandlers.class)
 	SimpleMessageListenerContainer kitInboundMessages(ConnectionFactory connectionFactory,
-			MessagingProperties properties, MessageHandlers handlers, Envelopes envelopes, JdbcClient jdbc,
-			TransactionOperations transactions, Environment environment, MeterRegistry meters) {
+			MessagingProperties properties, ObjectProvider<MessageHandlers> handlers, Envelopes envelopes,
+			JdbcClient jdbc, TransactionOperations transactions, Environment environment, MeterRegistry meters) {
 		MessagingProperties.Consumer consumer = properties.consumer();
 		String queue = consumer.queue();
 		if (!properties.subscriptions().containsKey(queue)) {
@@ -177,8 +177,9 @@ public class MessagingAutoConfiguration {
 		container.setDefaultRequeueRejected(false);
 		container.setObservationEnabled(true);
 		container.setMessageListener(
-				new InboundMessageListener(queue, environment.getRequiredProperty("spring.application.name"), handlers,
-						envelopes, new ProcessedMessages(jdbc, transactions), retry, meters));
+				new InboundMessageListener(queue, environment.getRequiredProperty("spring.application.name"),
+						MessageHandlers.combine(handlers.orderedStream().toList()), envelopes,
+						new ProcessedMessages(jdbc, transactions), retry, meters));
 		return container;
 	}
 

@@ -13,6 +13,7 @@ import org.springframework.amqp.core.Message;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -26,6 +27,8 @@ import static org.awaitility.Awaitility.await;
  * every one of them arrives, with its id unchanged, once the broker is reachable again.
  */
 @SpringBootTest
+@DirtiesContext // its broker connection is gone after the test: no later test may share
+				// it
 class BrokerOutageTests {
 
 	static final TcpProxy proxy = new TcpProxy(System.getenv().getOrDefault("SHOP_RABBIT_HOST", "127.0.0.1"), 5672);

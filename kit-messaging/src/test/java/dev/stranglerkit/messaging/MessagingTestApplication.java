@@ -32,7 +32,7 @@ class MessagingTestApplication {
 		});
 	}
 
-	@Externalized("shop.events::kittest.ThingHappened")
+	@Externalized("kit-tests.events::kittest.ThingHappened")
 	record ThingHappened(UUID eventId, Instant occurredAt, String name) implements IntegrationEvent {
 
 		ThingHappened(String name) {
@@ -41,7 +41,7 @@ class MessagingTestApplication {
 
 	}
 
-	@Externalized("shop.events::kitunbound.Thing")
+	@Externalized("kit-tests.events::kitunbound.Thing")
 	record UnboundThingHappened(UUID eventId, Instant occurredAt, String name) implements IntegrationEvent {
 
 		UnboundThingHappened(String name) {
@@ -51,7 +51,7 @@ class MessagingTestApplication {
 	}
 
 	/** Not subscribed by any queue: never leaves the process. */
-	@Externalized("shop.events::nobody.Listens")
+	@Externalized("kit-tests.events::nobody.Listens")
 	record IgnoredThingHappened(UUID eventId, Instant occurredAt) implements IntegrationEvent {
 
 	}

@@ -136,7 +136,7 @@ class OutboxRelayTests {
 		assertThat(rabbit.receive(TAP, Duration.ofSeconds(10))).isNotNull();
 		Queue queue = new Queue("kit-tests-unbound");
 		rabbit.purge(queue.getName());
-		Binding binding = BindingBuilder.bind(queue).to(new TopicExchange("shop.events")).with("kitunbound.Thing");
+		Binding binding = BindingBuilder.bind(queue).to(new TopicExchange(Rabbit.EXCHANGE)).with("kitunbound.Thing");
 		rabbit.admin.removeBinding(binding);
 		UnboundThingHappened event = new UnboundThingHappened("nobody is bound");
 
@@ -145,7 +145,7 @@ class OutboxRelayTests {
 		await().atMost(Duration.ofSeconds(10))
 			.untilAsserted(() -> assertThat(output.getOut()).contains(event.eventId().toString())
 				.contains("returned by the broker as unroutable")
-				.contains("no queue is bound to exchange 'shop.events' with routing key 'kitunbound.Thing'"));
+				.contains("no queue is bound to exchange 'kit-tests.events' with routing key 'kitunbound.Thing'"));
 		assertThat(incompletePublicationsOf(event.eventId().toString())).isEqualTo(1);
 		assertThat(this.meters.get("kit.outbox.incomplete").gauge().value()).isGreaterThanOrEqualTo(1);
 

@@ -19,12 +19,20 @@ import org.springframework.amqp.rabbit.core.RabbitTemplate;
  */
 final class Rabbit implements AutoCloseable {
 
+	static final String EXCHANGE = "kit-tests.events";
+
 	final CachingConnectionFactory connectionFactory = new CachingConnectionFactory(
 			System.getenv().getOrDefault("SHOP_RABBIT_HOST", "127.0.0.1"));
 
-	final RabbitTemplate template = new RabbitTemplate(this.connectionFactory);
+	final RabbitTemplate template;
 
-	final RabbitAdmin admin = new RabbitAdmin(this.connectionFactory);
+	final RabbitAdmin admin;
+
+	Rabbit() {
+		this.connectionFactory.setVirtualHost(System.getenv().getOrDefault("SHOP_TEST_RABBIT_VHOST", "shop_test"));
+		this.template = new RabbitTemplate(this.connectionFactory);
+		this.admin = new RabbitAdmin(this.connectionFactory);
+	}
 
 	@Nullable Message receive(String queue, Duration timeout) {
 		return this.template.receive(queue, timeout.toMillis());
@@ -52,7 +60,7 @@ final class Rabbit implements AutoCloseable {
 			.setContentType("application/json")
 			.setMessageId(messageId)
 			.build();
-		this.template.send("shop.events", routingKey, message);
+		this.template.send(EXCHANGE, routingKey, message);
 	}
 
 	static String envelope(String messageId, String type, String source, String payload) {

@@ -14,8 +14,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * A TCP proxy on 127.0.0.1 that a test controls, to make a real broker unreachable for
  * one application without stopping the broker: {@link #cut()} drops every connection and
  * refuses new ones (they are closed at once), {@link #restore()} lets them through again.
+ * Shared with other modules' tests through this module's test jar.
  */
-final class TcpProxy implements AutoCloseable {
+public final class TcpProxy implements AutoCloseable {
 
 	private final ServerSocket server;
 
@@ -27,7 +28,7 @@ final class TcpProxy implements AutoCloseable {
 
 	private volatile boolean cut;
 
-	TcpProxy(String targetHost, int targetPort) {
+	public TcpProxy(String targetHost, int targetPort) {
 		this.targetHost = targetHost;
 		this.targetPort = targetPort;
 		try {
@@ -39,17 +40,17 @@ final class TcpProxy implements AutoCloseable {
 		Thread.ofVirtual().name("tcp-proxy-accept").start(this::acceptLoop);
 	}
 
-	int port() {
+	public int port() {
 		return this.server.getLocalPort();
 	}
 
-	void cut() {
+	public void cut() {
 		this.cut = true;
 		this.sockets.forEach(TcpProxy::closeQuietly);
 		this.sockets.clear();
 	}
 
-	void restore() {
+	public void restore() {
 		this.cut = false;
 	}
 

@@ -4,7 +4,6 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 import org.springframework.context.annotation.Import;
-import org.springframework.scheduling.annotation.EnableScheduling;
 
 /**
  * The shop: a modular monolith. Each direct sub-package is one application module that
@@ -14,9 +13,8 @@ import org.springframework.scheduling.annotation.EnableScheduling;
  * that bootstraps a single module (and scans only that module) still has it.
  */
 @SpringBootApplication
-@Import({ ModuleSchemaMigrations.class, EventPublicationResubmission.class, ProblemDetailsAdvice.class })
+@Import({ ModuleSchemaMigrations.class, ProblemDetailsAdvice.class })
 @ConfigurationPropertiesScan
-@EnableScheduling
 public class ShopApplication {
 
 	public static void main(String[] args) {

@@ -9,8 +9,10 @@ import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.lang.ConditionEvents;
 import com.tngtech.archunit.lang.SimpleConditionEvent;
 import com.tngtech.archunit.library.GeneralCodingRules;
+import dev.stranglerkit.messaging.IntegrationEvent;
 import org.jmolecules.event.annotation.DomainEvent;
 
+import org.springframework.modulith.events.Externalized;
 import org.springframework.stereotype.Controller;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
@@ -58,6 +60,18 @@ enum ShopRules {
 		.haveSimpleNameEndingWith("ed")
 		.orShould()
 		.haveSimpleName("StockShortage")),
+
+	/**
+	 * An event that leaves the process needs an id and a time fixed when it was created,
+	 * so that its message is the same on every resubmission and consumers can apply it
+	 * once.
+	 */
+	EXTERNALIZED_EVENTS_CARRY_A_STABLE_MESSAGE_ID((base) -> classes().that()
+		.areAnnotatedWith(Externalized.class)
+		.and()
+		.resideInAPackage(base + "..")
+		.should()
+		.implement(IntegrationEvent.class)),
 
 	NO_FIELD_INJECTION((base) -> noFields().that()
 		.areDeclaredInClassesThat()

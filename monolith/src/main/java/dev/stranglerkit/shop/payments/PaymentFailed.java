@@ -1,15 +1,26 @@
 package dev.stranglerkit.shop.payments;
 
 import java.math.BigDecimal;
+import java.time.Instant;
 import java.util.UUID;
 
+import dev.stranglerkit.messaging.IntegrationEvent;
 import dev.stranglerkit.shop.orders.CancelsOrder;
 import dev.stranglerkit.shop.orders.OrderId;
 import org.jmolecules.event.annotation.DomainEvent;
+
+import org.springframework.modulith.events.Externalized;
 
 /**
  * An order's payment was declined; the order is to be cancelled and its stock released.
  */
 @DomainEvent
-public record PaymentFailed(UUID paymentId, OrderId orderId, BigDecimal amount, String reason) implements CancelsOrder {
+@Externalized("shop.events::payments.PaymentFailed")
+public record PaymentFailed(UUID eventId, Instant occurredAt, UUID paymentId, OrderId orderId, BigDecimal amount,
+		String reason) implements CancelsOrder, IntegrationEvent {
+
+	public PaymentFailed(UUID paymentId, OrderId orderId, BigDecimal amount, String reason) {
+		this(UUID.randomUUID(), Instant.now(), paymentId, orderId, amount, reason);
+	}
+
 }
