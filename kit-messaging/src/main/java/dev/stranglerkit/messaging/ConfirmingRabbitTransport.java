@@ -2,6 +2,7 @@ package dev.stranglerkit.messaging;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -33,10 +34,19 @@ final class ConfirmingRabbitTransport implements EventExternalizationTransport {
 
 	private final Duration confirmTimeout;
 
-	ConfirmingRabbitTransport(RabbitTemplate rabbit, Envelopes envelopes, Duration confirmTimeout) {
+	private final Executor completions;
+
+	/**
+	 * @param completions runs what follows a confirm, above all the registry's update of
+	 * the publication; the confirm itself arrives on the connection's single I/O thread,
+	 * which must never wait for the database
+	 */
+	ConfirmingRabbitTransport(RabbitTemplate rabbit, Envelopes envelopes, Duration confirmTimeout,
+			Executor completions) {
 		this.rabbit = rabbit;
 		this.envelopes = envelopes;
 		this.confirmTimeout = confirmTimeout;
+		this.completions = completions;
 	}
 
 	@Override
@@ -56,24 +66,31 @@ final class ConfirmingRabbitTransport implements EventExternalizationTransport {
 			return failed(new UndeliveredMessageException("could not send %s %s to %s: %s".formatted(envelope.type(),
 					envelope.messageId(), target.getTarget(), ex.getMessage()), ex));
 		}
-		return correlation.getFuture().thenApply((confirm) -> {
-			ReturnedMessage returned = correlation.getReturned();
-			if (returned != null) {
-				throw new UndeliveredMessageException(
-						"%s %s was returned by the broker as unroutable (%d %s): no queue is bound to exchange '%s' with routing key '%s'"
-							.formatted(envelope.type(), envelope.messageId(), returned.getReplyCode(),
-									returned.getReplyText(), returned.getExchange(), returned.getRoutingKey()));
-			}
-			if (!confirm.ack()) {
-				throw new UndeliveredMessageException("%s %s was not accepted by the broker (nack: %s)"
-					.formatted(envelope.type(), envelope.messageId(), confirm.reason()));
-			}
-			return envelope.messageId();
-		}).orTimeout(this.confirmTimeout.toMillis(), TimeUnit.MILLISECONDS).whenComplete((messageId, failure) -> {
-			if (failure != null) {
-				log.warn("Publication stays incomplete and will be resubmitted: {}", describe(failure, envelope));
-			}
-		});
+		// The timeout covers the broker's confirm only, not the completion work queued
+		// behind it.
+		return correlation.getFuture()
+			.copy()
+			.orTimeout(this.confirmTimeout.toMillis(), TimeUnit.MILLISECONDS)
+			.thenApplyAsync((confirm) -> {
+				ReturnedMessage returned = correlation.getReturned();
+				if (returned != null) {
+					throw new UndeliveredMessageException(
+							"%s %s was returned by the broker as unroutable (%d %s): no queue is bound to exchange '%s' with routing key '%s'"
+								.formatted(envelope.type(), envelope.messageId(), returned.getReplyCode(),
+										returned.getReplyText(), returned.getExchange(), returned.getRoutingKey()));
+				}
+				if (!confirm.ack()) {
+					throw new UndeliveredMessageException("%s %s was not accepted by the broker (nack: %s)"
+						.formatted(envelope.type(), envelope.messageId(), confirm.reason()));
+				}
+				return envelope.messageId();
+			}, this.completions)
+			.orTimeout(this.confirmTimeout.toMillis(), TimeUnit.MILLISECONDS)
+			.whenComplete((messageId, failure) -> {
+				if (failure != null) {
+					log.warn("Publication stays incomplete and will be resubmitted: {}", describe(failure, envelope));
+				}
+			});
 	}
 
 	private CompletableFuture<?> failed(UndeliveredMessageException failure) {

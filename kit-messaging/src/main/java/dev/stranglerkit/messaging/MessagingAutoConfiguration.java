@@ -3,6 +3,7 @@ package dev.stranglerkit.messaging;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Executors;
 
 import javax.sql.DataSource;
 
@@ -126,7 +127,8 @@ public class MessagingAutoConfiguration {
 	@Bean
 	ConfirmingRabbitTransport kitConfirmingRabbitTransport(ConfirmingPublisher publisher, Envelopes envelopes,
 			MessagingProperties properties) {
-		return new ConfirmingRabbitTransport(publisher.template(), envelopes, properties.outbox().confirmTimeout());
+		return new ConfirmingRabbitTransport(publisher.template(), envelopes, properties.outbox().confirmTimeout(),
+				Executors.newVirtualThreadPerTaskExecutor());
 	}
 
 	/** The outbox relay: a listener on the event publication registry. */

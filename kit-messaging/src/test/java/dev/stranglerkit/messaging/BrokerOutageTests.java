@@ -97,21 +97,18 @@ class BrokerOutageTests {
 	}
 
 	private long failedPublications(List<ThingHappened> events) {
-		return events.stream()
-			.filter((event) -> this.jdbc.sql("""
-					SELECT count(*) FROM event_publication
-					WHERE serialized_event LIKE ? AND completion_date IS NULL AND status = 'FAILED'""")
-				.param("%" + event.eventId() + "%")
-				.query(Long.class)
-				.single() == 1)
-			.count();
+		return countPublications(events, "AND status = 'FAILED'");
 	}
 
 	private long incompletePublications(List<ThingHappened> events) {
+		return countPublications(events, "");
+	}
+
+	private long countPublications(List<ThingHappened> events, String condition) {
 		return events.stream()
-			.filter((event) -> this.jdbc.sql("""
-					SELECT count(*) FROM event_publication
-					WHERE serialized_event LIKE ? AND completion_date IS NULL""")
+			.filter((event) -> this.jdbc
+				.sql("SELECT count(*) FROM event_publication WHERE serialized_event LIKE ? AND completion_date IS NULL "
+						+ condition)
 				.param("%" + event.eventId() + "%")
 				.query(Long.class)
 				.single() == 1)
