@@ -50,6 +50,9 @@ echo "==> The kit's outbox"
 prop() { sed -n "s/^$1=//p" "$WORK/outbox-benchmark.properties"; }
 EVENTS=$(prop sustained.events_per_second)
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+VERDICT=$(awk -v e="$EVENTS" -v pg="$PG_TPS" -v p99="$(prop latency.p99_ms)" 'BEGIN {
+  t = (e >= pg / 2) ? "met" : "NOT met"; l = (p99 < 50) ? "met" : "NOT met";
+  printf "throughput target %s (%.2f of the PostgreSQL rate); latency target %s (p99 %s ms)", t, e / pg, l, p99 }')
 
 cat > "$OUT" <<MD
 # Outbox benchmark
@@ -67,6 +70,7 @@ All figures come from one run, so they share the machine's load; compare the rat
 | **outbox: commit-to-consumer latency at $RATE events/s** ($(prop latency.count) messages received for $((RATE * SECONDS_PER_PHASE)) events, open model, from the moment each event was due) | p50 **$(prop latency.p50_ms) ms**, p90 $(prop latency.p90_ms) ms, p99 **$(prop latency.p99_ms) ms**, p99.9 $(prop latency.p999_ms) ms, max $(prop latency.max_ms) ms | |
 
 Targets (issue 3): at least half the PostgreSQL commit rate; p99 under 50 ms at 500 events/s.
+This run: **$VERDICT**.
 
 How it works: each producer transaction writes one row to Spring Modulith's event publication
 registry (the outbox); after the commit the kit's relay publishes the message with publisher
