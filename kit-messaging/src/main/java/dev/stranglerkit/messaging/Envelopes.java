@@ -37,6 +37,13 @@ final class Envelopes {
 		this.tracer = tracer;
 	}
 
+	/**
+	 * @return this application's {@code spring.application.name}, every envelope's source
+	 */
+	String source() {
+		return this.source;
+	}
+
 	EventEnvelope envelope(IntegrationEvent event, String type) {
 		ObjectNode payload = this.json.valueToTree(event);
 		payload.remove("eventId");

@@ -25,8 +25,6 @@ final class InboundMessageListener implements MessageListener {
 
 	private final String queue;
 
-	private final String ownSource;
-
 	private final MessageHandlers handlers;
 
 	private final Envelopes envelopes;
@@ -39,10 +37,9 @@ final class InboundMessageListener implements MessageListener {
 
 	private final Counter failed;
 
-	InboundMessageListener(String queue, String ownSource, MessageHandlers handlers, Envelopes envelopes,
-			ProcessedMessages processed, RetryTemplate retry, MeterRegistry meters) {
+	InboundMessageListener(String queue, MessageHandlers handlers, Envelopes envelopes, ProcessedMessages processed,
+			RetryTemplate retry, MeterRegistry meters) {
 		this.queue = queue;
-		this.ownSource = ownSource;
 		this.handlers = handlers;
 		this.envelopes = envelopes;
 		this.processed = processed;
@@ -77,7 +74,7 @@ final class InboundMessageListener implements MessageListener {
 					message.getMessageProperties().getMessageId(), this.queue, ex.getMessage());
 			throw new AmqpRejectAndDontRequeueException("Malformed message: " + ex.getMessage(), ex);
 		}
-		if (this.ownSource.equals(envelope.source())) {
+		if (this.envelopes.source().equals(envelope.source())) {
 			log.debug("Skipping {} {}: published by this application", envelope.type(), envelope.messageId());
 			return;
 		}

@@ -159,7 +159,7 @@ public class MessagingAutoConfiguration {
 	@ConditionalOnBean(MessageHandlers.class)
 	SimpleMessageListenerContainer kitInboundMessages(ConnectionFactory connectionFactory,
 			MessagingProperties properties, ObjectProvider<MessageHandlers> handlers, Envelopes envelopes,
-			JdbcClient jdbc, TransactionOperations transactions, Environment environment, MeterRegistry meters) {
+			JdbcClient jdbc, TransactionOperations transactions, MeterRegistry meters) {
 		MessagingProperties.Consumer consumer = properties.consumer();
 		String queue = consumer.queue();
 		if (!properties.subscriptions().containsKey(queue)) {
@@ -179,8 +179,7 @@ public class MessagingAutoConfiguration {
 		container.setDefaultRequeueRejected(false);
 		container.setObservationEnabled(true);
 		container.setMessageListener(
-				new InboundMessageListener(queue, environment.getRequiredProperty("spring.application.name"),
-						MessageHandlers.combine(handlers.orderedStream().toList()), envelopes,
+				new InboundMessageListener(queue, MessageHandlers.combine(handlers.orderedStream().toList()), envelopes,
 						new ProcessedMessages(jdbc, transactions), retry, meters));
 		return container;
 	}

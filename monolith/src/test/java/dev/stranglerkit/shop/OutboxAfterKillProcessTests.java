@@ -51,8 +51,7 @@ class OutboxAfterKillProcessTests {
 	void deliversTheEventsOfAKilledMonolithAfterItRestarts() throws Exception {
 		int port = freePort();
 		Http http = new Http("http://127.0.0.1:" + port);
-		CachingConnectionFactory broker = new CachingConnectionFactory(env("SHOP_RABBIT_HOST", "127.0.0.1"));
-		broker.setVirtualHost(VHOST);
+		CachingConnectionFactory broker = EventContractTests.testBroker();
 		try (TcpProxy proxy = new TcpProxy(env("SHOP_RABBIT_HOST", "127.0.0.1"), 5672)) {
 			proxy.cut();
 			Process first = start(port, proxy.port(), "first");
