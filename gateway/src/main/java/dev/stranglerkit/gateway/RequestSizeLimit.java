@@ -1,0 +1,73 @@
+package dev.stranglerkit.gateway;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import org.springframework.core.Ordered;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
+import org.springframework.stereotype.Component;
+import org.springframework.web.server.ResponseStatusException;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.WebFilter;
+import org.springframework.web.server.WebFilterChain;
+
+/**
+ * Refuses request bodies larger than {@code strangler.max-body-size} with 413, before
+ * anything is forwarded: at once when the declared length is too large, and while reading
+ * when a body without a length (chunked) grows past it.
+ */
+@Component
+class RequestSizeLimit implements WebFilter, Ordered {
+
+	private final StranglerRoutes routes;
+
+	RequestSizeLimit(StranglerRoutes routes) {
+		this.routes = routes;
+	}
+
+	@Override
+	public int getOrder() {
+		return Ordered.HIGHEST_PRECEDENCE + 10;
+	}
+
+	@Override
+	public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
+		long limit = this.routes.current().maxBodySize().toBytes();
+		long declared = exchange.getRequest().getHeaders().getContentLength();
+		if (declared > limit) {
+			return Mono.error(tooLarge(limit));
+		}
+		if (declared >= 0) {
+			return chain.filter(exchange);
+		}
+		AtomicLong read = new AtomicLong();
+		ServerHttpRequestDecorator counted = new ServerHttpRequestDecorator(exchange.getRequest()) {
+
+			@Override
+			public Flux<DataBuffer> getBody() {
+				return super.getBody().handle((buffer, sink) -> {
+					if (read.addAndGet(buffer.readableByteCount()) > limit) {
+						DataBufferUtils.release(buffer);
+						sink.error(tooLarge(limit));
+					}
+					else {
+						sink.next(buffer);
+					}
+				});
+			}
+
+		};
+		return chain.filter(exchange.mutate().request(counted).build());
+	}
+
+	private static ResponseStatusException tooLarge(long limit) {
+		return new ResponseStatusException(HttpStatus.CONTENT_TOO_LARGE,
+				"The request body is larger than the gateway accepts (%d bytes).".formatted(limit));
+	}
+
+}
