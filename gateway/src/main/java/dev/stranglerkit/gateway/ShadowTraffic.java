@@ -13,6 +13,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
@@ -48,10 +50,14 @@ import org.springframework.web.util.UriComponentsBuilder;
 @Component
 class ShadowTraffic {
 
+	private static final Log logger = LogFactory.getLog(ShadowTraffic.class);
+
 	private static final Set<String> NOT_FORWARDED = Set.of(HttpHeaders.HOST, HttpHeaders.CONTENT_LENGTH,
 			HttpHeaders.CONNECTION, HttpHeaders.TRANSFER_ENCODING, "Keep-Alive", HttpHeaders.UPGRADE);
 
 	private final WebClient client;
+
+	private final WebClient loadBalanced;
 
 	private final JsonMapper json;
 
@@ -63,7 +69,9 @@ class ShadowTraffic {
 
 	ShadowTraffic(ObjectProvider<WebClient.Builder> webClient, ReactorLoadBalancerExchangeFilterFunction loadBalancer,
 			JsonMapper json, MeterRegistry meters) {
-		this.client = webClient.getIfAvailable(WebClient::builder).filter(loadBalancer).build();
+		WebClient.Builder builder = webClient.getIfAvailable(WebClient::builder);
+		this.client = builder.clone().build();
+		this.loadBalanced = builder.clone().filter(loadBalancer).build();
 		this.json = json;
 		this.meters = meters;
 	}
@@ -81,14 +89,14 @@ class ShadowTraffic {
 		}
 		Mono<Answer> fromService = shadowRequest(exchange, route.service(), settings).cache();
 		fromService.subscribe((answer) -> {
-		}, (failure) -> {
-		});
+		}, (failure) -> logger.debug("Shadow request failed", failure));
 		TappedResponse tapped = new TappedResponse(exchange.getResponse(), (int) settings.maxBodySize().toBytes());
 		Mono.zip(tapped.answer(), fromService)
 			.timeout(settings.timeout().plus(settings.timeout()))
 			.doFinally((signal) -> this.inFlight.decrementAndGet())
 			.subscribe((answers) -> compare(decision.routeName(), exchange, route, answers.getT1(), answers.getT2(),
 					settings.keepMismatches()), (failure) -> {
+						logger.debug("No shadow comparison", failure);
 						count(decision.routeName(), "error");
 						keep(new Mismatch(Instant.now(), decision.routeName(), exchange.getRequest().getMethod().name(),
 								exchange.getRequest().getURI().getRawPath(), null, null, null, null,
@@ -99,12 +107,16 @@ class ShadowTraffic {
 
 	private Mono<Answer> shadowRequest(ServerWebExchange exchange, URI service, StranglerProperties.Shadow settings) {
 		URI original = exchange.getRequest().getURI();
+		// lb://service-id is resolved through the registry: the load balancer's filter
+		// takes the host of an http URI as the service id
+		boolean viaRegistry = "lb".equalsIgnoreCase(service.getScheme());
 		URI target = UriComponentsBuilder.fromUri(service)
+			.scheme(viaRegistry ? "http" : service.getScheme())
 			.replacePath(original.getRawPath())
 			.replaceQuery(original.getRawQuery())
 			.build(true)
 			.toUri();
-		return this.client.method(exchange.getRequest().getMethod())
+		return (viaRegistry ? this.loadBalanced : this.client).method(exchange.getRequest().getMethod())
 			.uri(target)
 			.headers((headers) -> exchange.getRequest().getHeaders().forEach((name, values) -> {
 				if (NOT_FORWARDED.stream().noneMatch(name::equalsIgnoreCase)) {

@@ -21,6 +21,8 @@ import org.springframework.cloud.gateway.route.RouteDefinition;
 import org.springframework.cloud.gateway.route.RouteDefinitionLocator;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.event.EventListener;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
 
@@ -71,7 +73,12 @@ class StranglerRoutes implements RouteDefinitionLocator {
 		return this.current.get().routes().get(name);
 	}
 
+	/**
+	 * Runs first among the listeners of a refresh, before Spring Cloud rebinds every
+	 * other configuration properties bean: a switch is applied as early as it can be.
+	 */
 	@EventListener(EnvironmentChangeEvent.class)
+	@Order(Ordered.HIGHEST_PRECEDENCE)
 	void refresh() {
 		StranglerProperties next = bind();
 		List<String> problems = next.validate();

@@ -47,6 +47,8 @@ class TargetFilter implements GlobalFilter, Ordered {
 
 	private final Map<String, ReactiveCircuitBreaker> breakerByRoute = new ConcurrentHashMap<>();
 
+	private final Map<TimerKey, Timer> timers = new ConcurrentHashMap<>();
+
 	TargetFilter(ReactiveCircuitBreakerFactory<?, ?> breakers, MeterRegistry meters) {
 		this.breakers = breakers;
 		this.meters = meters;
@@ -120,6 +122,10 @@ class TargetFilter implements GlobalFilter, Ordered {
 	 */
 	private static void retarget(ServerWebExchange exchange, URI target) {
 		URI url = exchange.getRequiredAttribute(ServerWebExchangeUtils.GATEWAY_REQUEST_URL_ATTR);
+		if (target.getScheme().equalsIgnoreCase(url.getScheme())
+				&& java.util.Objects.equals(target.getHost(), url.getHost()) && target.getPort() == url.getPort()) {
+			return; // already there: the route's own URI is the monolith
+		}
 		boolean encoded = ServerWebExchangeUtils.containsEncodedParts(url);
 		URI retargeted = UriComponentsBuilder.fromUri(url)
 			.scheme(target.getScheme())
@@ -136,15 +142,26 @@ class TargetFilter implements GlobalFilter, Ordered {
 		String outcome = (failure != null) ? "ERROR"
 				: (status != null) ? (status.is2xxSuccessful() || status.is3xxRedirection()) ? "SUCCESS"
 						: status.is4xxClientError() ? "CLIENT_ERROR" : "SERVER_ERROR" : "UNKNOWN";
-		Timer.builder("strangler.requests")
-			.description("requests through strangler routes, by route, mode, who served them and outcome")
-			.tag("route", decision.routeName())
-			.tag("mode", decision.mode().name().toLowerCase())
-			.tag("target", (servedBy != null) ? servedBy : "none")
-			.tag("outcome", outcome)
-			.tag("fallback", String.valueOf(exchange.getAttributes().containsKey(FALLBACK_ATTRIBUTE)))
-			.register(this.meters)
+		TimerKey key = new TimerKey(decision.routeName(), decision.mode(), (servedBy != null) ? servedBy : "none",
+				outcome, exchange.getAttributes().containsKey(FALLBACK_ATTRIBUTE));
+		this.timers.computeIfAbsent(key, this::timer)
 			.record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
+	}
+
+	private Timer timer(TimerKey key) {
+		return Timer.builder("strangler.requests")
+			.description("requests through strangler routes, by route, mode, who served them and outcome")
+			.tag("route", key.route())
+			.tag("mode", key.mode().name().toLowerCase())
+			.tag("target", key.target())
+			.tag("outcome", key.outcome())
+			.tag("fallback", String.valueOf(key.fallback()))
+			.register(this.meters);
+	}
+
+	/** The tags of one {@code strangler.requests} timer, its cache key. */
+	private record TimerKey(String route, StranglerProperties.Mode mode, String target, String outcome,
+			boolean fallback) {
 	}
 
 	/** The service answered a safe request with a 5xx. */

@@ -1,0 +1,33 @@
+package dev.stranglerkit.launcher;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One application of the landscape as the launcher starts it: {@code java [options] -jar
+ * <jar> [args]} with extra environment, answering health on its port.
+ *
+ * @param name the application's name (also its Eureka name, its log and pid file)
+ * @param port the HTTP port it listens on
+ * @param jar the executable jar
+ * @param args program arguments
+ * @param env environment added to the launcher's own
+ */
+public record App(String name, int port, Path jar, List<String> args, Map<String, String> env) {
+
+	public App {
+		args = List.copyOf(args);
+		env = Map.copyOf(env);
+	}
+
+	public URI health() {
+		return URI.create("http://127.0.0.1:" + this.port + "/actuator/health");
+	}
+
+	public URI url() {
+		return URI.create("http://127.0.0.1:" + this.port);
+	}
+
+}

@@ -1,0 +1,46 @@
+package dev.stranglerkit.launcher;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Optional;
+
+/**
+ * GETs against the landscape's applications: a response, or empty when nothing answers.
+ */
+final class Http {
+
+	private static final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+
+	private Http() {
+	}
+
+	/**
+	 * @param credentials {@code user:password} for basic authentication, or null
+	 */
+	static Optional<HttpResponse<String>> get(URI uri, String credentials) {
+		HttpRequest.Builder request = HttpRequest.newBuilder(uri)
+			.header("Accept", "application/json")
+			.timeout(Duration.ofSeconds(2));
+		if (credentials != null) {
+			request.header("Authorization",
+					"Basic " + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8)));
+		}
+		try {
+			return Optional.of(client.send(request.build(), HttpResponse.BodyHandlers.ofString()));
+		}
+		catch (IOException ex) {
+			return Optional.empty();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return Optional.empty();
+		}
+	}
+
+}

@@ -1,0 +1,139 @@
+package dev.stranglerkit.launcher;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * The launcher's command line, called by {@code ./kit} (which picks the JDK, starts
+ * PostgreSQL and RabbitMQ, and builds what is missing first).
+ *
+ * <pre>
+ * up [app...]                    start the landscape (or the named applications), health-gated
+ * down [app...]                  stop every application of the kit (or the named ones)
+ * status                         pid, port, health, Eureka registration, memory
+ * route &lt;route&gt; &lt;mode&gt; [percent]   switch a strangler route and wait until the gateway applies it
+ * </pre>
+ *
+ * Settings from the environment: {@code KIT_STATE} (logs and pids, default {@code .kit}),
+ * {@code KIT_CONFIG_REPO} (default {@code config-repo}), {@code KIT_JAVA_OPTS},
+ * {@code KIT_START_TIMEOUT} (seconds), and the credentials the applications use
+ * ({@code KIT_ADMIN_*}, {@code KIT_EUREKA_*}).
+ */
+public final class Kit {
+
+	private Kit() {
+	}
+
+	public static void main(String[] args) {
+		try {
+			System.exit(run(args));
+		}
+		catch (LaunchException ex) {
+			System.err.println("kit: " + ex.getMessage());
+			System.exit(1);
+		}
+	}
+
+	static int run(String[] args) {
+		Map<String, String> env = System.getenv();
+		Path home = Path.of(System.getProperty("kit.home", ".")).toAbsolutePath().normalize();
+		Landscape landscape = new Landscape(home, home.resolve(env.getOrDefault("KIT_CONFIG_REPO", "config-repo")));
+		Launcher launcher = launcher(home, env);
+		String command = (args.length > 0) ? args[0] : "help";
+		List<String> rest = Arrays.asList(args).subList(Math.min(1, args.length), args.length);
+		switch (command) {
+			case "up" -> {
+				// the named applications, after the control plane they all need
+				List<App> apps = rest.isEmpty() ? landscape.apps()
+						: Stream.concat(Stream.of(Landscape.CONFIG_SERVER, Landscape.DISCOVERY), rest.stream())
+							.distinct()
+							.map(landscape::app)
+							.toList();
+				long start = System.nanoTime();
+				launcher.up(Landscape.tiers(apps));
+				System.out.printf("%nThe landscape is up (%.1f s):%n", (System.nanoTime() - start) / 1e9);
+				for (App app : apps) {
+					System.out.printf("  %-21s %s%n", app.name(), app.url());
+				}
+				System.out.println("""
+
+						the shop, through the gateway:  http://127.0.0.1:8080/api/catalog/products
+						Eureka (eureka / eureka-secret): http://127.0.0.1:8761
+						routes (admin / admin-secret):   http://127.0.0.1:8080/actuator/strangler
+						./kit status, ./kit route inventory shadow, ./kit logs gateway, ./kit down""");
+				return 0;
+			}
+			case "down" -> {
+				if (!rest.isEmpty()) {
+					for (String app : rest) {
+						landscape.app(app);
+						System.out.println(launcher.stop(app) ? "stopped " + app : app + " was not running");
+					}
+					return 0;
+				}
+				if (launcher.down().isEmpty()) {
+					System.out.println("nothing of the kit is running");
+				}
+				return 0;
+			}
+			case "status" -> {
+				System.out.print(Status.table(new Status().rows(launcher, landscape,
+						URI.create("http://127.0.0.1:" + Landscape.PORTS.get(Landscape.DISCOVERY)),
+						credentials(env, "KIT_EUREKA", "eureka", "eureka-secret"))));
+				return 0;
+			}
+			case "route" -> {
+				if (rest.size() < 2 || rest.size() > 3) {
+					throw new LaunchException("usage: ./kit route <route> <monolith|shadow|canary|service> [percent]");
+				}
+				Integer percent = null;
+				if (rest.size() == 3) {
+					try {
+						percent = Integer.valueOf(rest.get(2));
+					}
+					catch (NumberFormatException ex) {
+						throw new LaunchException(
+								"the percent is a whole number from 0 to 100, not '" + rest.get(2) + "'");
+					}
+				}
+				Routes routes = new Routes();
+				routes.change(landscape.configRepo().resolve("gateway.yml"), rest.get(0), rest.get(1), percent);
+				System.out.printf("config-repo/gateway.yml: %s -> %s%s%n", rest.get(0), rest.get(1),
+						(percent != null) ? " " + percent + " %" : "");
+				URI gateway = URI.create("http://127.0.0.1:" + Landscape.PORTS.get(Landscape.GATEWAY));
+				if (launcher.running(Landscape.GATEWAY).isEmpty()) {
+					System.out.println("the gateway is not running: it reads the route when it starts");
+					return 0;
+				}
+				Duration took = routes.awaitApplied(gateway, credentials(env, "KIT_ADMIN", "admin", "admin-secret"),
+						rest.get(0), rest.get(1), percent, Duration.ofSeconds(15));
+				System.out.printf("applied by the gateway in %.2f s%n", took.toMillis() / 1000.0);
+				return 0;
+			}
+			default -> {
+				System.err.println("launcher commands: up [app...], down, status, route <route> <mode> [percent]");
+				return 2;
+			}
+		}
+	}
+
+	static Launcher launcher(Path home, Map<String, String> env) {
+		Path state = home.resolve(env.getOrDefault("KIT_STATE", ".kit"));
+		List<String> javaOptions = List
+			.of(env.getOrDefault("KIT_JAVA_OPTS", "-XX:+UseSerialGC -Xms64m -Xmx384m -XX:+ExitOnOutOfMemoryError")
+				.trim()
+				.split("\\s+"));
+		Duration timeout = Duration.ofSeconds(Long.parseLong(env.getOrDefault("KIT_START_TIMEOUT", "240")));
+		return new Launcher(state, javaOptions, Map.of(), System.out::println, timeout);
+	}
+
+	static String credentials(Map<String, String> env, String prefix, String user, String password) {
+		return env.getOrDefault(prefix + "_USER", user) + ":" + env.getOrDefault(prefix + "_PASSWORD", password);
+	}
+
+}

@@ -1,0 +1,133 @@
+package dev.stranglerkit.launcher;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * The applications of the kit's landscape, their ports, and the order they start in: the
+ * config server first (every application imports its configuration from it), then Eureka,
+ * then the rest side by side. An extracted service is part of the landscape once its jar
+ * is built.
+ */
+public final class Landscape {
+
+	public static final String CONFIG_SERVER = "config-server";
+
+	public static final String DISCOVERY = "discovery";
+
+	public static final String MONOLITH = "monolith";
+
+	public static final String GATEWAY = "gateway";
+
+	/** name -> port, in start order */
+	static final Map<String, Integer> PORTS = new LinkedHashMap<>();
+
+	static {
+		PORTS.put(CONFIG_SERVER, 8888);
+		PORTS.put(DISCOVERY, 8761);
+		PORTS.put(MONOLITH, 8081);
+		PORTS.put("inventory-service", 8082);
+		PORTS.put("notification-service", 8083);
+		PORTS.put(GATEWAY, 8080);
+	}
+
+	private final Path home;
+
+	private final Path configRepo;
+
+	public Landscape(Path home, Path configRepo) {
+		this.home = home.toAbsolutePath().normalize();
+		this.configRepo = configRepo.toAbsolutePath().normalize();
+	}
+
+	public Path home() {
+		return this.home;
+	}
+
+	public Path configRepo() {
+		return this.configRepo;
+	}
+
+	/**
+	 * @return the landscape's applications whose jar is built, in start order
+	 */
+	public List<App> apps() {
+		List<App> apps = new ArrayList<>();
+		PORTS.forEach((name, port) -> {
+			Path jar = jar(name);
+			if (jar != null) {
+				apps.add(app(name, jar));
+			}
+		});
+		return apps;
+	}
+
+	/**
+	 * @return the named application
+	 * @throws LaunchException when it is not part of the landscape or not built
+	 */
+	public App app(String name) {
+		if (!PORTS.containsKey(name)) {
+			throw new LaunchException(
+					"unknown application '" + name + "' (the landscape: " + String.join(", ", PORTS.keySet()) + ")");
+		}
+		Path jar = jar(name);
+		if (jar == null) {
+			throw new LaunchException(name + " is not built: run ./kit build");
+		}
+		return app(name, jar);
+	}
+
+	private App app(String name, Path jar) {
+		Map<String, String> env = new LinkedHashMap<>();
+		List<String> args = new ArrayList<>();
+		switch (name) {
+			case CONFIG_SERVER -> env.put("KIT_CONFIG_REPO", this.configRepo.toString());
+			case MONOLITH -> args.add("--spring.profiles.active=landscape");
+			default -> {
+			}
+		}
+		return new App(name, PORTS.get(name), jar, args, env);
+	}
+
+	/**
+	 * @return the applications in tiers: every application of a tier starts once the tier
+	 * before it is healthy
+	 */
+	public static List<List<App>> tiers(List<App> apps) {
+		List<App> first = apps.stream().filter((app) -> app.name().equals(CONFIG_SERVER)).toList();
+		List<App> second = apps.stream().filter((app) -> app.name().equals(DISCOVERY)).toList();
+		List<App> rest = apps.stream()
+			.filter((app) -> !app.name().equals(CONFIG_SERVER) && !app.name().equals(DISCOVERY))
+			.toList();
+		return Stream.of(first, second, rest).filter((tier) -> !tier.isEmpty()).toList();
+	}
+
+	private Path jar(String name) {
+		Path target = this.home.resolve(module(name)).resolve("target");
+		if (!Files.isDirectory(target)) {
+			return null;
+		}
+		try (Stream<Path> files = Files.list(target)) {
+			return files.filter(
+					(file) -> file.getFileName().toString().matches(name + "-\\d.*(?<!-plain|-sources|-tests)\\.jar"))
+				.findFirst()
+				.orElse(null);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	private static String module(String name) {
+		return name.endsWith("-service") ? "extracted-services/" + name : name;
+	}
+
+}

@@ -1,0 +1,306 @@
+package dev.stranglerkit.launcher;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ConnectException;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Consumer;
+
+/**
+ * Starts and stops the landscape's applications as separate processes, the way a user
+ * runs them: {@code java -jar}, one log and one pid file each under the state folder
+ * ({@code .kit/} by default), health-gated start in tiers. Used by {@code ./kit} and by
+ * the whole-landscape tests.
+ */
+public final class Launcher {
+
+	/** marks the kit's processes on their command line, to find them without pid files */
+	static final String MARKER = "-Dkit.app=";
+
+	/** the state folder on the command line: two landscapes' processes are told apart */
+	static final String STATE_MARKER = "-Dkit.state=";
+
+	private final Path state;
+
+	private final List<String> javaOptions;
+
+	private final Map<String, String> env;
+
+	private final Consumer<String> out;
+
+	private final Duration startTimeout;
+
+	/**
+	 * @param state the folder for logs and pid files
+	 * @param javaOptions JVM options for every application
+	 * @param env environment added to every application's
+	 * @param out where progress goes
+	 * @param startTimeout how long an application may take to become healthy
+	 */
+	public Launcher(Path state, List<String> javaOptions, Map<String, String> env, Consumer<String> out,
+			Duration startTimeout) {
+		this.state = state.toAbsolutePath().normalize();
+		this.javaOptions = List.copyOf(javaOptions);
+		this.env = Map.copyOf(env);
+		this.out = out;
+		this.startTimeout = startTimeout;
+	}
+
+	public Path log(String app) {
+		return this.state.resolve("logs").resolve(app + ".log");
+	}
+
+	private Path pidFile(String app) {
+		return this.state.resolve("run").resolve(app + ".pid");
+	}
+
+	/**
+	 * Starts every application that is not running yet, tier after tier, each tier once
+	 * the one before is healthy. When one fails, everything is stopped and the failure
+	 * names the application and shows the end of its log.
+	 * @return the seconds each started application took to become healthy
+	 */
+	public Map<String, Double> up(List<List<App>> tiers) {
+		Map<String, Double> took = Collections.synchronizedMap(new java.util.LinkedHashMap<>());
+		try {
+			for (List<App> tier : tiers) {
+				List<CompletableFuture<Void>> starting = new ArrayList<>();
+				for (App app : tier) {
+					if (healthy(app)) {
+						this.out.accept(app.name() + " is already running on " + app.url());
+						continue;
+					}
+					long begin = System.nanoTime();
+					ProcessHandle process = start(app);
+					starting.add(CompletableFuture.runAsync(() -> {
+						awaitHealthy(app, process);
+						double seconds = (System.nanoTime() - begin) / 1e9;
+						took.put(app.name(), seconds);
+						this.out.accept("%s is healthy on %s (%.1f s)".formatted(app.name(), app.url(), seconds));
+					}));
+				}
+				CompletableFuture.allOf(starting.toArray(CompletableFuture[]::new)).join();
+			}
+			return took;
+		}
+		catch (CompletionException | LaunchException ex) {
+			Throwable cause = (ex instanceof CompletionException) ? ex.getCause() : ex;
+			this.out.accept("Stopping what runs, so that nothing is left half started");
+			down();
+			throw (cause instanceof LaunchException launch) ? launch : new LaunchException(cause.toString());
+		}
+	}
+
+	/** Starts one application in the background and records its pid. */
+	public ProcessHandle start(App app) {
+		if (portInUse(app.port())) {
+			throw new LaunchException("port " + app.port() + " is in use, so " + app.name()
+					+ " cannot start: stop what listens there (ss -ltnp 'sport = :" + app.port() + "')");
+		}
+		List<String> command = new ArrayList<>();
+		// its own session: a Ctrl-C in the terminal that ran ./kit up does not reach it
+		if (Files.isExecutable(Path.of("/usr/bin/setsid"))) {
+			command.add("/usr/bin/setsid");
+		}
+		command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+		command.add(MARKER + app.name());
+		command.add(STATE_MARKER + this.state);
+		command.addAll(this.javaOptions);
+		command.add("-jar");
+		command.add(app.jar().toString());
+		command.addAll(app.args());
+		try {
+			Files.createDirectories(log(app.name()).getParent());
+			Files.createDirectories(pidFile(app.name()).getParent());
+			ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+				.redirectOutput(log(app.name()).toFile())
+				.redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+			builder.environment().putAll(this.env);
+			builder.environment().putAll(app.env());
+			Process process = builder.start();
+			Files.writeString(pidFile(app.name()), Long.toString(process.pid()));
+			this.out.accept("starting %s (pid %d, log %s)".formatted(app.name(), process.pid(),
+					this.state.getParent().relativize(log(app.name()))));
+			return process.toHandle();
+		}
+		catch (IOException ex) {
+			throw new LaunchException("could not start " + app.name() + ": " + ex.getMessage());
+		}
+	}
+
+	private void awaitHealthy(App app, ProcessHandle process) {
+		long deadline = System.nanoTime() + this.startTimeout.toNanos();
+		while (System.nanoTime() < deadline) {
+			if (!process.isAlive()) {
+				throw new LaunchException(app.name() + " stopped while starting. The end of its log (" + log(app.name())
+						+ "):\n" + tail(log(app.name()), 40));
+			}
+			if (healthy(app)) {
+				return;
+			}
+			sleep(Duration.ofMillis(250));
+		}
+		throw new LaunchException(
+				app.name() + " was not healthy on " + app.health() + " within " + this.startTimeout.toSeconds()
+						+ " s. The end of its log (" + log(app.name()) + "):\n" + tail(log(app.name()), 40));
+	}
+
+	/**
+	 * @return whether the application answers its health endpoint with 200 (UP)
+	 */
+	public boolean healthy(App app) {
+		return Http.get(app.health(), null).map((response) -> response.statusCode() == 200).orElse(false);
+	}
+
+	/**
+	 * @return the running process of the application, by its pid file, else by the marker
+	 * on its command line
+	 */
+	public Optional<ProcessHandle> running(String app) {
+		try {
+			Path pid = pidFile(app);
+			if (Files.exists(pid)) {
+				Optional<ProcessHandle> recorded = ProcessHandle.of(Long.parseLong(Files.readString(pid).trim()))
+					.filter(ProcessHandle::isAlive)
+					.filter((process) -> isKitProcess(process, app));
+				if (recorded.isPresent()) {
+					return recorded;
+				}
+			}
+		}
+		catch (IOException | NumberFormatException ex) {
+			// no usable pid file: look for the marker
+		}
+		return ProcessHandle.allProcesses().filter((process) -> isKitProcess(process, app)).findFirst();
+	}
+
+	private boolean isKitProcess(ProcessHandle process, String app) {
+		return process.info()
+			.arguments()
+			.map(List::of)
+			.map((args) -> args.contains(MARKER + app) && args.contains(STATE_MARKER + this.state))
+			.orElse(false);
+	}
+
+	/**
+	 * Stops every application of the kit, the last started first: SIGTERM, and SIGKILL
+	 * after 30 s.
+	 * @return the names of the applications stopped
+	 */
+	public List<String> down() {
+		List<String> names = new ArrayList<>(Landscape.PORTS.keySet());
+		Collections.reverse(names);
+		Map<String, ProcessHandle> stopping = new HashMap<>();
+		for (String name : names) {
+			running(name).ifPresent((process) -> {
+				process.destroy();
+				stopping.put(name, process);
+			});
+		}
+		List<String> stopped = new ArrayList<>();
+		for (String name : names) {
+			ProcessHandle process = stopping.get(name);
+			if (process != null) {
+				stop(process, Duration.ofSeconds(30));
+				this.out.accept("stopped " + name + " (pid " + process.pid() + ")");
+				stopped.add(name);
+			}
+			deletePidFile(name);
+		}
+		return stopped;
+	}
+
+	/** Stops one application gracefully (SIGTERM, SIGKILL after 30 s). */
+	public boolean stop(String app) {
+		Optional<ProcessHandle> process = running(app);
+		process.ifPresent((handle) -> {
+			handle.destroy();
+			stop(handle, Duration.ofSeconds(30));
+		});
+		deletePidFile(app);
+		return process.isPresent();
+	}
+
+	/** Kills one application at once (SIGKILL), as a crash would. */
+	public boolean kill(String app) {
+		Optional<ProcessHandle> process = running(app);
+		process.ifPresent((handle) -> {
+			handle.destroyForcibly();
+			handle.onExit().join();
+		});
+		deletePidFile(app);
+		return process.isPresent();
+	}
+
+	private static void stop(ProcessHandle process, Duration grace) {
+		try {
+			process.onExit().get(grace.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+		}
+		catch (java.util.concurrent.TimeoutException ex) {
+			process.destroyForcibly();
+			process.onExit().join();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		catch (java.util.concurrent.ExecutionException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	private void deletePidFile(String app) {
+		try {
+			Files.deleteIfExists(pidFile(app));
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	static boolean portInUse(int port) {
+		try (Socket socket = new Socket("127.0.0.1", port)) {
+			return true;
+		}
+		catch (ConnectException ex) {
+			return false;
+		}
+		catch (IOException ex) {
+			return true;
+		}
+	}
+
+	/**
+	 * @return the last lines of a file, or a note that it is missing
+	 */
+	public static String tail(Path file, int lines) {
+		try {
+			List<String> all = Files.readAllLines(file, java.nio.charset.StandardCharsets.UTF_8);
+			return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+		}
+		catch (IOException ex) {
+			return "(no log: " + ex.getMessage() + ")";
+		}
+	}
+
+	static void sleep(Duration duration) {
+		try {
+			Thread.sleep(duration);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new LaunchException("interrupted");
+		}
+	}
+
+}

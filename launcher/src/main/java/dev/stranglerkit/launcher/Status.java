@@ -1,0 +1,104 @@
+package dev.stranglerkit.launcher;
+
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * {@code ./kit status}: each application's pid, port, health, whether Eureka has it, and
+ * its memory (resident set).
+ */
+public final class Status {
+
+	/** One application's row. */
+	public record Row(String app, Long pid, int port, String health, String registered, Long rssKb) {
+	}
+
+	private final JsonMapper json = JsonMapper.builder().build();
+
+	public List<Row> rows(Launcher launcher, Landscape landscape, URI eureka, String eurekaCredentials) {
+		Set<String> registered = registered(eureka, eurekaCredentials);
+		List<Row> rows = new ArrayList<>();
+		Landscape.PORTS.forEach((name, port) -> {
+			Optional<ProcessHandle> process = launcher.running(name);
+			boolean built = landscape.apps().stream().anyMatch((app) -> app.name().equals(name));
+			if (process.isEmpty() && !built) {
+				return;
+			}
+			String health = process.isEmpty() ? "-"
+					: health(URI.create("http://127.0.0.1:" + port + "/actuator/health"));
+			String inEureka = (name.equals(Landscape.CONFIG_SERVER) || name.equals(Landscape.DISCOVERY)) ? "-"
+					: (registered == null) ? "?" : registered.contains(name) ? "yes" : "no";
+			rows.add(new Row(name, process.map(ProcessHandle::pid).orElse(null), port, health, inEureka,
+					process.map((handle) -> rssKb(handle.pid())).orElse(null)));
+		});
+		return rows;
+	}
+
+	public static String table(List<Row> rows) {
+		StringBuilder table = new StringBuilder(
+				"%-21s %-8s %-6s %-8s %-7s %s%n".formatted("APPLICATION", "PID", "PORT", "HEALTH", "EUREKA", "MEMORY"));
+		long total = 0;
+		for (Row row : rows) {
+			table.append("%-21s %-8s %-6d %-8s %-7s %s%n".formatted(row.app(), (row.pid() != null) ? row.pid() : "-",
+					row.port(), row.health(), row.registered(),
+					(row.rssKb() != null) ? (row.rssKb() / 1024) + " MiB" : "-"));
+			total += (row.rssKb() != null) ? row.rssKb() : 0;
+		}
+		table.append("total memory (resident): %d MiB%n".formatted(total / 1024));
+		return table.toString();
+	}
+
+	private String health(URI uri) {
+		return Http.get(uri, null).map((response) -> {
+			try {
+				return this.json.readTree(response.body()).path("status").asString("HTTP " + response.statusCode());
+			}
+			catch (RuntimeException notJson) {
+				return "HTTP " + response.statusCode();
+			}
+		}).orElse("no answer");
+	}
+
+	/**
+	 * @return the lower-case names of the applications Eureka has, or null
+	 */
+	Set<String> registered(URI eureka, String credentials) {
+		return Http.get(eureka.resolve("/eureka/apps"), credentials)
+			.filter((response) -> response.statusCode() == 200)
+			.map((response) -> {
+				Set<String> names = new HashSet<>();
+				for (JsonNode application : this.json.readTree(response.body())
+					.path("applications")
+					.path("application")) {
+					names.add(application.path("name").asString("").toLowerCase());
+				}
+				return names;
+			})
+			.orElse(null);
+	}
+
+	static Long rssKb(long pid) {
+		try {
+			for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+				if (line.startsWith("VmRSS:")) {
+					return Long.parseLong(line.replaceAll("\\D", ""));
+				}
+			}
+		}
+		catch (IOException | NumberFormatException ex) {
+			// not on Linux, or gone
+		}
+		return null;
+	}
+
+}

@@ -1,0 +1,255 @@
+package dev.stranglerkit.launcher;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.util.FileSystemUtils;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The whole landscape, each application its own process started by the launcher as
+ * {@code ./kit up} starts it: config server (on a copy of config-repo), Eureka, the
+ * monolith, the gateway, and a stand-in inventory service (the monolith's jar under the
+ * service's name and port, until the real one is extracted). While reads stream through
+ * the gateway, the inventory route is switched by editing config-repo/gateway.yml, the
+ * way {@code ./kit route} does: each switch reaches the gateway within 2 seconds and no
+ * request fails. Then the service is stopped: it leaves Eureka within 5 seconds and reads
+ * keep succeeding.
+ */
+class GatewaySwitchLandscapeIT {
+
+	static final Path home = Path.of(System.getProperty("kit.home", "..")).toAbsolutePath().normalize();
+
+	static Path workspace;
+
+	static Landscape landscape;
+
+	static Launcher launcher;
+
+	static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+	static final URI gateway = URI.create("http://127.0.0.1:8080");
+
+	@BeforeAll
+	static void startTheLandscape() throws IOException {
+		workspace = Files.createTempDirectory("kit-landscape");
+		FileSystemUtils.copyRecursively(home.resolve("config-repo"), workspace.resolve("config-repo"));
+		landscape = new Landscape(home, workspace.resolve("config-repo"));
+		// the tests' own database and RabbitMQ virtual host (./kit test creates them)
+		Map<String, String> env = Map.of("SHOP_DB_NAME", "shop_test", "SPRING_RABBITMQ_VIRTUAL_HOST",
+				System.getenv().getOrDefault("SHOP_TEST_RABBIT_VHOST", "shop_test"));
+		launcher = new Launcher(workspace.resolve("state"),
+				List.of("-XX:+UseSerialGC", "-Xms64m", "-Xmx384m", "-XX:TieredStopAtLevel=1"), env,
+				(line) -> System.out.println("[launcher] " + line), Duration.ofSeconds(240));
+		App monolith = landscape.app(Landscape.MONOLITH);
+		App standIn = new App("inventory-service", 8082, monolith.jar(), List.of("--spring.profiles.active=landscape",
+				"--spring.application.name=inventory-service", "--server.port=8082"), Map.of());
+		launcher
+			.up(List.of(List.of(landscape.app(Landscape.CONFIG_SERVER)), List.of(landscape.app(Landscape.DISCOVERY)),
+					List.of(monolith, standIn, landscape.app(Landscape.GATEWAY))));
+	}
+
+	@AfterAll
+	static void stopTheLandscape() {
+		if (launcher != null) {
+			launcher.down();
+			System.out.println("[launcher] logs kept in " + workspace.resolve("state/logs"));
+		}
+	}
+
+	@Test
+	void theInventoryRouteMovesUnderLoadWithinTwoSecondsAndNothingFails() throws Exception {
+		String product = firstProduct();
+		String path = "/api/inventory/" + product;
+		// both instances in the gateway's view of Eureka before the first switch
+		await().atMost(Duration.ofSeconds(60)).until(() -> registered("INVENTORY-SERVICE") && registered("MONOLITH"));
+
+		Load load = new Load(path, 4);
+		load.start();
+		try {
+			await().atMost(Duration.ofSeconds(10)).until(() -> load.served.getOrDefault("monolith", 0) > 20);
+
+			Duration toService = switchAndMeasure(load, "service", null, "inventory-service");
+			Duration toMonolith = switchAndMeasure(load, "monolith", null, "monolith");
+			Duration toServiceAgain = switchAndMeasure(load, "service", null, "inventory-service");
+			System.out.printf("[landscape] switch monolith -> service %d ms, back %d ms, again %d ms%n",
+					toService.toMillis(), toMonolith.toMillis(), toServiceAgain.toMillis());
+			assertThat(toService).isLessThanOrEqualTo(Duration.ofSeconds(2));
+			assertThat(toMonolith).isLessThanOrEqualTo(Duration.ofSeconds(2));
+			assertThat(toServiceAgain).isLessThanOrEqualTo(Duration.ofSeconds(2));
+
+			// the service stopped while it has the route: it leaves Eureka within 5 s,
+			// and
+			// the gateway falls back to the monolith (which still has the module)
+			long stopped = System.nanoTime();
+			launcher.stop("inventory-service");
+			await().atMost(Duration.ofSeconds(10))
+				.pollInterval(Duration.ofMillis(100))
+				.until(() -> !registered("INVENTORY-SERVICE"));
+			Duration gone = Duration.ofNanos(System.nanoTime() - stopped);
+			long afterwards = System.nanoTime();
+			await().atMost(Duration.ofSeconds(10)).until(() -> load.countSince(afterwards) >= 50);
+			System.out.printf("[landscape] stopped service left rotation after %d ms%n", gone.toMillis());
+			assertThat(gone).isLessThanOrEqualTo(Duration.ofSeconds(5));
+			assertThat(load.servedBySince(afterwards)).containsOnly("monolith");
+		}
+		finally {
+			load.stop();
+		}
+		System.out.printf("[landscape] %d reads, served by %s, failures %s%n", load.total.get(), load.served,
+				load.failures);
+		assertThat(load.failures).isEmpty();
+		assertThat(load.total.get()).isGreaterThan(200);
+	}
+
+	/**
+	 * Edits the route in the config-repo copy, as {@code ./kit route} does, and measures
+	 * until every read that starts afterwards is served by the expected application.
+	 */
+	private static Duration switchAndMeasure(Load load, String mode, Integer percent, String expected) {
+		long changed = System.nanoTime();
+		new Routes().change(landscape.configRepo().resolve("gateway.yml"), "inventory", mode, percent);
+		await().atMost(Duration.ofSeconds(10))
+			.pollInterval(Duration.ofMillis(10))
+			.until(() -> load.firstServedBySince(expected, changed) != null);
+		Duration took = Duration.ofNanos(load.firstServedBySince(expected, changed) - changed);
+		// and it stays there: the next 50 reads are all served by it
+		long settled = System.nanoTime();
+		await().atMost(Duration.ofSeconds(10)).until(() -> load.countSince(settled) >= 50);
+		assertThat(load.servedBySince(settled)).containsOnly(expected);
+		return took;
+	}
+
+	private static String firstProduct() throws Exception {
+		HttpResponse<String> products = http.send(
+				HttpRequest.newBuilder(gateway.resolve("/api/catalog/products")).build(),
+				HttpResponse.BodyHandlers.ofString());
+		assertThat(products.statusCode()).isEqualTo(200);
+		Matcher id = Pattern.compile("\"id\"\\s*:\\s*\"?([\\w-]+)").matcher(products.body());
+		assertThat(id.find()).as("a product in %s", products.body()).isTrue();
+		return id.group(1);
+	}
+
+	private static boolean registered(String app) {
+		return Http.get(URI.create("http://127.0.0.1:8761/eureka/apps/" + app), "eureka:eureka-secret")
+			.map((response) -> response.statusCode() == 200
+					&& response.body().replace(" ", "").contains("\"status\":\"UP\""))
+			.orElse(false);
+	}
+
+	/** Reads through the gateway on a few threads, recording who served each. */
+	static final class Load {
+
+		record Served(long startedAt, String by) {
+		}
+
+		final String path;
+
+		final int threads;
+
+		final AtomicBoolean running = new AtomicBoolean(true);
+
+		final AtomicInteger total = new AtomicInteger();
+
+		final Map<String, Integer> served = new ConcurrentHashMap<>();
+
+		final ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
+
+		final ConcurrentLinkedQueue<Served> log = new ConcurrentLinkedQueue<>();
+
+		volatile String lastServedBy;
+
+		final List<Thread> workers = new ArrayList<>();
+
+		Load(String path, int threads) {
+			this.path = path;
+			this.threads = threads;
+		}
+
+		void start() {
+			for (int i = 0; i < this.threads; i++) {
+				this.workers.add(Thread.ofPlatform().name("load-" + i).start(this::run));
+			}
+		}
+
+		void stop() throws InterruptedException {
+			this.running.set(false);
+			for (Thread worker : this.workers) {
+				worker.join();
+			}
+		}
+
+		private void run() {
+			while (this.running.get()) {
+				long started = System.nanoTime();
+				try {
+					HttpResponse<String> response = http.send(
+							HttpRequest.newBuilder(gateway.resolve(this.path)).timeout(Duration.ofSeconds(10)).build(),
+							HttpResponse.BodyHandlers.ofString());
+					String by = response.headers().firstValue("X-Served-By").orElse("none");
+					if (response.statusCode() != 200) {
+						this.failures.add(response.statusCode() + " from " + by + ": " + response.body());
+					}
+					else {
+						this.served.merge(by, 1, Integer::sum);
+						this.lastServedBy = by;
+						this.log.add(new Served(started, by));
+					}
+				}
+				catch (IOException ex) {
+					this.failures.add(ex.toString());
+				}
+				catch (InterruptedException ex) {
+					return;
+				}
+				this.total.incrementAndGet();
+			}
+		}
+
+		/**
+		 * @return when the first read that started after the given time was served by it
+		 */
+		Long firstServedBySince(String by, long since) {
+			return this.log.stream()
+				.filter((served) -> served.startedAt() >= since && served.by().equals(by))
+				.map(Served::startedAt)
+				.min(Long::compare)
+				.orElse(null);
+		}
+
+		long countSince(long since) {
+			return this.log.stream().filter((served) -> served.startedAt() >= since).count();
+		}
+
+		List<String> servedBySince(long since) {
+			return this.log.stream()
+				.filter((served) -> served.startedAt() >= since)
+				.map(Served::by)
+				.distinct()
+				.toList();
+		}
+
+	}
+
+}
