@@ -26,6 +26,10 @@ import java.util.stream.Stream;
  */
 public final class Kit {
 
+	/** the applications' JVM options unless {@code KIT_JAVA_OPTS} says otherwise */
+	public static final List<String> DEFAULT_JAVA_OPTIONS = List.of("-XX:+UseSerialGC", "-Xms64m", "-Xmx384m",
+			"-XX:+ExitOnOutOfMemoryError");
+
 	private Kit() {
 	}
 
@@ -124,10 +128,8 @@ public final class Kit {
 
 	static Launcher launcher(Path home, Map<String, String> env) {
 		Path state = home.resolve(env.getOrDefault("KIT_STATE", ".kit"));
-		List<String> javaOptions = List
-			.of(env.getOrDefault("KIT_JAVA_OPTS", "-XX:+UseSerialGC -Xms64m -Xmx384m -XX:+ExitOnOutOfMemoryError")
-				.trim()
-				.split("\\s+"));
+		List<String> javaOptions = env.containsKey("KIT_JAVA_OPTS")
+				? List.of(env.get("KIT_JAVA_OPTS").trim().split("\\s+")) : DEFAULT_JAVA_OPTIONS;
 		Duration timeout = Duration.ofSeconds(Long.parseLong(env.getOrDefault("KIT_START_TIMEOUT", "240")));
 		return new Launcher(state, javaOptions, Map.of(), System.out::println, timeout);
 	}

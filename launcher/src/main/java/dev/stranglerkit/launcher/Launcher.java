@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ConnectException;
 import java.net.Socket;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -92,6 +93,7 @@ public final class Launcher {
 				}
 				CompletableFuture.allOf(starting.toArray(CompletableFuture[]::new)).join();
 			}
+			awaitInRotation(tiers.stream().flatMap(List::stream).toList());
 			return took;
 		}
 		catch (CompletionException | LaunchException ex) {
@@ -100,6 +102,44 @@ public final class Launcher {
 			down();
 			throw (cause instanceof LaunchException launch) ? launch : new LaunchException(cause.toString());
 		}
+	}
+
+	/**
+	 * Waits until Eureka has every started application that registers as UP, then for the
+	 * clients to see it: a healthy application is not yet reachable through the gateway
+	 * until the gateway's registry fetch (every second) and load-balancer cache (one
+	 * second) have caught up (config-repo/application.yml).
+	 */
+	private void awaitInRotation(List<App> apps) {
+		URI eureka = URI.create("http://127.0.0.1:" + Landscape.PORTS.get(Landscape.DISCOVERY));
+		String credentials = System.getenv().getOrDefault("KIT_EUREKA_USER", "eureka") + ":"
+				+ System.getenv().getOrDefault("KIT_EUREKA_PASSWORD", "eureka-secret");
+		List<App> registering = apps.stream()
+			.filter((app) -> !app.name().equals(Landscape.CONFIG_SERVER) && !app.name().equals(Landscape.DISCOVERY))
+			.toList();
+		if (registering.isEmpty() || Http.get(eureka.resolve("/actuator/health"), null).isEmpty()) {
+			return;
+		}
+		long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+		for (App app : registering) {
+			while (!inRotation(eureka, credentials, app)) {
+				if (System.nanoTime() > deadline) {
+					throw new LaunchException(app.name() + " is healthy but not UP in Eureka (" + eureka
+							+ ") after 30 s: see " + log(app.name()));
+				}
+				sleep(Duration.ofMillis(200));
+			}
+		}
+		sleep(Duration.ofSeconds(2));
+		this.out.accept("every application is UP in Eureka and in the gateway's view");
+	}
+
+	private static boolean inRotation(URI eureka, String credentials, App app) {
+		return Http.get(eureka.resolve("/eureka/apps/" + app.name().toUpperCase()), credentials)
+			.filter((response) -> response.statusCode() == 200)
+			.map((response) -> response.body().replace(" ", ""))
+			.map((body) -> body.contains("\"status\":\"UP\"") && body.contains("\"$\":" + app.port() + ","))
+			.orElse(false);
 	}
 
 	/** Starts one application in the background and records its pid. */

@@ -59,8 +59,7 @@ class GatewaySwitchLandscapeIT {
 		// the tests' own database and RabbitMQ virtual host (./kit test creates them)
 		Map<String, String> env = Map.of("SHOP_DB_NAME", "shop_test", "SPRING_RABBITMQ_VIRTUAL_HOST",
 				System.getenv().getOrDefault("SHOP_TEST_RABBIT_VHOST", "shop_test"));
-		launcher = new Launcher(workspace.resolve("state"),
-				List.of("-XX:+UseSerialGC", "-Xms64m", "-Xmx384m", "-XX:TieredStopAtLevel=1"), env,
+		launcher = new Launcher(workspace.resolve("state"), Kit.DEFAULT_JAVA_OPTIONS, env,
 				(line) -> System.out.println("[launcher] " + line), Duration.ofSeconds(240));
 		App monolith = landscape.app(Landscape.MONOLITH);
 		App standIn = new App("inventory-service", 8082, monolith.jar(), List.of("--spring.profiles.active=landscape",
@@ -103,11 +102,14 @@ class GatewaySwitchLandscapeIT {
 			// and
 			// the gateway falls back to the monolith (which still has the module)
 			long stopped = System.nanoTime();
-			launcher.stop("inventory-service");
+			// (stop waits for the process to exit, which takes a few seconds more)
+			java.util.concurrent.CompletableFuture<Boolean> stopping = java.util.concurrent.CompletableFuture
+				.supplyAsync(() -> launcher.stop("inventory-service"));
 			await().atMost(Duration.ofSeconds(10))
 				.pollInterval(Duration.ofMillis(100))
 				.until(() -> !registered("INVENTORY-SERVICE"));
 			Duration gone = Duration.ofNanos(System.nanoTime() - stopped);
+			assertThat(stopping.join()).isTrue();
 			long afterwards = System.nanoTime();
 			await().atMost(Duration.ofSeconds(10)).until(() -> load.countSince(afterwards) >= 50);
 			System.out.printf("[landscape] stopped service left rotation after %d ms%n", gone.toMillis());
