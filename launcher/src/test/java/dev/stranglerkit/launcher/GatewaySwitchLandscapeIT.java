@@ -5,8 +5,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,8 +19,6 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-
-import org.springframework.util.FileSystemUtils;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -39,41 +35,27 @@ import static org.awaitility.Awaitility.await;
  */
 class GatewaySwitchLandscapeIT {
 
-	static final Path home = Path.of(System.getProperty("kit.home", "..")).toAbsolutePath().normalize();
-
-	static Path workspace;
-
-	static Landscape landscape;
-
-	static Launcher launcher;
+	static TestLandscape landscape;
 
 	static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
 	static final URI gateway = URI.create("http://127.0.0.1:8080");
 
 	@BeforeAll
-	static void startTheLandscape() throws IOException {
-		workspace = Files.createTempDirectory("kit-landscape");
-		FileSystemUtils.copyRecursively(home.resolve("config-repo"), workspace.resolve("config-repo"));
-		landscape = new Landscape(home, workspace.resolve("config-repo"));
-		// the tests' own database and RabbitMQ virtual host (./kit test creates them)
-		Map<String, String> env = Map.of("SHOP_DB_NAME", "shop_test", "SPRING_RABBITMQ_VIRTUAL_HOST",
-				System.getenv().getOrDefault("SHOP_TEST_RABBIT_VHOST", "shop_test"));
-		launcher = new Launcher(workspace.resolve("state"), Kit.DEFAULT_JAVA_OPTIONS, env,
-				(line) -> System.out.println("[launcher] " + line), Duration.ofSeconds(240));
+	static void startTheLandscape() {
+		landscape = new TestLandscape();
 		App monolith = landscape.app(Landscape.MONOLITH);
 		App standIn = new App("inventory-service", 8082, monolith.jar(), List.of("--spring.profiles.active=landscape",
 				"--spring.application.name=inventory-service", "--server.port=8082"), Map.of());
-		launcher
+		landscape
 			.up(List.of(List.of(landscape.app(Landscape.CONFIG_SERVER)), List.of(landscape.app(Landscape.DISCOVERY)),
 					List.of(monolith, standIn, landscape.app(Landscape.GATEWAY))));
 	}
 
 	@AfterAll
 	static void stopTheLandscape() {
-		if (launcher != null) {
-			launcher.down();
-			System.out.println("[launcher] logs kept in " + workspace.resolve("state/logs"));
+		if (landscape != null) {
+			landscape.down();
 		}
 	}
 
@@ -104,7 +86,7 @@ class GatewaySwitchLandscapeIT {
 			long stopped = System.nanoTime();
 			// (stop waits for the process to exit, which takes a few seconds more)
 			java.util.concurrent.CompletableFuture<Boolean> stopping = java.util.concurrent.CompletableFuture
-				.supplyAsync(() -> launcher.stop("inventory-service"));
+				.supplyAsync(() -> landscape.launcher.stop("inventory-service"));
 			await().atMost(Duration.ofSeconds(10))
 				.pollInterval(Duration.ofMillis(100))
 				.until(() -> !registered("INVENTORY-SERVICE"));
@@ -131,7 +113,7 @@ class GatewaySwitchLandscapeIT {
 	 */
 	private static Duration switchAndMeasure(Load load, String mode, Integer percent, String expected) {
 		long changed = System.nanoTime();
-		new Routes().change(landscape.configRepo().resolve("gateway.yml"), "inventory", mode, percent);
+		landscape.route("inventory", mode, percent);
 		await().atMost(Duration.ofSeconds(10))
 			.pollInterval(Duration.ofMillis(10))
 			.until(() -> load.firstServedBySince(expected, changed) != null);

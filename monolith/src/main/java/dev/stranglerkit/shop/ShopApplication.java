@@ -1,5 +1,7 @@
 package dev.stranglerkit.shop;
 
+import dev.stranglerkit.web.ProblemDetailsAdvice;
+
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;

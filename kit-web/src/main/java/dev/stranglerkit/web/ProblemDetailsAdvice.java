@@ -1,4 +1,4 @@
-package dev.stranglerkit.shop;
+package dev.stranglerkit.web;
 
 import java.util.Comparator;
 import java.util.List;
@@ -28,7 +28,7 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExcep
  * their status; this adds the details it leaves generic.
  */
 @RestControllerAdvice
-class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
+public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 
 	private static final Logger log = LoggerFactory.getLogger(ProblemDetailsAdvice.class);
 

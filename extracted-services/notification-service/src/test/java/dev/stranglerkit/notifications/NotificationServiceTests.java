@@ -1,0 +1,121 @@
+package dev.stranglerkit.notifications;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.UUID;
+
+import org.junit.jupiter.api.Test;
+
+import org.springframework.amqp.core.MessageBuilder;
+import org.springframework.amqp.core.MessageProperties;
+import org.springframework.amqp.rabbit.core.RabbitTemplate;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The service fed the way the landscape feeds it: the contract samples of
+ * {@code contracts/events/} (with fresh ids) published to {@code shop.events} on the real
+ * RabbitMQ, stored in its own PostgreSQL database, read back over HTTP.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = { "kit.config-import=",
+		"spring.cloud.config.enabled=false", "spring.cloud.bus.enabled=false", "eureka.client.enabled=false",
+		"spring.datasource.url=jdbc:postgresql://${SHOP_DB_HOST:127.0.0.1}:${SHOP_DB_PORT:5432}/${NOTIFICATION_TEST_DB_NAME:notification_service_test}",
+		"spring.rabbitmq.virtual-host=${SHOP_TEST_RABBIT_VHOST:shop_test}",
+		// a queue of the tests' own, so that the landscape's queue is left alone
+		"kit.messaging.consumer.queue=notification-service-tests", "kit.messaging.subscriptions.notification-service=",
+		"kit.messaging.subscriptions.notification-service-tests=orders.OrderConfirmed,orders.OrderCancelled" })
+class NotificationServiceTests {
+
+	static final Path contracts = Path.of("../../contracts/events");
+
+	@LocalServerPort
+	int port;
+
+	@Autowired
+	RabbitTemplate rabbit;
+
+	final HttpClient http = HttpClient.newHttpClient();
+
+	@Test
+	void aConfirmedOrderGetsOneNotificationHoweverOftenItsMessageArrives() throws Exception {
+		UUID order = UUID.randomUUID();
+		String messageId = UUID.randomUUID().toString();
+		publish("orders.OrderConfirmed", messageId, order);
+		publish("orders.OrderConfirmed", messageId, order); // redelivered
+		publish("orders.OrderConfirmed", UUID.randomUUID().toString(), order); // sent
+																				// again
+																				// by
+																				// another
+																				// owner
+
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> get("/api/notifications?orderId=" + order).body()
+				.contains("\"message\":\"Your order " + order + " is confirmed; 59.00 was charged.\""));
+		Thread.sleep(500); // give a duplicate the time it would need to show
+		HttpResponse<String> response = get("/api/notifications?orderId=" + order);
+		assertThat(response.statusCode()).isEqualTo(200);
+		assertThat(response.headers().firstValue("Content-Type")).hasValue("application/json");
+		assertThat(response.body()).containsOnlyOnce("\"kind\":\"ORDER_CONFIRMED\"")
+			.contains("\"orderId\":\"" + order + "\"")
+			.contains("\"customerId\":\"c-1\"")
+			.containsPattern("\"id\":\"[0-9a-f-]{36}\"")
+			.containsPattern("\"sentAt\":\"\\d{4}-\\d\\d-\\d\\dT");
+	}
+
+	@Test
+	void aCancelledOrderGetsItsReason() throws Exception {
+		UUID order = UUID.randomUUID();
+		publish("orders.OrderCancelled", UUID.randomUUID().toString(), order);
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> get("/api/notifications?orderId=" + order).body()
+				.contains("\"kind\":\"ORDER_CANCELLED\",\"message\":\"Your order " + order
+						+ " was cancelled: Card declined by the issuer\""));
+	}
+
+	@Test
+	void badQueriesGetTheMonolithsProblemDetails() throws Exception {
+		HttpResponse<String> missing = get("/api/notifications");
+		assertThat(missing.statusCode()).isEqualTo(400);
+		assertThat(missing.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+		assertThat(missing.body()).contains("\"detail\":\"Required parameter 'orderId' is not present.\"")
+			.doesNotContain("Exception");
+
+		HttpResponse<String> notAnId = get("/api/notifications?orderId=nope");
+		assertThat(notAnId.statusCode()).isEqualTo(400);
+		assertThat(notAnId.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+		assertThat(notAnId.body()).contains("\"title\":\"Invalid parameter\"")
+			.contains("\"detail\":\"Invalid value 'nope' for 'orderId'\"");
+
+		HttpResponse<String> unknown = get("/api/notifications?orderId=" + UUID.randomUUID());
+		assertThat(unknown.statusCode()).isEqualTo(200);
+		assertThat(unknown.body()).isEqualTo("[]");
+	}
+
+	/** Publishes a contract sample as it is, with a fresh message id and order id. */
+	private void publish(String type, String messageId, UUID order) throws Exception {
+		String sample = Files.readString(contracts.resolve(type + ".sample.json"))
+			.replaceAll("\"messageId\": \"[^\"]+\"", "\"messageId\": \"" + messageId + "\"")
+			.replaceAll("\"orderId\": \"[^\"]+\"", "\"orderId\": \"" + order + "\"");
+		MessageProperties properties = new MessageProperties();
+		properties.setContentType("application/json");
+		properties.setMessageId(messageId);
+		properties.setType(type);
+		this.rabbit.send("shop.events", type,
+				MessageBuilder.withBody(sample.getBytes()).andProperties(properties).build());
+	}
+
+	private HttpResponse<String> get(String path) throws Exception {
+		return this.http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + path)).build(),
+				HttpResponse.BodyHandlers.ofString());
+	}
+
+}

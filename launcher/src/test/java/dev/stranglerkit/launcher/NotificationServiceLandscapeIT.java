@@ -1,0 +1,175 @@
+package dev.stranglerkit.launcher;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The first extraction, with every application its own process: the monolith owns the
+ * notifications, the notification-service follows its events in its own database. The
+ * same requests to both get the same answers (the contract test), and the gateway's
+ * notifications route moves to shadow (no mismatch), then to the service.
+ */
+class NotificationServiceLandscapeIT {
+
+	static TestLandscape landscape;
+
+	static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+	static final JsonMapper json = JsonMapper.builder().build();
+
+	static final URI gateway = URI.create("http://127.0.0.1:8080");
+
+	static final URI monolith = URI.create("http://127.0.0.1:8081");
+
+	static final URI service = URI.create("http://127.0.0.1:8083");
+
+	/** order id -> the status it must end in */
+	static final Map<String, String> orders = new LinkedHashMap<>();
+
+	@BeforeAll
+	static void startTheLandscapeAndPlaceOrders() throws Exception {
+		landscape = new TestLandscape();
+		landscape.up(List.of(List.of(landscape.app(Landscape.CONFIG_SERVER)),
+				List.of(landscape.app(Landscape.DISCOVERY)), List.of(landscape.app(Landscape.MONOLITH),
+						landscape.app("notification-service"), landscape.app(Landscape.GATEWAY))));
+		// approved, declined, short: the three outcomes of the saga
+		orders.put(place("4242424242424242", 1), "CONFIRMED");
+		orders.put(place("4000000000000002", 1), "CANCELLED");
+		orders.put(place("4242424242424242", 1000), "CANCELLED"); // 100 in stock
+		for (Map.Entry<String, String> order : orders.entrySet()) {
+			await().atMost(Duration.ofSeconds(30))
+				.until(() -> json.readTree(get(gateway, "/api/orders/" + order.getKey()).body())
+					.path("status")
+					.asString()
+					.equals(order.getValue()));
+		}
+	}
+
+	@AfterAll
+	static void stopTheLandscape() {
+		if (landscape != null) {
+			landscape.down();
+		}
+	}
+
+	@Test
+	void theServiceAnswersTheSameRequestsAsTheMonolith() throws Exception {
+		for (String order : orders.keySet()) {
+			String path = "/api/notifications?orderId=" + order;
+			// the service follows the monolith's events: it has the notification soon
+			// after
+			await().atMost(Duration.ofSeconds(15)).until(() -> get(service, path).body().contains("\"kind\""));
+			HttpResponse<String> fromMonolith = get(monolith, path);
+			HttpResponse<String> fromService = get(service, path);
+			assertThat(fromService.statusCode()).isEqualTo(fromMonolith.statusCode()).isEqualTo(200);
+			assertThat(fromService.headers().firstValue("Content-Type"))
+				.isEqualTo(fromMonolith.headers().firstValue("Content-Type"));
+			// the same notification, but for its own id and the moment each recorded it
+			assertThat(withoutIdAndTime(fromService.body())).isEqualTo(withoutIdAndTime(fromMonolith.body()));
+			assertThat(json.readTree(fromMonolith.body())).hasSize(1);
+		}
+		for (String bad : List.of("/api/notifications", "/api/notifications?orderId=nope",
+				"/api/notifications?orderId=" + UUID.randomUUID())) {
+			HttpResponse<String> fromMonolith = get(monolith, bad);
+			HttpResponse<String> fromService = get(service, bad);
+			assertThat(fromService.statusCode()).as(bad).isEqualTo(fromMonolith.statusCode());
+			assertThat(fromService.headers().firstValue("Content-Type")).as(bad)
+				.isEqualTo(fromMonolith.headers().firstValue("Content-Type"));
+			assertThat(json.readTree(fromService.body())).as(bad).isEqualTo(json.readTree(fromMonolith.body()));
+		}
+	}
+
+	@Test
+	void theNotificationsRouteMovesToShadowWithoutMismatchesThenToTheService() throws Exception {
+		String admin = "admin:admin-secret";
+		for (String order : orders.keySet()) {
+			awaitFollowed(order);
+		}
+		landscape.route("notifications", "shadow", null);
+		new Routes().awaitApplied(gateway, admin, "notifications", "shadow", null, Duration.ofSeconds(5));
+		for (String order : orders.keySet()) {
+			HttpResponse<String> response = get(gateway, "/api/notifications?orderId=" + order);
+			assertThat(response.statusCode()).isEqualTo(200);
+			assertThat(response.headers().firstValue("X-Served-By")).hasValue("monolith");
+		}
+		await().atMost(Duration.ofSeconds(10)).until(() -> shadowComparisons("match") >= orders.size());
+		assertThat(shadowComparisons("mismatch")).isZero();
+
+		landscape.route("notifications", "service", null);
+		new Routes().awaitApplied(gateway, admin, "notifications", "service", null, Duration.ofSeconds(5));
+		for (String order : orders.keySet()) {
+			HttpResponse<String> response = get(gateway, "/api/notifications?orderId=" + order);
+			assertThat(response.headers().firstValue("X-Served-By")).hasValue("notification-service");
+			assertThat(withoutIdAndTime(response.body()))
+				.isEqualTo(withoutIdAndTime(get(monolith, "/api/notifications?orderId=" + order).body()));
+		}
+	}
+
+	/**
+	 * The service follows the monolith's events: it has an order's notification soon
+	 * after the monolith.
+	 */
+	private static void awaitFollowed(String order) {
+		await().atMost(Duration.ofSeconds(15))
+			.until(() -> get(service, "/api/notifications?orderId=" + order).body().contains("\"kind\""));
+	}
+
+	private static double shadowComparisons(String result) {
+		String metrics = Http.get(gateway.resolve("/actuator/prometheus"), "admin:admin-secret").orElseThrow().body();
+		double total = 0;
+		for (String line : metrics.lines().toList()) {
+			if (line.startsWith("strangler_shadow_comparisons_total{") && line.contains("route=\"notifications\"")
+					&& line.contains("result=\"" + result + "\"")) {
+				total += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+			}
+		}
+		return total;
+	}
+
+	private static JsonNode withoutIdAndTime(String body) {
+		JsonNode notifications = json.readTree(body);
+		List<JsonNode> kept = new ArrayList<>();
+		for (JsonNode notification : notifications) {
+			ObjectNode copy = ((ObjectNode) notification).deepCopy();
+			copy.remove(List.of("id", "sentAt"));
+			kept.add(copy);
+		}
+		return json.valueToTree(kept);
+	}
+
+	private static String place(String card, int quantity) throws Exception {
+		HttpResponse<String> placed = http.send(HttpRequest.newBuilder(gateway.resolve("/api/orders"))
+			.header("Content-Type", "application/json")
+			.POST(HttpRequest.BodyPublishers.ofString(
+					"""
+							{"customerId":"c-landscape","card":"%s","lines":[{"productId":"00000000-0000-0000-0000-000000000001","quantity":%d}]}"""
+						.formatted(card, quantity)))
+			.build(), HttpResponse.BodyHandlers.ofString());
+		assertThat(placed.statusCode()).as(placed.body()).isEqualTo(202);
+		String location = placed.headers().firstValue("Location").orElseThrow();
+		return location.substring(location.lastIndexOf('/') + 1);
+	}
+
+	private static HttpResponse<String> get(URI base, String path) throws Exception {
+		return http.send(HttpRequest.newBuilder(base.resolve(path)).build(), HttpResponse.BodyHandlers.ofString());
+	}
+
+}
