@@ -24,8 +24,16 @@ final class Http {
 	 * @param credentials {@code user:password} for basic authentication, or null
 	 */
 	static Optional<HttpResponse<String>> get(URI uri, String credentials) {
+		return get(uri, credentials, "application/json");
+	}
+
+	/**
+	 * @param accept the media type asked for (the Prometheus endpoint does not answer
+	 * JSON)
+	 */
+	static Optional<HttpResponse<String>> get(URI uri, String credentials, String accept) {
 		HttpRequest.Builder request = HttpRequest.newBuilder(uri)
-			.header("Accept", "application/json")
+			.header("Accept", accept)
 			.timeout(Duration.ofSeconds(2));
 		if (credentials != null) {
 			request.header("Authorization",

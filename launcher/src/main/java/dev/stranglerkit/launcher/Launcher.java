@@ -10,7 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -42,6 +42,8 @@ public final class Launcher {
 
 	private final Duration startTimeout;
 
+	private volatile boolean aotCache = AotCache.supported();
+
 	/**
 	 * @param state the folder for logs and pid files
 	 * @param javaOptions JVM options for every application
@@ -56,6 +58,15 @@ public final class Launcher {
 		this.env = Map.copyOf(env);
 		this.out = out;
 		this.startTimeout = startTimeout;
+	}
+
+	/**
+	 * Whether applications start with the JDK's AOT cache ({@link AotCache}); on by
+	 * default on JDK 25 unless {@code KIT_AOT=off}.
+	 */
+	public Launcher aotCache(boolean enabled) {
+		this.aotCache = enabled && AotCache.supported();
+		return this;
 	}
 
 	public Path log(String app) {
@@ -73,7 +84,7 @@ public final class Launcher {
 	 * @return the seconds each started application took to become healthy
 	 */
 	public Map<String, Double> up(List<List<App>> tiers) {
-		Map<String, Double> took = Collections.synchronizedMap(new java.util.LinkedHashMap<>());
+		Map<String, Double> took = Collections.synchronizedMap(new LinkedHashMap<>());
 		try {
 			for (List<App> tier : tiers) {
 				List<CompletableFuture<Void>> starting = new ArrayList<>();
@@ -157,10 +168,15 @@ public final class Launcher {
 		command.add(MARKER + app.name());
 		command.add(STATE_MARKER + this.state);
 		command.addAll(this.javaOptions);
-		command.add("-jar");
-		command.add(app.jar().toString());
-		command.addAll(app.args());
 		try {
+			if (this.aotCache) {
+				command.addAll(new AotCache(this.state).launch(app));
+			}
+			else {
+				command.add("-jar");
+				command.add(app.jar().toString());
+			}
+			command.addAll(app.args());
 			Files.createDirectories(log(app.name()).getParent());
 			Files.createDirectories(pidFile(app.name()).getParent());
 			ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
@@ -234,29 +250,29 @@ public final class Launcher {
 	}
 
 	/**
-	 * Stops every application of the kit, the last started first: SIGTERM, and SIGKILL
-	 * after 30 s.
+	 * Stops every application of the kit in the reverse order of the start: the
+	 * applications side by side first (so that each still deregisters from Eureka), then
+	 * Eureka, then the config server. SIGTERM, and SIGKILL after 30 s.
 	 * @return the names of the applications stopped
 	 */
 	public List<String> down() {
 		List<String> names = new ArrayList<>(Landscape.PORTS.keySet());
-		Collections.reverse(names);
-		Map<String, ProcessHandle> stopping = new HashMap<>();
-		for (String name : names) {
-			running(name).ifPresent((process) -> {
-				process.destroy();
-				stopping.put(name, process);
-			});
-		}
+		names.removeAll(List.of(Landscape.CONFIG_SERVER, Landscape.DISCOVERY));
 		List<String> stopped = new ArrayList<>();
-		for (String name : names) {
-			ProcessHandle process = stopping.get(name);
-			if (process != null) {
+		for (List<String> group : List.of(names, List.of(Landscape.DISCOVERY), List.of(Landscape.CONFIG_SERVER))) {
+			Map<String, ProcessHandle> stopping = new LinkedHashMap<>();
+			for (String name : group) {
+				running(name).ifPresent((process) -> {
+					process.destroy();
+					stopping.put(name, process);
+				});
+			}
+			stopping.forEach((name, process) -> {
 				stop(process, Duration.ofSeconds(30));
 				this.out.accept("stopped " + name + " (pid " + process.pid() + ")");
 				stopped.add(name);
-			}
-			deletePidFile(name);
+			});
+			group.forEach(this::deletePidFile);
 		}
 		return stopped;
 	}

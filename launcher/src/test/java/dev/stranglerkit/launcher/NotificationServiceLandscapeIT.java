@@ -110,7 +110,20 @@ class NotificationServiceLandscapeIT {
 			assertThat(response.statusCode()).isEqualTo(200);
 			assertThat(response.headers().firstValue("X-Served-By")).hasValue("monolith");
 		}
-		await().atMost(Duration.ofSeconds(10)).until(() -> shadowComparisons("match") >= orders.size());
+		try {
+			await().atMost(Duration.ofSeconds(10)).until(() -> shadowComparisons("match") >= orders.size());
+		}
+		finally {
+			System.out
+				.println("[landscape] shadow comparisons: " + Http.get(gateway.resolve("/actuator/prometheus"), admin)
+					.orElseThrow()
+					.body()
+					.lines()
+					.filter((line) -> line.startsWith("strangler_shadow_comparisons_total"))
+					.toList());
+			System.out.println("[landscape] /actuator/strangler: "
+					+ Http.get(gateway.resolve("/actuator/strangler"), admin).orElseThrow().body());
+		}
 		assertThat(shadowComparisons("mismatch")).isZero();
 
 		landscape.route("notifications", "service", null);
@@ -133,7 +146,11 @@ class NotificationServiceLandscapeIT {
 	}
 
 	private static double shadowComparisons(String result) {
-		String metrics = Http.get(gateway.resolve("/actuator/prometheus"), "admin:admin-secret").orElseThrow().body();
+		HttpResponse<String> response = Http
+			.get(gateway.resolve("/actuator/prometheus"), "admin:admin-secret", "text/plain")
+			.orElseThrow();
+		assertThat(response.statusCode()).isEqualTo(200);
+		String metrics = response.body();
 		double total = 0;
 		for (String line : metrics.lines().toList()) {
 			if (line.startsWith("strangler_shadow_comparisons_total{") && line.contains("route=\"notifications\"")

@@ -40,7 +40,11 @@ final class TestLandscape {
 				"notification_service_test", "SPRING_RABBITMQ_VIRTUAL_HOST",
 				System.getenv().getOrDefault("SHOP_TEST_RABBIT_VHOST", "shop_test"));
 		this.launcher = new Launcher(this.workspace.resolve("state"), Kit.DEFAULT_JAVA_OPTIONS, env,
-				(line) -> System.out.println("[launcher] " + line), Duration.ofSeconds(240));
+				(line) -> System.out.println("[launcher] " + line), Duration.ofSeconds(240))
+			// every test landscape starts once: recording an AOT cache (and writing 100
+			// MB
+			// per application when it stops) would only slow the build down
+			.aotCache(false);
 	}
 
 	App app(String name) {
