@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.UUID;
 
 import dev.stranglerkit.messaging.MessageHandlers;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,9 +31,12 @@ class Notifications {
 
 	private final Environment environment;
 
-	Notifications(JdbcClient jdbc, Environment environment) {
+	private final MeterRegistry meters;
+
+	Notifications(JdbcClient jdbc, Environment environment, MeterRegistry meters) {
 		this.jdbc = jdbc;
 		this.environment = environment;
+		this.meters = meters;
 	}
 
 	/**
@@ -64,6 +68,7 @@ class Notifications {
 			.update() == 1;
 		if (recorded && owner()) {
 			log.info("Notified {} ({}): {}", customerId, kind, message);
+			this.meters.counter("shop.notifications.sent", "kind", kind.name()).increment();
 		}
 		else if (recorded) {
 			log.debug("Recorded, as a follower of the monolith, {} ({}): {}", customerId, kind, message);

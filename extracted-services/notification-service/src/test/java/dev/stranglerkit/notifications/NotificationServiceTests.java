@@ -7,7 +7,11 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.UUID;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 
 import org.junit.jupiter.api.Test;
 
@@ -17,6 +21,8 @@ import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.MapPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -42,6 +48,12 @@ class NotificationServiceTests {
 
 	@Autowired
 	RabbitTemplate rabbit;
+
+	@Autowired
+	ConfigurableEnvironment environment;
+
+	@Autowired
+	MeterRegistry meters;
 
 	final HttpClient http = HttpClient.newHttpClient();
 
@@ -79,6 +91,37 @@ class NotificationServiceTests {
 			.until(() -> get("/api/notifications?orderId=" + order).body()
 				.contains("\"kind\":\"ORDER_CANCELLED\",\"message\":\"Your order " + order
 						+ " was cancelled: Card declined by the issuer\""));
+	}
+
+	@Test
+	void aFollowerRecordsAndOnlyAnOwnerSends() throws Exception {
+		double sentBefore = sent();
+		UUID followed = UUID.randomUUID();
+		publish("orders.OrderConfirmed", UUID.randomUUID().toString(), followed);
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> get("/api/notifications?orderId=" + followed).body().contains("ORDER_CONFIRMED"));
+		assertThat(sent()).isEqualTo(sentBefore);
+
+		// ownership moves through the configuration, read per message: no restart
+		MapPropertySource owner = new MapPropertySource("cutover", Map.of("notifications.owner", "true"));
+		this.environment.getPropertySources().addFirst(owner);
+		try {
+			UUID owned = UUID.randomUUID();
+			publish("orders.OrderConfirmed", UUID.randomUUID().toString(), owned);
+			publish("orders.OrderConfirmed", UUID.randomUUID().toString(), owned); // sent
+																					// once
+																					// only
+			await().atMost(Duration.ofSeconds(10)).until(() -> sent() == sentBefore + 1);
+			Thread.sleep(500);
+			assertThat(sent()).isEqualTo(sentBefore + 1);
+		}
+		finally {
+			this.environment.getPropertySources().remove("cutover");
+		}
+	}
+
+	private double sent() {
+		return this.meters.find("shop.notifications.sent").counters().stream().mapToDouble(Counter::count).sum();
 	}
 
 	@Test

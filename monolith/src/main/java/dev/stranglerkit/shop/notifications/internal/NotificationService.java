@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -11,9 +12,17 @@ import dev.stranglerkit.shop.orders.OrderCancelled;
 import dev.stranglerkit.shop.orders.OrderConfirmed;
 import dev.stranglerkit.shop.orders.OrderId;
 
+import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
+/**
+ * One notification per order and outcome. The module records every one; it sends (here:
+ * logs and counts {@code shop.notifications.sent}) only while it owns the notifications
+ * ({@code shop.notifications.owner}, true unless the notification-service has taken them
+ * over). A module that does not own them keeps following the order events, so that a
+ * rollback finds its data current.
+ */
 @Service
 @Transactional(readOnly = true)
 public class NotificationService {
@@ -22,8 +31,14 @@ public class NotificationService {
 
 	private final NotificationRepository notifications;
 
-	NotificationService(NotificationRepository notifications) {
+	private final Environment environment;
+
+	private final MeterRegistry meters;
+
+	NotificationService(NotificationRepository notifications, Environment environment, MeterRegistry meters) {
 		this.notifications = notifications;
+		this.environment = environment;
+		this.meters = meters;
 	}
 
 	public List<Notification> sentFor(OrderId orderId) {
@@ -44,8 +59,10 @@ public class NotificationService {
 
 	private void send(OrderId orderId, String customerId, Notification.Kind kind, String message) {
 		if (this.notifications
-			.insertOnce(new Notification(UUID.randomUUID(), orderId, customerId, kind, message, Instant.now()))) {
+			.insertOnce(new Notification(UUID.randomUUID(), orderId, customerId, kind, message, Instant.now()))
+				&& this.environment.getProperty("shop.notifications.owner", Boolean.class, true)) {
 			log.info("Notified {} ({}): {}", customerId, kind, message);
+			this.meters.counter("shop.notifications.sent", "kind", kind.name()).increment();
 		}
 	}
 
