@@ -17,6 +17,7 @@ import java.util.stream.Stream;
  * down [app...]                  stop every application of the kit (or the named ones)
  * status                         pid, port, health, Eureka registration, memory
  * route &lt;route&gt; &lt;mode&gt; [percent]   switch a strangler route and wait until the gateway applies it
+ * cutover &lt;module&gt; &lt;service|monolith&gt; move a module's ownership and route together
  * </pre>
  *
  * Settings from the environment: {@code KIT_STATE} (logs and pids, default {@code .kit}),
@@ -119,8 +120,27 @@ public final class Kit {
 				System.out.printf("applied by the gateway in %.2f s%n", took.toMillis() / 1000.0);
 				return 0;
 			}
+			case "cutover" -> {
+				if (rest.size() != 2) {
+					throw new LaunchException("usage: ./kit cutover <module> <service|monolith>");
+				}
+				java.time.Instant handoff = new Cutover(landscape.configRepo()).move(rest.get(0), rest.get(1));
+				System.out.printf(
+						"config-repo: %s owned by the %s for events from %s (monolith.yml, %s.yml); "
+								+ "gateway route %s -> %s%n",
+						rest.get(0), rest.get(1), handoff, Cutover.SERVICES.get(rest.get(0)), rest.get(0), rest.get(1));
+				if (launcher.running(Landscape.GATEWAY).isPresent()) {
+					Duration took = new Routes().awaitApplied(
+							URI.create("http://127.0.0.1:" + Landscape.PORTS.get(Landscape.GATEWAY)),
+							credentials(env, "KIT_ADMIN", "admin", "admin-secret"), rest.get(0), rest.get(1), null,
+							Duration.ofSeconds(15));
+					System.out.printf("route applied by the gateway in %.2f s%n", took.toMillis() / 1000.0);
+				}
+				return 0;
+			}
 			default -> {
-				System.err.println("launcher commands: up [app...], down, status, route <route> <mode> [percent]");
+				System.err.println(
+						"launcher commands: up [app...], down [app...], status, route <route> <mode> [percent], cutover <module> <service|monolith>");
 				return 2;
 			}
 		}

@@ -37,6 +37,14 @@ public final class Routes {
 	 * @param percent the canary percent, or {@code null} to leave it as it is
 	 */
 	public void change(Path gatewayYml, String route, String mode, Integer percent) {
+		change(gatewayYml, route, mode, percent, null);
+	}
+
+	/**
+	 * @param owner who takes the route's writes ({@code monolith} or {@code service}), or
+	 * {@code null} to leave it as it is
+	 */
+	public void change(Path gatewayYml, String route, String mode, Integer percent, String owner) {
 		if (!MODES.contains(mode)) {
 			throw new LaunchException("unknown mode '" + mode + "': one of monolith, shadow, canary, service");
 		}
@@ -52,6 +60,9 @@ public final class Routes {
 			set(lines, block, "mode", mode);
 			if (percent != null) {
 				set(lines, routeBlock(lines, route), "canary-percent", percent.toString());
+			}
+			if (owner != null) {
+				set(lines, routeBlock(lines, route), "owner", owner);
 			}
 			Path written = Files.createTempFile(gatewayYml.getParent(), ".gateway", ".yml");
 			Files.write(written, lines, StandardCharsets.UTF_8);

@@ -124,6 +124,79 @@ class NotificationServiceLandscapeIT {
 	}
 
 	/**
+	 * Ownership moves to the service and back while orders keep coming: every order's
+	 * notification is sent exactly once, by the monolith or by the service, whichever
+	 * owned the moment its order event happened; none is lost in the handoff and none is
+	 * sent twice.
+	 */
+	@Test
+	void aCutoverAndARollbackUnderAStreamOfOrdersSendEveryNotificationExactlyOnce() throws Exception {
+		double monolithSent = sent(monolith);
+		double serviceSent = sent(service);
+		List<String> placed = java.util.Collections.synchronizedList(new ArrayList<>());
+		java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean(true);
+		Thread stream = Thread.ofPlatform().start(() -> {
+			int n = 0;
+			while (running.get()) {
+				try {
+					placed.add(place((n++ % 3 == 2) ? "4000000000000002" : "4242424242424242", 1));
+					Thread.sleep(150);
+				}
+				catch (Exception ex) {
+					throw new IllegalStateException(ex);
+				}
+			}
+		});
+		try {
+			Cutover cutover = new Cutover(landscape.landscape.configRepo());
+			java.time.Instant toService = cutover.move("notifications", "service");
+			sleepUntil(toService.plusSeconds(4));
+			java.time.Instant back = cutover.move("notifications", "monolith");
+			sleepUntil(back.plusSeconds(4));
+		}
+		finally {
+			running.set(false);
+			stream.join();
+		}
+		for (String order : placed) {
+			await().atMost(Duration.ofSeconds(30))
+				.until(() -> json.readTree(get(gateway, "/api/orders/" + order).body())
+					.path("status")
+					.asString()
+					.matches("CONFIRMED|CANCELLED"));
+			awaitFollowed(order);
+		}
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> (sent(monolith) - monolithSent) + (sent(service) - serviceSent) >= placed.size());
+		Thread.sleep(1000); // a notification sent twice would show by now
+		double byMonolith = sent(monolith) - monolithSent;
+		double byService = sent(service) - serviceSent;
+		System.out.printf("[landscape] cutover under load: %d orders, notifications sent by the monolith %.0f, "
+				+ "by the service %.0f%n", placed.size(), byMonolith, byService);
+		assertThat(byMonolith + byService).isEqualTo(placed.size());
+		assertThat(byService).as("the service sent while it owned the notifications").isPositive();
+		assertThat(byMonolith).as("the monolith sent before and after").isPositive();
+	}
+
+	private static void sleepUntil(java.time.Instant instant) throws InterruptedException {
+		long millis = Duration.between(java.time.Instant.now(), instant).toMillis();
+		if (millis > 0) {
+			Thread.sleep(millis);
+		}
+	}
+
+	private static double sent(URI application) {
+		HttpResponse<String> response = Http.get(application.resolve("/actuator/prometheus"), null, "text/plain")
+			.orElseThrow();
+		assertThat(response.statusCode()).isEqualTo(200);
+		return response.body()
+			.lines()
+			.filter((line) -> line.startsWith("shop_notifications_sent_total{"))
+			.mapToDouble((line) -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+			.sum();
+	}
+
+	/**
 	 * The service follows the monolith's events: it has an order's notification soon
 	 * after the monolith.
 	 */

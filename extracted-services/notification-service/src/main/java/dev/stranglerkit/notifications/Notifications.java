@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.UUID;
 
 import dev.stranglerkit.messaging.MessageHandlers;
+import dev.stranglerkit.messaging.Ownership;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,6 +22,9 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * applies each message once, and the unique key (order, kind) makes a second message for
  * the same outcome (a redelivery, or the monolith's and this service's handoff racing)
  * harmless. The texts are the monolith module's, word for word, so both answer the same.
+ * It records every notification and sends (logs, counts {@code shop.notifications.sent})
+ * only those whose order event it owns ({@link Ownership}): none until a cutover hands
+ * the notifications over, so until then it is a follower of the monolith.
  */
 @Configuration(proxyBeanMethods = false)
 class Notifications {
@@ -39,34 +43,27 @@ class Notifications {
 		this.meters = meters;
 	}
 
-	/**
-	 * @return whether this service owns the notifications (sends them) or follows the
-	 * monolith (records them only); read per message, so a cutover through the control
-	 * plane applies at once
-	 */
-	boolean owner() {
-		return this.environment.getProperty("notifications.owner", Boolean.class, false);
-	}
-
 	@Bean
 	MessageHandlers orderOutcomes() {
 		return MessageHandlers.create()
 			.on("orders.OrderConfirmed", OrderMessages.OrderConfirmed.class,
 					(order, envelope) -> record(order.orderId(), order.customerId(), Notification.Kind.ORDER_CONFIRMED,
 							"Your order %s is confirmed; %s was charged.".formatted(order.orderId(),
-									order.total().setScale(2, RoundingMode.HALF_UP))))
+									order.total().setScale(2, RoundingMode.HALF_UP)),
+							envelope.occurredAt()))
 			.on("orders.OrderCancelled", OrderMessages.OrderCancelled.class,
 					(order, envelope) -> record(order.orderId(), order.customerId(), Notification.Kind.ORDER_CANCELLED,
-							"Your order %s was cancelled: %s".formatted(order.orderId(), order.reason())));
+							"Your order %s was cancelled: %s".formatted(order.orderId(), order.reason()),
+							envelope.occurredAt()));
 	}
 
-	private void record(UUID orderId, String customerId, Notification.Kind kind, String message) {
+	private void record(UUID orderId, String customerId, Notification.Kind kind, String message, Instant occurredAt) {
 		boolean recorded = this.jdbc.sql("""
 				INSERT INTO notifications.notifications (id, order_id, customer_id, kind, message, sent_at)
 				VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (order_id, kind) DO NOTHING""")
 			.params(UUID.randomUUID(), orderId, customerId, kind.name(), message, Timestamp.from(Instant.now()))
 			.update() == 1;
-		if (recorded && owner()) {
+		if (recorded && Ownership.ownerAt(this.environment, "notifications", occurredAt).equals(Ownership.SERVICE)) {
 			log.info("Notified {} ({}): {}", customerId, kind, message);
 			this.meters.counter("shop.notifications.sent", "kind", kind.name()).increment();
 		}

@@ -7,6 +7,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
 
@@ -102,8 +103,10 @@ class NotificationServiceTests {
 			.until(() -> get("/api/notifications?orderId=" + followed).body().contains("ORDER_CONFIRMED"));
 		assertThat(sent()).isEqualTo(sentBefore);
 
-		// ownership moves through the configuration, read per message: no restart
-		MapPropertySource owner = new MapPropertySource("cutover", Map.of("notifications.owner", "true"));
+		// ownership moves through the configuration, read per message: no restart; the
+		// handoff is at an instant, and the event's time decides
+		MapPropertySource owner = new MapPropertySource("cutover",
+				Map.of("kit.ownership.notifications[0]", Instant.now().minusSeconds(1) + "=service"));
 		this.environment.getPropertySources().addFirst(owner);
 		try {
 			UUID owned = UUID.randomUUID();
@@ -143,11 +146,15 @@ class NotificationServiceTests {
 		assertThat(unknown.body()).isEqualTo("[]");
 	}
 
-	/** Publishes a contract sample as it is, with a fresh message id and order id. */
+	/**
+	 * Publishes a contract sample as it is, with a fresh message id and order id,
+	 * happened now.
+	 */
 	private void publish(String type, String messageId, UUID order) throws Exception {
 		String sample = Files.readString(contracts.resolve(type + ".sample.json"))
 			.replaceAll("\"messageId\": \"[^\"]+\"", "\"messageId\": \"" + messageId + "\"")
-			.replaceAll("\"orderId\": \"[^\"]+\"", "\"orderId\": \"" + order + "\"");
+			.replaceAll("\"orderId\": \"[^\"]+\"", "\"orderId\": \"" + order + "\"")
+			.replaceAll("\"occurredAt\": \"[^\"]+\"", "\"occurredAt\": \"" + Instant.now() + "\"");
 		MessageProperties properties = new MessageProperties();
 		properties.setContentType("application/json");
 		properties.setMessageId(messageId);

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
+import dev.stranglerkit.messaging.Ownership;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,10 +19,10 @@ import org.springframework.transaction.annotation.Transactional;
 
 /**
  * One notification per order and outcome. The module records every one; it sends (here:
- * logs and counts {@code shop.notifications.sent}) only while it owns the notifications
- * ({@code shop.notifications.owner}, true unless the notification-service has taken them
- * over). A module that does not own them keeps following the order events, so that a
- * rollback finds its data current.
+ * logs and counts {@code shop.notifications.sent}) only the ones whose order event it
+ * owns ({@link Ownership}: the monolith, until a cutover hands the notifications to the
+ * notification-service). A module that does not own them keeps following the order
+ * events, so that a rollback finds its data current.
  */
 @Service
 @Transactional(readOnly = true)
@@ -48,19 +49,20 @@ public class NotificationService {
 	@Transactional
 	public void orderConfirmed(OrderConfirmed event) {
 		send(event.orderId(), event.customerId(), Notification.Kind.ORDER_CONFIRMED,
-				"Your order %s is confirmed; %s was charged.".formatted(event.orderId(), event.total()));
+				"Your order %s is confirmed; %s was charged.".formatted(event.orderId(), event.total()),
+				event.occurredAt());
 	}
 
 	@Transactional
 	public void orderCancelled(OrderCancelled event) {
 		send(event.orderId(), event.customerId(), Notification.Kind.ORDER_CANCELLED,
-				"Your order %s was cancelled: %s".formatted(event.orderId(), event.reason()));
+				"Your order %s was cancelled: %s".formatted(event.orderId(), event.reason()), event.occurredAt());
 	}
 
-	private void send(OrderId orderId, String customerId, Notification.Kind kind, String message) {
+	private void send(OrderId orderId, String customerId, Notification.Kind kind, String message, Instant occurredAt) {
 		if (this.notifications
 			.insertOnce(new Notification(UUID.randomUUID(), orderId, customerId, kind, message, Instant.now()))
-				&& this.environment.getProperty("shop.notifications.owner", Boolean.class, true)) {
+				&& Ownership.ownerAt(this.environment, "notifications", occurredAt).equals(Ownership.MONOLITH)) {
 			log.info("Notified {} ({}): {}", customerId, kind, message);
 			this.meters.counter("shop.notifications.sent", "kind", kind.name()).increment();
 		}
