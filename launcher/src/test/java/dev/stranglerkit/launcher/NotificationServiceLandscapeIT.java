@@ -41,6 +41,8 @@ class NotificationServiceLandscapeIT {
 
 	static final URI service = URI.create("http://127.0.0.1:8083");
 
+	static final String PRODUCT = "00000000-0000-0000-0000-000000000001";
+
 	/** order id -> the status it must end in */
 	static final Map<String, String> orders = new LinkedHashMap<>();
 
@@ -50,10 +52,17 @@ class NotificationServiceLandscapeIT {
 		landscape.up(List.of(List.of(landscape.app(Landscape.CONFIG_SERVER)),
 				List.of(landscape.app(Landscape.DISCOVERY)), List.of(landscape.app(Landscape.MONOLITH),
 						landscape.app("notification-service"), landscape.app(Landscape.GATEWAY))));
-		// approved, declined, short: the three outcomes of the saga
+		// stock for this run's orders (the tests' database keeps what earlier runs used
+		// up)
+		HttpResponse<String> stocked = http.send(HttpRequest.newBuilder(gateway.resolve("/api/inventory/" + PRODUCT))
+			.header("Content-Type", "application/json")
+			.PUT(HttpRequest.BodyPublishers.ofString("{\"available\":500}"))
+			.build(), HttpResponse.BodyHandlers.ofString());
+		assertThat(stocked.statusCode()).as(stocked.body()).isBetween(200, 204);
+		// approved, declined, short (more than the 500 in stock): the three outcomes
 		orders.put(place("4242424242424242", 1), "CONFIRMED");
 		orders.put(place("4000000000000002", 1), "CANCELLED");
-		orders.put(place("4242424242424242", 1000), "CANCELLED"); // 100 in stock
+		orders.put(place("4242424242424242", 1000), "CANCELLED");
 		for (Map.Entry<String, String> order : orders.entrySet()) {
 			await().atMost(Duration.ofSeconds(30))
 				.until(() -> json.readTree(get(gateway, "/api/orders/" + order.getKey()).body())
@@ -235,10 +244,9 @@ class NotificationServiceLandscapeIT {
 	private static String place(String card, int quantity) throws Exception {
 		HttpResponse<String> placed = http.send(HttpRequest.newBuilder(gateway.resolve("/api/orders"))
 			.header("Content-Type", "application/json")
-			.POST(HttpRequest.BodyPublishers.ofString(
-					"""
-							{"customerId":"c-landscape","card":"%s","lines":[{"productId":"00000000-0000-0000-0000-000000000001","quantity":%d}]}"""
-						.formatted(card, quantity)))
+			.POST(HttpRequest.BodyPublishers.ofString("""
+					{"customerId":"c-landscape","card":"%s","lines":[{"productId":"%s","quantity":%d}]}"""
+				.formatted(card, PRODUCT, quantity)))
 			.build(), HttpResponse.BodyHandlers.ofString());
 		assertThat(placed.statusCode()).as(placed.body()).isEqualTo(202);
 		String location = placed.headers().firstValue("Location").orElseThrow();
