@@ -1,5 +1,9 @@
 package dev.stranglerkit.messaging;
 
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
 import dev.stranglerkit.messaging.Envelopes.MalformedMessageException;
 import dev.stranglerkit.messaging.MessageHandlers.Handler;
 import io.micrometer.core.instrument.Counter;
@@ -8,6 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.amqp.AmqpRejectAndDontRequeueException;
+import org.springframework.amqp.ImmediateRequeueAmqpException;
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.MessageListener;
 import org.springframework.core.retry.RetryException;
@@ -37,8 +42,14 @@ final class InboundMessageListener implements MessageListener {
 
 	private final Counter failed;
 
+	private final Counter notReady;
+
+	private final Counter deferred;
+
+	private final Deferrals deferrals;
+
 	InboundMessageListener(String queue, MessageHandlers handlers, Envelopes envelopes, ProcessedMessages processed,
-			RetryTemplate retry, MeterRegistry meters) {
+			RetryTemplate retry, MeterRegistry meters, Deferrals deferrals) {
 		this.queue = queue;
 		this.handlers = handlers;
 		this.envelopes = envelopes;
@@ -46,6 +57,12 @@ final class InboundMessageListener implements MessageListener {
 		this.retry = retry;
 		this.malformed = deadLettered(meters, "malformed");
 		this.failed = deadLettered(meters, "handler-failed");
+		this.notReady = deadLettered(meters, "not-ready");
+		this.deferrals = deferrals;
+		this.deferred = Counter.builder("kit.messaging.deferred")
+			.description("Messages put back to wait because they were not ready yet")
+			.tag("queue", queue)
+			.register(meters);
 	}
 
 	private Counter deadLettered(MeterRegistry meters, String reason) {
@@ -59,14 +76,18 @@ final class InboundMessageListener implements MessageListener {
 	@Override
 	public void onMessage(Message message) {
 		EventEnvelope envelope;
-		Handler<?> handler;
-		Object payload;
+		List<Runnable> effects = new ArrayList<>();
 		try {
 			envelope = this.envelopes.fromMessage(message);
-			handler = this.handlers.handlerFor(envelope.type())
-				.orElseThrow(() -> new MalformedMessageException("no handler for message type '%s' on queue %s"
-					.formatted(message.getMessageProperties().getType(), this.queue), null));
-			payload = this.envelopes.payload(envelope, handler.payloadType());
+			List<Handler<?>> handlers = this.handlers.handlersFor(envelope.type());
+			if (handlers.isEmpty()) {
+				throw new MalformedMessageException("no handler for message type '%s' on queue %s"
+					.formatted(message.getMessageProperties().getType(), this.queue), null);
+			}
+			for (Handler<?> handler : handlers) {
+				Object payload = this.envelopes.payload(envelope, handler.payloadType());
+				effects.add(() -> handler.handle(payload, envelope));
+			}
 		}
 		catch (MalformedMessageException ex) {
 			this.malformed.increment();
@@ -79,14 +100,40 @@ final class InboundMessageListener implements MessageListener {
 			return;
 		}
 		try {
-			this.retry.execute(
-					() -> this.processed.processOnce(this.queue, envelope, () -> handler.handle(payload, envelope)));
+			this.retry
+				.execute(() -> this.processed.processOnce(this.queue, envelope, () -> effects.forEach(Runnable::run)));
 		}
 		catch (RetryException ex) {
+			if (ex.getLastException() instanceof MessageNotReadyException notReady) {
+				defer(message, envelope, notReady);
+				return;
+			}
 			this.failed.increment();
 			log.warn("Dead-lettering {} {} from queue {} after {} failed attempts: {}", envelope.type(),
 					envelope.messageId(), this.queue, ex.getRetryCount() + 1, ex.getLastException().toString());
 			throw new AmqpRejectAndDontRequeueException("Handler failed: " + ex.getLastException(), ex);
+		}
+	}
+
+	private void defer(Message message, EventEnvelope envelope, MessageNotReadyException reason) {
+		try {
+			Duration waited = this.deferrals.defer(message);
+			this.deferred.increment();
+			log.debug("Deferring {} {} from queue {} (waiting for {}): {}", envelope.type(), envelope.messageId(),
+					this.queue, waited, reason.getMessage());
+		}
+		catch (Deferrals.NotReadyForTooLongException ex) {
+			this.notReady.increment();
+			log.warn("Dead-lettering {} {} from queue {}: {}; last reason: {}", envelope.type(), envelope.messageId(),
+					this.queue, ex.getMessage(), reason.getMessage());
+			throw new AmqpRejectAndDontRequeueException("Not ready: " + reason.getMessage(), ex);
+		}
+		catch (RuntimeException ex) {
+			// the wait queue did not take it: back to this queue as it is, delivered
+			// again
+			log.warn("Could not defer {} {} from queue {}; it is delivered again: {}", envelope.type(),
+					envelope.messageId(), this.queue, ex.getMessage());
+			throw new ImmediateRequeueAmqpException("Could not defer: " + ex.getMessage(), ex);
 		}
 	}
 

@@ -1,8 +1,9 @@
 package dev.stranglerkit.messaging;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -17,11 +18,13 @@ import java.util.Set;
  *         .on("inventory.StockReserved", StockReservedMessage.class,
  *             (event, envelope) -&gt; events.publishEvent(event));
  * }
- * </pre>
+ * </pre> Several beans may handle the same type (two modules of the monolith reacting to
+ * one message): each binds the payload to its own type, and all run in the one
+ * transaction.
  */
 public final class MessageHandlers {
 
-	private final Map<String, Handler<?>> handlers = new LinkedHashMap<>();
+	private final Map<String, List<Handler<?>>> handlers = new LinkedHashMap<>();
 
 	private MessageHandlers() {
 	}
@@ -37,22 +40,16 @@ public final class MessageHandlers {
 	 * bind is malformed and dead-lettered at once
 	 */
 	public <T> MessageHandlers on(String type, Class<T> payloadType, MessageHandler<T> handler) {
-		if (this.handlers.putIfAbsent(type, new Handler<>(payloadType, handler)) != null) {
+		if (this.handlers.putIfAbsent(type, new ArrayList<>(List.of(new Handler<>(payloadType, handler)))) != null) {
 			throw new IllegalArgumentException("A handler for message type '%s' is already declared".formatted(type));
 		}
 		return this;
 	}
 
-	/**
-	 * @throws IllegalArgumentException if two of them handle the same message type
-	 */
 	static MessageHandlers combine(Iterable<MessageHandlers> all) {
 		MessageHandlers combined = create();
-		all.forEach((handlers) -> handlers.handlers.forEach((type, handler) -> {
-			if (combined.handlers.putIfAbsent(type, handler) != null) {
-				throw new IllegalArgumentException("Two handlers are declared for message type '%s'".formatted(type));
-			}
-		}));
+		all.forEach((handlers) -> handlers.handlers
+			.forEach((type, list) -> combined.handlers.computeIfAbsent(type, (key) -> new ArrayList<>()).addAll(list)));
 		return combined;
 	}
 
@@ -60,8 +57,11 @@ public final class MessageHandlers {
 		return this.handlers.keySet();
 	}
 
-	Optional<Handler<?>> handlerFor(String type) {
-		return Optional.ofNullable(this.handlers.get(type));
+	/**
+	 * @return the handlers of a message type, none if it has none
+	 */
+	List<Handler<?>> handlersFor(String type) {
+		return this.handlers.getOrDefault(type, List.of());
 	}
 
 	/**

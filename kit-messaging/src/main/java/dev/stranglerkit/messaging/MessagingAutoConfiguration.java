@@ -73,13 +73,25 @@ public class MessagingAutoConfiguration {
 		topology.add(events);
 		topology.add(deadLetters);
 		properties.subscriptions().forEach((name, routingKeys) -> {
+			if (routingKeys.isEmpty()) {
+				return; // a subscription switched off (tests leave the landscape's queues
+						// alone)
+			}
 			Queue queue = QueueBuilder.durable(name)
 				.deadLetterExchange(deadLetters.getName())
 				.deadLetterRoutingKey(name)
 				.build();
 			Queue deadLetterQueue = QueueBuilder.durable(MessagingProperties.deadLetterQueue(name)).build();
+			// Messages that are not ready yet wait here, then expire back into the queue
+			// through the default exchange.
+			Queue waitQueue = QueueBuilder.durable(MessagingProperties.waitQueue(name))
+				.ttl((int) properties.consumer().deferral().toMillis())
+				.deadLetterExchange("")
+				.deadLetterRoutingKey(name)
+				.build();
 			topology.add(queue);
 			topology.add(deadLetterQueue);
+			topology.add(waitQueue);
 			topology.add(BindingBuilder.bind(deadLetterQueue).to(deadLetters).with(name));
 			routingKeys.forEach((key) -> topology.add(BindingBuilder.bind(queue).to(events).with(key)));
 		});
@@ -88,8 +100,9 @@ public class MessagingAutoConfiguration {
 
 	/**
 	 * Externalizes the {@code @Externalized} events whose routing key some subscription
-	 * wants, to the target and key the annotation names
-	 * ({@code "shop.events::orders.OrderPlaced"}).
+	 * wants, with the key the annotation names
+	 * ({@code "shop.events::orders.OrderPlaced"}), to the exchange
+	 * {@code kit.messaging.exchange} names (by default the annotation's).
 	 */
 	@Bean
 	EventExternalizationConfiguration eventExternalizationConfiguration(MessagingProperties properties) {
@@ -98,7 +111,10 @@ public class MessagingAutoConfiguration {
 			.select((event) -> routingOf(event).map(RoutingTarget::getKey)
 				.filter((key) -> key != null && subscriptions.anyMatches(key))
 				.isPresent())
-			.routeAll((event) -> routingOf(event).orElseThrow())
+			// the key is the contract's; the exchange is configuration (tests use one of
+			// their own)
+			.routeAll((event) -> RoutingTarget.forTarget(properties.exchange())
+				.andKey(routingOf(event).orElseThrow().getKey()))
 			.build();
 	}
 
@@ -159,7 +175,7 @@ public class MessagingAutoConfiguration {
 	@ConditionalOnBean(MessageHandlers.class)
 	SimpleMessageListenerContainer kitInboundMessages(ConnectionFactory connectionFactory,
 			MessagingProperties properties, ObjectProvider<MessageHandlers> handlers, Envelopes envelopes,
-			JdbcClient jdbc, TransactionOperations transactions, MeterRegistry meters) {
+			JdbcClient jdbc, TransactionOperations transactions, MeterRegistry meters, ConfirmingPublisher publisher) {
 		MessagingProperties.Consumer consumer = properties.consumer();
 		String queue = consumer.queue();
 		if (!properties.subscriptions().containsKey(queue)) {
@@ -168,6 +184,7 @@ public class MessagingAutoConfiguration {
 						.formatted(queue, properties.subscriptions().keySet()));
 		}
 		RetryTemplate retry = new RetryTemplate(RetryPolicy.builder()
+			.excludes(MessageNotReadyException.class)
 			.maxRetries(consumer.maxAttempts() - 1)
 			.delay(consumer.backoff())
 			.multiplier(2)
@@ -180,7 +197,8 @@ public class MessagingAutoConfiguration {
 		container.setObservationEnabled(true);
 		container.setMessageListener(
 				new InboundMessageListener(queue, MessageHandlers.combine(handlers.orderedStream().toList()), envelopes,
-						new ProcessedMessages(jdbc, transactions), retry, meters));
+						new ProcessedMessages(jdbc, transactions), retry, meters, new Deferrals(publisher.template(),
+								queue, consumer.notReadyTimeout(), properties.outbox().confirmTimeout())));
 		return container;
 	}
 

@@ -18,7 +18,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * a consumer's queue exists, and collects its messages, before that consumer first
  * starts. An event leaves its process only when some queue is subscribed to its routing
  * key; a message the broker still cannot route (a binding was removed) is returned, and
- * its publication stays incomplete until it can be delivered.
+ * its publication stays incomplete until it can be delivered. An empty list switches a
+ * subscription off: its queue is not declared (the tests leave the landscape's alone).
  * @param consumer this application's own queue
  * @param outbox the relay from the event publication registry to the broker
  * @param resubmission the job that retries incomplete event publications
@@ -43,15 +44,28 @@ public record MessagingProperties(@DefaultValue("shop.events") String exchange,
 	}
 
 	/**
+	 * @return the queue where a queue's messages that are not ready yet wait before they
+	 * go back to it
+	 */
+	public static String waitQueue(String queue) {
+		return queue + ".wait";
+	}
+
+	/**
 	 * @param queue the queue this application consumes, one of the subscriptions; none
 	 * means it consumes nothing
 	 * @param maxAttempts how often a failing handler is tried before its message is
 	 * dead-lettered
 	 * @param backoff the pause before the first retry, doubled for each further one
 	 * @param concurrency how many messages are handled at once
+	 * @param deferral how long a message that is not ready yet
+	 * ({@link MessageNotReadyException}) waits before it is delivered again
+	 * @param notReadyTimeout how long a message may keep being not ready before it is
+	 * dead-lettered
 	 */
 	public record Consumer(@Nullable String queue, @DefaultValue("3") int maxAttempts,
-			@DefaultValue("200ms") Duration backoff, @DefaultValue("2") int concurrency) {
+			@DefaultValue("200ms") Duration backoff, @DefaultValue("2") int concurrency,
+			@DefaultValue("500ms") Duration deferral, @DefaultValue("10m") Duration notReadyTimeout) {
 	}
 
 	/**

@@ -35,10 +35,20 @@ public final class Ownership {
 	 * @throws IllegalStateException if an entry is malformed
 	 */
 	public static String ownerAt(Environment environment, String module, Instant when) {
+		return handoffAt(environment, module, when).owner();
+	}
+
+	/**
+	 * @return the handoff in force for an event that happened at {@code when}: its owner,
+	 * and the instant from which it owns the module ({@link Instant#EPOCH} for the
+	 * monolith before any handoff)
+	 * @throws IllegalStateException if an entry is malformed
+	 */
+	public static Handoff handoffAt(Environment environment, String module, Instant when) {
 		List<String> handoffs = Binder.get(environment)
 			.bind("kit.ownership." + module, Bindable.listOf(String.class))
 			.orElse(List.of());
-		String owner = MONOLITH;
+		Handoff current = new Handoff(Instant.EPOCH, MONOLITH);
 		for (String handoff : handoffs) {
 			int separator = handoff.lastIndexOf('=');
 			if (separator < 0) {
@@ -52,10 +62,27 @@ public final class Ownership {
 						"kit.ownership.%s: '%s' names no owner (monolith or service)".formatted(module, handoff));
 			}
 			if (!when.isBefore(from)) {
-				owner = to;
+				current = new Handoff(from, to);
 			}
 		}
-		return owner;
+		return current;
+	}
+
+	/**
+	 * A module's owner from an instant on.
+	 *
+	 * @param from when it took the module over
+	 * @param owner {@link #MONOLITH} or {@link #SERVICE}
+	 */
+	public record Handoff(Instant from, String owner) {
+
+		/**
+		 * @return whether it is the given side
+		 */
+		public boolean is(String side) {
+			return this.owner.equals(side);
+		}
+
 	}
 
 }

@@ -154,6 +154,36 @@ class IdempotentConsumerTests {
 	}
 
 	@Test
+	void runsEveryHandlerOfAMessageType() {
+		String id = sendValid("for both");
+
+		awaitEffect(id);
+		assertThat(MessagingTestApplication.secondHandlerSaw).contains(id);
+	}
+
+	@Test
+	void putsAMessageThatIsNotReadyBackToWaitThenAppliesItOnceWithoutDeadLettering() {
+		double deferredBefore = this.meters.get("kit.messaging.deferred").counter().count();
+		double failedBefore = deadLettered("handler-failed") + deadLettered("not-ready");
+		String id = UUID.randomUUID().toString();
+		long readyAt = System.currentTimeMillis() + 2_000;
+
+		rabbit.send(TYPE, Rabbit.envelope(id, TYPE, "another-service",
+				"{\"name\": \"later\", \"fail\": \"not-before:%d\"}".formatted(readyAt)), id);
+		String next = sendValid("not held up by it");
+
+		awaitEffect(next);
+		assertThat(effectsOf(id)).as("not applied before it is ready").isZero();
+		awaitEffect(id);
+		assertThat(System.currentTimeMillis()).isGreaterThanOrEqualTo(readyAt);
+		assertThat(this.meters.get("kit.messaging.deferred").counter().count() - deferredBefore)
+			.as("deferred while it was not ready, 500 ms at a time")
+			.isBetween(2.0, 6.0);
+		assertThat(deadLettered("handler-failed") + deadLettered("not-ready")).isEqualTo(failedBefore);
+		assertThat(rabbit.drain(DEAD_LETTERS, Duration.ofMillis(300))).isEmpty();
+	}
+
+	@Test
 	void skipsMessagesThisApplicationPublishedItself() {
 		String own = UUID.randomUUID().toString();
 

@@ -1,7 +1,9 @@
 package dev.stranglerkit.messaging;
 
 import java.time.Instant;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.springframework.boot.autoconfigure.SpringBootApplication;
@@ -19,6 +21,8 @@ class MessagingTestApplication {
 
 	static final AtomicInteger handlerCalls = new AtomicInteger();
 
+	static final Set<String> secondHandlerSaw = ConcurrentHashMap.newKeySet();
+
 	@Bean
 	MessageHandlers inbound(JdbcClient jdbc) {
 		return MessageHandlers.create().on("kittest-in.ThingRequested", ThingRequested.class, (thing, envelope) -> {
@@ -26,10 +30,22 @@ class MessagingTestApplication {
 			if (thing.fail().equals("always")) {
 				throw new IllegalStateException("Simulated handler failure");
 			}
+			if (thing.fail().startsWith("not-before:")
+					&& System.currentTimeMillis() < Long.parseLong(thing.fail().substring("not-before:".length()))) {
+				throw new MessageNotReadyException("waiting for the time in " + thing.fail());
+			}
 			jdbc.sql("INSERT INTO kit_test_effect (message_id, name) VALUES (?, ?)")
 				.params(envelope.messageId(), thing.name())
 				.update();
 		});
+	}
+
+	/** A second module reacting to the same message type, in the same transaction. */
+	@Bean
+	MessageHandlers alsoInbound() {
+		return MessageHandlers.create()
+			.on("kittest-in.ThingRequested", ThingNamed.class,
+					(thing, envelope) -> secondHandlerSaw.add(envelope.messageId()));
 	}
 
 	@Externalized("kit-tests.events::kittest.ThingHappened")
@@ -57,6 +73,11 @@ class MessagingTestApplication {
 	}
 
 	record ThingRequested(String name, String fail) {
+
+	}
+
+	/** The second handler's own view of the payload: only the name. */
+	record ThingNamed(String name) {
 
 	}
 

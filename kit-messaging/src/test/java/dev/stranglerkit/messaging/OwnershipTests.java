@@ -33,6 +33,19 @@ class OwnershipTests {
 	}
 
 	@Test
+	void aHandoffSaysSinceWhenItsOwnerOwnsTheModule() {
+		MockEnvironment environment = new MockEnvironment()
+			.withProperty("kit.ownership.inventory[0]", cutover + "=service")
+			.withProperty("kit.ownership.inventory[1]", rollback + "=monolith");
+		assertThat(Ownership.handoffAt(environment, "inventory", cutover.minusMillis(1)))
+			.isEqualTo(new Ownership.Handoff(Instant.EPOCH, "monolith"));
+		assertThat(Ownership.handoffAt(environment, "inventory", rollback.minusMillis(1)))
+			.isEqualTo(new Ownership.Handoff(cutover, "service"));
+		assertThat(Ownership.handoffAt(environment, "inventory", rollback.plusSeconds(60)))
+			.isEqualTo(new Ownership.Handoff(rollback, "monolith"));
+	}
+
+	@Test
 	void aMalformedHandoffIsAnError() {
 		MockEnvironment environment = new MockEnvironment().withProperty("kit.ownership.notifications[0]",
 				cutover + "=somebody");

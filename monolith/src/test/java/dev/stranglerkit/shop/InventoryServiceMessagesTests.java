@@ -7,6 +7,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import dev.stranglerkit.shop.catalog.ProductId;
 import dev.stranglerkit.shop.inventory.StockShortage;
+import dev.stranglerkit.shop.inventory.internal.InventoryService;
+import dev.stranglerkit.shop.inventory.internal.Stock;
 import dev.stranglerkit.shop.orders.CancelsOrder;
 import dev.stranglerkit.shop.orders.OrderId;
 import dev.stranglerkit.shop.payments.TriggersPayment;
@@ -36,8 +38,11 @@ class InventoryServiceMessagesTests {
 
 	final Captured captured;
 
-	InventoryServiceMessagesTests(Captured captured) {
+	final InventoryService inventory;
+
+	InventoryServiceMessagesTests(Captured captured, InventoryService inventory) {
 		this.captured = captured;
+		this.inventory = inventory;
 	}
 
 	@AfterAll
@@ -46,9 +51,13 @@ class InventoryServiceMessagesTests {
 	}
 
 	@Test
-	void turnsAStockReservedMessageIntoTheEventPaymentsListensToOnce() {
+	void turnsAStockReservedMessageIntoTheEventPaymentsListensToAndHoldsTheStockOnce() {
 		OrderId order = OrderId.random();
-		String message = fromInventoryService("inventory.StockReserved", order);
+		ProductId product = ProductId.random();
+		this.inventory.track(product);
+		this.inventory.setAvailable(product, 10);
+		String message = fromInventoryService("inventory.StockReserved", order)
+			.replace("00000000-0000-0000-0000-000000000002", product.toString());
 
 		send("inventory.StockReserved", message);
 		send("inventory.StockReserved", message);
@@ -58,6 +67,8 @@ class InventoryServiceMessagesTests {
 		await().during(Duration.ofSeconds(2))
 			.atMost(Duration.ofSeconds(5))
 			.until(() -> this.captured.paymentTriggers.stream().filter((e) -> e.orderId().equals(order)).count() == 1);
+		assertThat(this.inventory.stockOf(product)).as("the monolith follows the service's reservation, once")
+			.contains(new Stock(product, 8, 2));
 	}
 
 	@Test

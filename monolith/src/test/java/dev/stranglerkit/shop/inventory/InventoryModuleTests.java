@@ -1,6 +1,7 @@
 package dev.stranglerkit.shop.inventory;
 
 import java.math.BigDecimal;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
@@ -13,12 +14,14 @@ import dev.stranglerkit.shop.orders.OrderConfirmed;
 import dev.stranglerkit.shop.orders.OrderId;
 import dev.stranglerkit.shop.orders.OrderLine;
 import dev.stranglerkit.shop.orders.OrderPlaced;
+import dev.stranglerkit.messaging.MessageNotReadyException;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.modulith.test.ApplicationModuleTest;
 import org.springframework.modulith.test.Scenario;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 @ApplicationModuleTest
 class InventoryModuleTests {
@@ -125,24 +128,30 @@ class InventoryModuleTests {
 		this.inventory.reserve(cancelled, List.of(new StockLine(product, 2)));
 		this.inventory.reserve(confirmed, List.of(new StockLine(product, 3)));
 
-		this.inventory.release(cancelled);
-		this.inventory.release(cancelled);
+		this.inventory.release(cancelled, Instant.now());
+		this.inventory.release(cancelled, Instant.now());
 		this.inventory.commit(confirmed);
 		this.inventory.commit(confirmed);
-		this.inventory.release(confirmed);
+		this.inventory.release(confirmed, Instant.now());
 
 		assertThat(this.inventory.stockOf(product)).contains(new Stock(product, 7, 0));
 	}
 
 	@Test
-	void aReservationArrivingAfterItsOrderWasCancelledHoldsNothing() {
+	void aCancellationOrConfirmationArrivingBeforeItsReservationWaitsForIt() {
 		ProductId product = productWithStock(10);
-		OrderId order = OrderId.random();
+		OrderId cancelled = OrderId.random();
+		OrderId confirmed = OrderId.random();
 
-		this.inventory.release(order);
-		this.inventory.reserve(order, List.of(new StockLine(product, 3)));
+		assertThatExceptionOfType(MessageNotReadyException.class)
+			.isThrownBy(() -> this.inventory.release(cancelled, Instant.now()));
+		assertThatExceptionOfType(MessageNotReadyException.class).isThrownBy(() -> this.inventory.commit(confirmed));
+		this.inventory.reserve(cancelled, List.of(new StockLine(product, 3)));
+		this.inventory.reserve(confirmed, List.of(new StockLine(product, 2)));
+		this.inventory.release(cancelled, Instant.now());
+		this.inventory.commit(confirmed);
 
-		assertThat(this.inventory.stockOf(product)).contains(new Stock(product, 10, 0));
+		assertThat(this.inventory.stockOf(product)).contains(new Stock(product, 8, 0));
 	}
 
 	private ProductId productWithStock(int available) {

@@ -1,12 +1,17 @@
 package dev.stranglerkit.shop.inventory.internal;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
+import dev.stranglerkit.messaging.MessageNotReadyException;
+import dev.stranglerkit.messaging.Ownership;
 import dev.stranglerkit.shop.catalog.ProductId;
 import dev.stranglerkit.shop.inventory.StockAdjusted;
 import dev.stranglerkit.shop.inventory.StockLine;
@@ -17,12 +22,32 @@ import dev.stranglerkit.shop.inventory.internal.ReservationRepository.Status;
 import dev.stranglerkit.shop.orders.OrderId;
 
 import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
+/**
+ * The stock of each product and the reservations that hold it for orders.
+ * <p>
+ * One process at a time owns the inventory ({@link Ownership},
+ * {@code kit.ownership.inventory}): the monolith until a cutover hands it to the
+ * inventory-service. The owner decides each order placed in its time (reserve, or find a
+ * shortage) and takes the writes; the other side follows: it applies the owner's
+ * decisions and adjustments from their messages, and confirms and releases reservations
+ * from the order events itself, so its data stays current for shadow and canary reads and
+ * for a rollback. Every step is idempotent per business key (one reservation per order,
+ * one adjustment per event), and every follower step commutes with the others, so the two
+ * sides end equal whatever order the messages arrive in. A new owner decides only once it
+ * has applied every decision of the previous one and the handoff has settled, so no stock
+ * is promised twice across a handoff.
+ */
 @Service
 @Transactional(readOnly = true)
 public class InventoryService {
+
+	static final String MODULE = "inventory";
+
+	static final String SELF = Ownership.MONOLITH;
 
 	private final StockRepository stock;
 
@@ -30,10 +55,14 @@ public class InventoryService {
 
 	private final ApplicationEventPublisher events;
 
-	InventoryService(StockRepository stock, ReservationRepository reservations, ApplicationEventPublisher events) {
+	private final Environment environment;
+
+	InventoryService(StockRepository stock, ReservationRepository reservations, ApplicationEventPublisher events,
+			Environment environment) {
 		this.stock = stock;
 		this.reservations = reservations;
 		this.events = events;
+		this.environment = environment;
 	}
 
 	public Optional<Stock> stockOf(ProductId productId) {
@@ -41,15 +70,23 @@ public class InventoryService {
 	}
 
 	/**
-	 * Sets the available stock of a product the inventory knows.
+	 * Sets the available stock of a product the inventory knows, as its owner.
 	 * @return the stock as it is now, or empty for an unknown product
+	 * @throws NotTheOwnerException if the inventory is owned by the service now
 	 */
 	@Transactional
 	public Optional<Stock> setAvailable(ProductId productId, int available) {
+		Ownership.Handoff owner = Ownership.handoffAt(this.environment, MODULE, Instant.now());
+		if (!owner.is(SELF)) {
+			throw new NotTheOwnerException("The inventory is owned by the inventory-service since " + owner.from()
+					+ "; stock is set there (through the gateway's inventory route)");
+		}
 		return this.stock.lock(List.of(productId)).stream().findFirst().map((current) -> {
-			this.stock.setAvailable(productId, available);
 			if (current.available() != available) {
-				this.events.publishEvent(new StockAdjusted(productId, current.available(), available));
+				StockAdjusted adjusted = new StockAdjusted(productId, current.available(), available);
+				this.stock.setAvailable(productId, available);
+				this.stock.recordAdjustment(adjusted.eventId(), productId, current.available(), available);
+				this.events.publishEvent(adjusted);
 			}
 			return new Stock(productId, available, current.reserved());
 		});
@@ -61,8 +98,40 @@ public class InventoryService {
 	}
 
 	/**
-	 * Reserves every line of an order, or nothing. Handling the same order twice changes
+	 * An order was placed: its owner reserves every line or nothing; the follower notes
+	 * that a decision is awaited from the owner. Handling the same order twice changes
 	 * nothing.
+	 */
+	@Transactional
+	public void orderPlaced(OrderId orderId, Instant placedAt, List<StockLine> requested) {
+		Ownership.Handoff owner = Ownership.handoffAt(this.environment, MODULE, placedAt);
+		if (!owner.is(SELF)) {
+			this.reservations.claim(orderId, Status.AWAITING);
+			return;
+		}
+		awaitPreviousOwner(owner);
+		reserve(orderId, requested);
+	}
+
+	/**
+	 * A new owner decides only once the handoff has settled (every order placed before it
+	 * has reached both sides) and it has applied every decision the previous owner made.
+	 */
+	private void awaitPreviousOwner(Ownership.Handoff owner) {
+		Duration settle = this.environment.getProperty("kit.ownership.settle", Duration.class, Duration.ofSeconds(2));
+		if (!owner.from().equals(Instant.EPOCH) && Instant.now().isBefore(owner.from().plus(settle))) {
+			throw new MessageNotReadyException("the inventory handoff of " + owner.from() + " is still settling");
+		}
+		long awaited = this.reservations.countAwaiting();
+		if (awaited > 0) {
+			throw new MessageNotReadyException(
+					"%d decision(s) of the previous inventory owner not applied yet".formatted(awaited));
+		}
+	}
+
+	/**
+	 * The owner's decision for an order: every line reserved, or nothing (a shortage).
+	 * Deciding the same order twice changes nothing.
 	 */
 	@Transactional
 	public void reserve(OrderId orderId, List<StockLine> requested) {
@@ -92,29 +161,104 @@ public class InventoryService {
 	}
 
 	/**
-	 * Makes an order's stock available again. An order cancelled before its reservation
-	 * was decided is marked so that a late reservation request holds nothing.
+	 * The owner (the inventory-service) reserved stock for an order: the follower holds
+	 * the same. Applied once per order.
 	 */
 	@Transactional
-	public void release(OrderId orderId) {
-		if (this.reservations.move(orderId, Status.RESERVED, Status.RELEASED)) {
-			List<StockLine> lines = this.reservations.lines(orderId);
-			lines.forEach((line) -> this.stock.release(line.productId(), line.quantity()));
-			this.events.publishEvent(new StockReleased(orderId, lines));
+	public void reservedByOwner(OrderId orderId, List<StockLine> lines) {
+		if (!this.reservations.move(orderId, Status.AWAITING, Status.DECIDING)
+				&& !this.reservations.claim(orderId, Status.DECIDING)) {
+			return;
 		}
-		else {
-			this.reservations.claim(orderId, Status.VOID);
+		for (StockLine line : lines.stream()
+			.sorted(Comparator.comparing((StockLine l) -> l.productId().value()))
+			.toList()) {
+			Stock current = this.stock.lock(List.of(line.productId()))
+				.stream()
+				.findFirst()
+				.orElseThrow(() -> new MessageNotReadyException("product " + line.productId() + " is not tracked yet"));
+			if (current.available() < line.quantity()) {
+				// the owner had it: a release or an adjustment it made is still on its
+				// way
+				throw new MessageNotReadyException("%d of product %s held by the owner, %d available here yet"
+					.formatted(line.quantity(), line.productId(), current.available()));
+			}
+			this.stock.reserve(line.productId(), line.quantity());
+			this.reservations.addLine(orderId, line);
+		}
+		this.reservations.move(orderId, Status.DECIDING, Status.RESERVED);
+	}
+
+	/** The owner found a shortage for an order: nothing is held for it. */
+	@Transactional
+	public void rejectedByOwner(OrderId orderId) {
+		if (!this.reservations.move(orderId, Status.AWAITING, Status.REJECTED)) {
+			this.reservations.claim(orderId, Status.REJECTED);
+		}
+	}
+
+	/** The owner set the stock of a product: the follower applies the same change. */
+	@Transactional
+	public void adjustedByOwner(UUID adjustment, ProductId productId, int previouslyAvailable, int available) {
+		Stock current = this.stock.lock(List.of(productId))
+			.stream()
+			.findFirst()
+			.orElseThrow(() -> new MessageNotReadyException("product " + productId + " is not tracked yet"));
+		int change = available - previouslyAvailable;
+		if (current.available() + change < 0) {
+			throw new MessageNotReadyException("an adjustment of %d to product %s, %d available here yet"
+				.formatted(change, productId, current.available()));
+		}
+		if (this.stock.recordAdjustment(adjustment, productId, previouslyAvailable, available)) {
+			this.stock.changeAvailable(productId, change);
 		}
 	}
 
 	/**
-	 * The order is confirmed: its reserved stock is gone for good.
+	 * Makes a cancelled order's stock available again, on both sides; the owner of the
+	 * cancellation's time tells the others. A reservation whose decision has not reached
+	 * this side yet waits for it.
+	 */
+	@Transactional
+	public void release(OrderId orderId, Instant cancelledAt) {
+		if (this.reservations.move(orderId, Status.RESERVED, Status.RELEASED)) {
+			List<StockLine> lines = this.reservations.lines(orderId);
+			lines.forEach((line) -> this.stock.release(line.productId(), line.quantity()));
+			if (Ownership.handoffAt(this.environment, MODULE, cancelledAt).is(SELF)) {
+				this.events.publishEvent(new StockReleased(orderId, lines));
+			}
+			return;
+		}
+		awaitDecision(orderId);
+	}
+
+	/**
+	 * The order is confirmed: its reserved stock is gone for good, on both sides.
 	 */
 	@Transactional
 	public void commit(OrderId orderId) {
 		if (this.reservations.move(orderId, Status.RESERVED, Status.COMMITTED)) {
 			this.reservations.lines(orderId).forEach((line) -> this.stock.commit(line.productId(), line.quantity()));
+			return;
 		}
+		awaitDecision(orderId);
+	}
+
+	private void awaitDecision(OrderId orderId) {
+		Optional<Status> status = this.reservations.status(orderId);
+		if (status.isEmpty() || status.get() == Status.AWAITING) {
+			throw new MessageNotReadyException(
+					"the reservation of order " + orderId + " has not been decided here yet");
+		}
+	}
+
+	/** Stock is set by the inventory's owner only. */
+	public static class NotTheOwnerException extends RuntimeException {
+
+		NotTheOwnerException(String message) {
+			super(message);
+		}
+
 	}
 
 }

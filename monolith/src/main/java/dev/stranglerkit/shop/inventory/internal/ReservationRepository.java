@@ -1,6 +1,7 @@
 package dev.stranglerkit.shop.inventory.internal;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 import dev.stranglerkit.shop.catalog.ProductId;
@@ -18,6 +19,8 @@ class ReservationRepository {
 
 	enum Status {
 
+		/** A follower saw the order; its owner's decision has not arrived yet. */
+		AWAITING,
 		/** Claimed by a handler that is deciding it. */
 		DECIDING,
 		/** Stock is held for the order. */
@@ -29,8 +32,8 @@ class ReservationRepository {
 		/** The order was cancelled; its stock is available again. */
 		RELEASED,
 		/**
-		 * The order was cancelled before anything was reserved; a late request reserves
-		 * nothing.
+		 * (Kept for rows written before cancellations waited for their reservation's
+		 * decision.)
 		 */
 		VOID
 
@@ -61,6 +64,22 @@ class ReservationRepository {
 			.sql("UPDATE inventory.reservations SET status = ?, updated_at = now() WHERE order_id = ? AND status = ?")
 			.params(to.name(), orderId.value(), from.name())
 			.update() == 1;
+	}
+
+	Optional<Status> status(OrderId orderId) {
+		return this.jdbc.sql("SELECT status FROM inventory.reservations WHERE order_id = ?")
+			.param(orderId.value())
+			.query((rs, row) -> Status.valueOf(rs.getString("status")))
+			.optional();
+	}
+
+	/**
+	 * @return how many orders wait for the decision of the inventory's other owner
+	 */
+	long countAwaiting() {
+		return this.jdbc.sql("SELECT count(*) FROM inventory.reservations WHERE status = 'AWAITING'")
+			.query(Long.class)
+			.single();
 	}
 
 	void addLine(OrderId orderId, StockLine line) {

@@ -55,6 +55,24 @@ class StockRepository {
 			.update();
 	}
 
+	/** A follower's share of an adjustment its owner made. */
+	void changeAvailable(ProductId id, int change) {
+		this.jdbc.sql("UPDATE inventory.stock SET available = available + ? WHERE product_id = ?")
+			.params(change, id.value())
+			.update();
+	}
+
+	/**
+	 * @return whether the adjustment was recorded; {@code false} if it had been before
+	 */
+	boolean recordAdjustment(UUID adjustment, ProductId id, int previouslyAvailable, int available) {
+		return this.jdbc.sql("""
+				INSERT INTO inventory.adjustments (event_id, product_id, previously_available, available)
+				VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING""")
+			.params(adjustment, id.value(), previouslyAvailable, available)
+			.update() == 1;
+	}
+
 	void reserve(ProductId id, int quantity) {
 		this.jdbc
 			.sql("UPDATE inventory.stock SET available = available - ?, reserved = reserved + ? WHERE product_id = ?")

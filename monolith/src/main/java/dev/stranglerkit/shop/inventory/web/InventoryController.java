@@ -10,8 +10,11 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
 import org.springframework.http.MediaType;
+import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PutMapping;
@@ -21,6 +24,7 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ResponseStatusException;
 
 @RestController
+@ConditionalOnBooleanProperty(name = "shop.inventory.enabled", matchIfMissing = true)
 @RequestMapping(path = "/api/inventory", produces = MediaType.APPLICATION_JSON_VALUE)
 class InventoryController {
 
@@ -42,6 +46,11 @@ class InventoryController {
 		return this.inventory.setAvailable(new ProductId(productId), request.available())
 			.map(StockView::of)
 			.orElseThrow(() -> unknown(productId));
+	}
+
+	@ExceptionHandler(InventoryService.NotTheOwnerException.class)
+	ProblemDetail notTheOwner(InventoryService.NotTheOwnerException ex) {
+		return ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT, ex.getMessage());
 	}
 
 	private static ResponseStatusException unknown(UUID productId) {

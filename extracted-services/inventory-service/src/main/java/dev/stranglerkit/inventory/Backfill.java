@@ -1,0 +1,138 @@
+package dev.stranglerkit.inventory;
+
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import javax.sql.DataSource;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.beans.factory.InitializingBean;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
+import org.springframework.jdbc.support.JdbcTransactionManager;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Copies the inventory module's data from the monolith's database into the service's,
+ * once, before the service first follows the monolith's events: one consistent snapshot
+ * of the module's four tables (a repeatable-read transaction), written with upserts in
+ * one transaction, then a {@link Reconciliation} of the copy against that snapshot,
+ * stored with the time of the snapshot.
+ * <p>
+ * Idempotent and resumable: until its row in {@code inventory.backfill} is written, a
+ * restart runs it again and the upserts overwrite what an interrupted run wrote (the
+ * service has applied no event yet, since its consumer starts after this). After it, the
+ * events queued for the service since its queue was declared are applied on top: those
+ * already in the snapshot change nothing (one reservation per order, one adjustment per
+ * event id), the later ones bring the copy up to date.
+ */
+@Component
+@DependsOnDatabaseInitialization
+class Backfill implements InitializingBean {
+
+	private static final Logger log = LoggerFactory.getLogger(Backfill.class);
+
+	static final List<String> UPSERTS = List.of("""
+			INSERT INTO inventory.stock (product_id, available, reserved) VALUES (:product_id, :available, :reserved)
+			ON CONFLICT (product_id) DO UPDATE SET available = EXCLUDED.available, reserved = EXCLUDED.reserved""", """
+			INSERT INTO inventory.reservations (order_id, status, created_at, updated_at)
+			VALUES (:order_id, :status, :created_at, :updated_at)
+			ON CONFLICT (order_id) DO UPDATE SET status = EXCLUDED.status, updated_at = EXCLUDED.updated_at""",
+			"""
+					INSERT INTO inventory.reservation_lines (order_id, product_id, quantity) VALUES (:order_id, :product_id, :quantity)
+					ON CONFLICT DO NOTHING""",
+			"""
+					INSERT INTO inventory.adjustments (event_id, product_id, previously_available, available, adjusted_at)
+					VALUES (:event_id, :product_id, :previously_available, :available, :adjusted_at)
+					ON CONFLICT DO NOTHING""");
+
+	static final List<String> TABLES = List.of("stock", "reservations", "reservation_lines", "adjustments");
+
+	private final JdbcClient jdbc;
+
+	private final TransactionTemplate transactions;
+
+	private final Source source;
+
+	Backfill(JdbcClient jdbc, DataSource dataSource, Source source) {
+		this.jdbc = jdbc;
+		this.transactions = new TransactionTemplate(new JdbcTransactionManager(dataSource));
+		this.source = source;
+	}
+
+	@Override
+	public void afterPropertiesSet() {
+		if (!this.source.enabled()) {
+			log.info("Backfill off (inventory.backfill.enabled=false)");
+			return;
+		}
+		this.jdbc.sql("SELECT snapshot_at, report FROM inventory.backfill")
+			.query((rs, row) -> Map.entry(rs.getTimestamp(1).toInstant(), rs.getString(2)))
+			.optional()
+			.ifPresentOrElse((done) -> log
+				.info("Backfilled from the monolith's snapshot of {}; following its events since", done.getKey()),
+					this::run);
+	}
+
+	void run() {
+		long started = System.nanoTime();
+		DataSource monolith = this.source.dataSource();
+		TransactionTemplate snapshot = new TransactionTemplate(new JdbcTransactionManager(monolith));
+		snapshot.setIsolationLevel(TransactionDefinition.ISOLATION_REPEATABLE_READ);
+		snapshot.setReadOnly(true);
+		JdbcClient from = JdbcClient.create(monolith);
+		snapshot.executeWithoutResult((tx) -> {
+			Instant at = from.sql("SELECT now()").query(Timestamp.class).single().toInstant();
+			Map<String, List<Map<String, Object>>> rows = new java.util.LinkedHashMap<>();
+			for (String table : TABLES) {
+				rows.put(table, from.sql("SELECT * FROM inventory." + table).query().listOfRows());
+			}
+			this.transactions.executeWithoutResult((write) -> {
+				for (int i = 0; i < TABLES.size(); i++) {
+					String upsert = UPSERTS.get(i);
+					rows.get(TABLES.get(i)).forEach((row) -> this.jdbc.sql(upsert).params(row).update());
+				}
+				Reconciliation.Report report = Reconciliation.compare(from, this.jdbc);
+				this.jdbc.sql("""
+						INSERT INTO inventory.backfill (id, snapshot_at, report) VALUES (1, ?, ?)
+						ON CONFLICT (id) DO UPDATE SET snapshot_at = EXCLUDED.snapshot_at, report = EXCLUDED.report""")
+					.params(Timestamp.from(at), report.toString())
+					.update();
+				log.info("Backfilled the inventory from the monolith's snapshot of {} in {} ms:\n{}", at,
+						(System.nanoTime() - started) / 1_000_000, report);
+				if (!report.equal()) {
+					throw new IllegalStateException(
+							"The backfill's copy differs from the monolith's snapshot:\n" + report);
+				}
+			});
+		});
+	}
+
+	/**
+	 * Where the monolith's inventory lives: {@code inventory.backfill.source.*}.
+	 *
+	 * @param enabled whether to backfill at all (a service that starts on its own data
+	 * turns it off)
+	 */
+	@ConfigurationProperties("inventory.backfill")
+	record Source(@DefaultValue("true") boolean enabled, Connection source) {
+
+		DataSource dataSource() {
+			return new DriverManagerDataSource(this.source.url(), this.source.username(), this.source.password());
+		}
+
+		record Connection(String url, String username, @DefaultValue("") String password) {
+		}
+
+	}
+
+}

@@ -1,0 +1,292 @@
+package dev.stranglerkit.inventory;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import dev.stranglerkit.messaging.MessageNotReadyException;
+import dev.stranglerkit.messaging.Ownership;
+
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.core.env.Environment;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * The stock of each product and the reservations that hold it for orders: the monolith
+ * module's rules, ported (not shared).
+ * <p>
+ * One process at a time owns the inventory ({@link Ownership},
+ * {@code kit.ownership.inventory}): the monolith until a cutover hands it to this
+ * service. The owner decides each order placed in its time (reserve, or find a shortage)
+ * and takes the writes; the other side follows: it applies the owner's decisions and
+ * adjustments from their messages, and confirms and releases reservations from the order
+ * events itself. Every step is idempotent per business key (one reservation per order,
+ * one adjustment per event) and every follower step commutes with the others, so both
+ * sides end equal whatever order the messages arrive in. A new owner decides only once
+ * the handoff has settled and it has applied every decision of the previous owner, so no
+ * stock is promised twice across a handoff.
+ */
+@Service
+@Transactional(readOnly = true)
+class Inventory {
+
+	static final String MODULE = "inventory";
+
+	static final String SELF = Ownership.SERVICE;
+
+	private final JdbcClient jdbc;
+
+	private final ApplicationEventPublisher events;
+
+	private final Environment environment;
+
+	Inventory(JdbcClient jdbc, ApplicationEventPublisher events, Environment environment) {
+		this.jdbc = jdbc;
+		this.events = events;
+		this.environment = environment;
+	}
+
+	Optional<Stock> stockOf(UUID productId) {
+		return this.jdbc.sql("SELECT product_id, available, reserved FROM inventory.stock WHERE product_id = ?")
+			.param(productId)
+			.query(Stock.class)
+			.optional();
+	}
+
+	/**
+	 * Sets the available stock of a product, as the inventory's owner.
+	 * @return the stock as it is now, or empty for an unknown product
+	 * @throws NotTheOwnerException while the monolith owns the inventory
+	 */
+	@Transactional
+	Optional<Stock> setAvailable(UUID productId, int available) {
+		Ownership.Handoff owner = Ownership.handoffAt(this.environment, MODULE, Instant.now());
+		if (!owner.is(SELF)) {
+			throw new NotTheOwnerException("The inventory is owned by the monolith"
+					+ (owner.from().equals(Instant.EPOCH) ? "" : " since " + owner.from())
+					+ "; stock is set there (through the gateway's inventory route)");
+		}
+		return lock(productId).map((current) -> {
+			if (current.available() != available) {
+				Events.StockAdjusted adjusted = new Events.StockAdjusted(productId, current.available(), available);
+				this.jdbc.sql("UPDATE inventory.stock SET available = ? WHERE product_id = ?")
+					.params(available, productId)
+					.update();
+				recordAdjustment(adjusted.eventId(), productId, current.available(), available);
+				this.events.publishEvent(adjusted);
+			}
+			return new Stock(productId, available, current.reserved());
+		});
+	}
+
+	@Transactional
+	void track(UUID productId) {
+		this.jdbc.sql(
+				"INSERT INTO inventory.stock (product_id, available, reserved) VALUES (?, 0, 0) ON CONFLICT DO NOTHING")
+			.param(productId)
+			.update();
+	}
+
+	/**
+	 * An order was placed: its owner reserves every line or nothing; the follower notes
+	 * that a decision is awaited from the owner.
+	 */
+	@Transactional
+	void orderPlaced(UUID orderId, Instant placedAt, List<StockLine> requested) {
+		Ownership.Handoff owner = Ownership.handoffAt(this.environment, MODULE, placedAt);
+		if (!owner.is(SELF)) {
+			claim(orderId, "AWAITING");
+			return;
+		}
+		Duration settle = this.environment.getProperty("kit.ownership.settle", Duration.class, Duration.ofSeconds(2));
+		if (Instant.now().isBefore(owner.from().plus(settle))) {
+			throw new MessageNotReadyException("the inventory handoff of " + owner.from() + " is still settling");
+		}
+		long awaited = this.jdbc.sql("SELECT count(*) FROM inventory.reservations WHERE status = 'AWAITING'")
+			.query(Long.class)
+			.single();
+		if (awaited > 0) {
+			throw new MessageNotReadyException(
+					"%d decision(s) of the previous inventory owner not applied yet".formatted(awaited));
+		}
+		reserve(orderId, requested);
+	}
+
+	private void reserve(UUID orderId, List<StockLine> requested) {
+		if (!claim(orderId, "DECIDING")) {
+			return;
+		}
+		List<StockLine> lines = sorted(requested);
+		for (StockLine line : lines) {
+			int available = lock(line.productId()).map(Stock::available).orElse(0);
+			if (available < line.quantity()) {
+				move(orderId, "DECIDING", "REJECTED");
+				this.events
+					.publishEvent(new Events.StockShortage(orderId, line.productId(), line.quantity(), available));
+				return;
+			}
+		}
+		lines.forEach((line) -> hold(orderId, line));
+		move(orderId, "DECIDING", "RESERVED");
+		this.events.publishEvent(new Events.StockReserved(orderId, lines));
+	}
+
+	/**
+	 * The owner (the monolith) reserved stock for an order: the follower holds the same.
+	 */
+	@Transactional
+	void reservedByOwner(UUID orderId, List<StockLine> lines) {
+		if (!move(orderId, "AWAITING", "DECIDING") && !claim(orderId, "DECIDING")) {
+			return;
+		}
+		for (StockLine line : sorted(lines)) {
+			Stock current = lock(line.productId())
+				.orElseThrow(() -> new MessageNotReadyException("product " + line.productId() + " is not tracked yet"));
+			if (current.available() < line.quantity()) {
+				// the owner had it: a release or an adjustment it made is still on its
+				// way
+				throw new MessageNotReadyException("%d of product %s held by the owner, %d available here yet"
+					.formatted(line.quantity(), line.productId(), current.available()));
+			}
+			hold(orderId, line);
+		}
+		move(orderId, "DECIDING", "RESERVED");
+	}
+
+	/** The owner found a shortage for an order: nothing is held for it. */
+	@Transactional
+	void rejectedByOwner(UUID orderId) {
+		if (!move(orderId, "AWAITING", "REJECTED")) {
+			claim(orderId, "REJECTED");
+		}
+	}
+
+	/** The owner set the stock of a product: the follower applies the same change. */
+	@Transactional
+	void adjustedByOwner(UUID adjustment, UUID productId, int previouslyAvailable, int available) {
+		Stock current = lock(productId)
+			.orElseThrow(() -> new MessageNotReadyException("product " + productId + " is not tracked yet"));
+		int change = available - previouslyAvailable;
+		if (current.available() + change < 0) {
+			throw new MessageNotReadyException("an adjustment of %d to product %s, %d available here yet"
+				.formatted(change, productId, current.available()));
+		}
+		if (recordAdjustment(adjustment, productId, previouslyAvailable, available)) {
+			this.jdbc.sql("UPDATE inventory.stock SET available = available + ? WHERE product_id = ?")
+				.params(change, productId)
+				.update();
+		}
+	}
+
+	/**
+	 * Makes a cancelled order's stock available again, on both sides; the owner of the
+	 * cancellation's time tells the others.
+	 */
+	@Transactional
+	void release(UUID orderId, Instant cancelledAt) {
+		if (move(orderId, "RESERVED", "RELEASED")) {
+			List<StockLine> lines = lines(orderId);
+			lines.forEach((line) -> this.jdbc.sql(
+					"UPDATE inventory.stock SET available = available + ?, reserved = reserved - ? WHERE product_id = ?")
+				.params(line.quantity(), line.quantity(), line.productId())
+				.update());
+			if (Ownership.handoffAt(this.environment, MODULE, cancelledAt).is(SELF)) {
+				this.events.publishEvent(new Events.StockReleased(orderId, lines));
+			}
+			return;
+		}
+		awaitDecision(orderId);
+	}
+
+	/** The order is confirmed: its reserved stock is gone for good, on both sides. */
+	@Transactional
+	void commit(UUID orderId) {
+		if (move(orderId, "RESERVED", "COMMITTED")) {
+			lines(orderId).forEach(
+					(line) -> this.jdbc.sql("UPDATE inventory.stock SET reserved = reserved - ? WHERE product_id = ?")
+						.params(line.quantity(), line.productId())
+						.update());
+			return;
+		}
+		awaitDecision(orderId);
+	}
+
+	private void awaitDecision(UUID orderId) {
+		Optional<String> status = this.jdbc.sql("SELECT status FROM inventory.reservations WHERE order_id = ?")
+			.param(orderId)
+			.query(String.class)
+			.optional();
+		if (status.isEmpty() || status.get().equals("AWAITING")) {
+			throw new MessageNotReadyException(
+					"the reservation of order " + orderId + " has not been decided here yet");
+		}
+	}
+
+	private void hold(UUID orderId, StockLine line) {
+		this.jdbc
+			.sql("UPDATE inventory.stock SET available = available - ?, reserved = reserved + ? WHERE product_id = ?")
+			.params(line.quantity(), line.quantity(), line.productId())
+			.update();
+		this.jdbc.sql("INSERT INTO inventory.reservation_lines (order_id, product_id, quantity) VALUES (?, ?, ?)")
+			.params(orderId, line.productId(), line.quantity())
+			.update();
+	}
+
+	/** Locks a product's stock row; rows are always locked in product-id order. */
+	private Optional<Stock> lock(UUID productId) {
+		return this.jdbc
+			.sql("SELECT product_id, available, reserved FROM inventory.stock WHERE product_id = ? FOR UPDATE")
+			.param(productId)
+			.query(Stock.class)
+			.optional();
+	}
+
+	private boolean claim(UUID orderId, String status) {
+		return this.jdbc
+			.sql("INSERT INTO inventory.reservations (order_id, status) VALUES (?, ?) ON CONFLICT DO NOTHING")
+			.params(orderId, status)
+			.update() == 1;
+	}
+
+	private boolean move(UUID orderId, String from, String to) {
+		return this.jdbc
+			.sql("UPDATE inventory.reservations SET status = ?, updated_at = now() WHERE order_id = ? AND status = ?")
+			.params(to, orderId, from)
+			.update() == 1;
+	}
+
+	private boolean recordAdjustment(UUID adjustment, UUID productId, int previouslyAvailable, int available) {
+		return this.jdbc.sql("""
+				INSERT INTO inventory.adjustments (event_id, product_id, previously_available, available)
+				VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING""")
+			.params(adjustment, productId, previouslyAvailable, available)
+			.update() == 1;
+	}
+
+	private List<StockLine> lines(UUID orderId) {
+		return this.jdbc
+			.sql("SELECT product_id, quantity FROM inventory.reservation_lines WHERE order_id = ? ORDER BY product_id")
+			.param(orderId)
+			.query(StockLine.class)
+			.list();
+	}
+
+	private static List<StockLine> sorted(List<StockLine> lines) {
+		return lines.stream().sorted(Comparator.comparing(StockLine::productId)).toList();
+	}
+
+	/** Stock is set by the inventory's owner only. */
+	static class NotTheOwnerException extends RuntimeException {
+
+		NotTheOwnerException(String message) {
+			super(message);
+		}
+
+	}
+
+}

@@ -1,0 +1,262 @@
+package dev.stranglerkit.inventory;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.amqp.core.Message;
+import org.springframework.amqp.core.MessageBuilder;
+import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
+import org.springframework.amqp.rabbit.core.RabbitAdmin;
+import org.springframework.amqp.rabbit.core.RabbitTemplate;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The service fed the way the landscape feeds it: the contract samples of
+ * {@code contracts/events/} (with fresh ids) on the real RabbitMQ, its own PostgreSQL
+ * database, read back over HTTP. The inventory was handed to the service at the start of
+ * 2026 in this test's configuration, so an order placed before that (a message's
+ * {@code occurredAt}) is the monolith's to decide and the service follows it; an order
+ * placed now is the service's own, and what it publishes must match the contracts.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = { "kit.config-import=",
+		"spring.cloud.config.enabled=false", "spring.cloud.bus.enabled=false", "eureka.client.enabled=false",
+		"spring.datasource.url=" + InventoryServiceTests.DATABASE,
+		"spring.rabbitmq.virtual-host=${SHOP_TEST_RABBIT_VHOST:shop_test}", "inventory.backfill.enabled=false",
+		// an exchange and queues of the tests' own, so that no other test sees this
+		// traffic
+		"kit.messaging.exchange=" + InventoryServiceTests.EXCHANGE, "kit.messaging.consumer.queue=inventory-tests",
+		"kit.messaging.subscriptions.inventory-service=", "kit.messaging.subscriptions.notification-service=",
+		"kit.messaging.subscriptions.inventory-tests=catalog.ProductAdded,orders.OrderPlaced,orders.OrderConfirmed,orders.OrderCancelled,inventory.#",
+		"kit.messaging.subscriptions.inventory-tests-tap=inventory.#",
+		"kit.ownership.inventory[0]=" + InventoryServiceTests.HANDOFF + "=service" })
+class InventoryServiceTests {
+
+	static final String DATABASE = "jdbc:postgresql://127.0.0.1:5432/inventory_service_test";
+
+	static final String EXCHANGE = "inventory-tests.events";
+
+	static final String HANDOFF = "2026-01-01T00:00:00Z";
+
+	/** the monolith's time: before the handoff */
+	static final Instant BEFORE = Instant.parse("2025-12-31T12:00:00Z");
+
+	static final ObjectMapper json = new ObjectMapper();
+
+	@LocalServerPort
+	int port;
+
+	@Autowired
+	RabbitTemplate rabbit;
+
+	final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+	/**
+	 * Each run starts from empty tables and queues, so that no earlier run's order awaits
+	 * a decision.
+	 */
+	@BeforeAll
+	static void emptyTablesAndQueues() throws SQLException {
+		CachingConnectionFactory broker = new CachingConnectionFactory("127.0.0.1");
+		broker.setVirtualHost(System.getenv().getOrDefault("SHOP_TEST_RABBIT_VHOST", "shop_test"));
+		RabbitAdmin admin = new RabbitAdmin(broker);
+		for (String queue : List.of("inventory-tests", "inventory-tests.wait", "inventory-tests.dlq",
+				"inventory-tests-tap")) {
+			admin.deleteQueue(queue);
+		}
+		broker.destroy();
+		try (Connection connection = DriverManager.getConnection(DATABASE, "postgres", "")) {
+			connection.createStatement()
+				.execute("DO $$ BEGIN IF to_regclass('inventory.stock') IS NOT NULL THEN "
+						+ "TRUNCATE inventory.stock, inventory.reservations, inventory.reservation_lines, inventory.adjustments; "
+						+ "END IF; END $$");
+		}
+	}
+
+	@BeforeEach
+	void emptyTheTap() {
+		new RabbitAdmin(this.rabbit.getConnectionFactory()).purgeQueue("inventory-tests-tap", false);
+	}
+
+	@Test
+	void followsTheMonolithsDecisionsWhateverOrderTheyArriveIn() throws Exception {
+		UUID product = trackedProduct();
+		UUID confirmed = UUID.randomUUID();
+		UUID cancelled = UUID.randomUUID();
+		UUID early = UUID.randomUUID();
+		String adjustment = message("inventory.StockAdjusted", "monolith", BEFORE,
+				(p) -> p.put("productId", product.toString()).put("previouslyAvailable", 0).put("available", 10));
+		send(adjustment);
+		send(adjustment);
+		send(message("orders.OrderPlaced", "monolith", BEFORE, (p) -> order(p, confirmed, product, 3)));
+		send(message("inventory.StockReserved", "monolith", BEFORE, (p) -> lines(p, confirmed, product, 3)));
+		send(message("orders.OrderConfirmed", "monolith", BEFORE, (p) -> p.put("orderId", confirmed.toString())));
+		send(message("orders.OrderPlaced", "monolith", BEFORE, (p) -> order(p, cancelled, product, 2)));
+		send(message("inventory.StockReserved", "monolith", BEFORE, (p) -> lines(p, cancelled, product, 2)));
+		send(message("orders.OrderCancelled", "monolith", BEFORE, (p) -> p.put("orderId", cancelled.toString())));
+		// a confirmation that overtook its reservation waits for it
+		send(message("orders.OrderConfirmed", "monolith", BEFORE, (p) -> p.put("orderId", early.toString())));
+		Thread.sleep(700);
+		send(message("inventory.StockReserved", "monolith", BEFORE, (p) -> lines(p, early, product, 4)));
+
+		await().atMost(Duration.ofSeconds(20)).until(() -> stock(product).equals(new Stock(product, 3, 0)));
+		assertThat(published(Duration.ofSeconds(1))).as("a follower publishes nothing").isEmpty();
+	}
+
+	@Test
+	void decidesTheOrdersPlacedInItsOwnTimeAndPublishesWhatTheContractsSay() throws Exception {
+		UUID product = trackedProduct();
+		UUID reserved = UUID.randomUUID();
+		UUID short_ = UUID.randomUUID();
+
+		HttpResponse<String> set = send("PUT", "/api/inventory/" + product, "{\"available\": 5}");
+		assertThat(set.statusCode()).as(set.body()).isEqualTo(200);
+		send(message("orders.OrderPlaced", "monolith", Instant.now(), (p) -> order(p, reserved, product, 2)));
+		await().atMost(Duration.ofSeconds(15)).until(() -> stock(product).equals(new Stock(product, 3, 2)));
+		send(message("orders.OrderPlaced", "monolith", Instant.now(), (p) -> order(p, short_, product, 9)));
+		send(message("orders.OrderCancelled", "monolith", Instant.now(), (p) -> p.put("orderId", short_.toString())));
+		send(message("orders.OrderCancelled", "monolith", Instant.now(), (p) -> p.put("orderId", reserved.toString())));
+		await().atMost(Duration.ofSeconds(15)).until(() -> stock(product).equals(new Stock(product, 5, 0)));
+
+		List<JsonNode> sent = published(Duration.ofSeconds(3));
+		assertThat(sent).extracting((m) -> m.path("type").asText())
+			.containsExactlyInAnyOrder("inventory.StockAdjusted", "inventory.StockReserved", "inventory.StockShortage",
+					"inventory.StockReleased");
+		for (JsonNode message : sent) {
+			assertThat(message.path("source").asText()).isEqualTo("inventory-service");
+			assertThat(Contracts.violations(message.path("type").asText(), message.toString())).as(message.toString())
+				.isEmpty();
+		}
+		JsonNode shortage = sent.stream()
+			.filter((m) -> m.path("type").asText().equals("inventory.StockShortage"))
+			.findFirst()
+			.orElseThrow();
+		assertThat(shortage.path("payload").path("requested").asInt()).isEqualTo(9);
+		assertThat(shortage.path("payload").path("available").asInt()).isEqualTo(3);
+	}
+
+	@Test
+	void answersBadRequestsWithProblemsAndChangesNothing() throws Exception {
+		UUID product = trackedProduct();
+		HttpResponse<String> unknown = send("GET", "/api/inventory/" + UUID.randomUUID(), null);
+		assertThat(unknown.statusCode()).isEqualTo(404);
+		assertThat(unknown.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+		HttpResponse<String> negative = send("PUT", "/api/inventory/" + product, "{\"available\": -1}");
+		assertThat(negative.statusCode()).isEqualTo(422);
+		assertThat(negative.body()).contains("available").doesNotContain("Exception");
+		HttpResponse<String> malformed = send("PUT", "/api/inventory/" + product, "{\"available\": ");
+		assertThat(malformed.statusCode()).isEqualTo(400);
+		assertThat(stock(product)).isEqualTo(new Stock(product, 0, 0));
+	}
+
+	private UUID trackedProduct() {
+		UUID product = UUID.randomUUID();
+		send(message("catalog.ProductAdded", "monolith", BEFORE, (p) -> p.put("productId", product.toString())));
+		await().atMost(Duration.ofSeconds(15))
+			.until(() -> send("GET", "/api/inventory/" + product, null).statusCode() == 200);
+		return product;
+	}
+
+	private static void order(ObjectNode payload, UUID order, UUID product, int quantity) {
+		payload.put("orderId", order.toString());
+		((ObjectNode) payload.withArray("lines").get(0)).put("productId", product.toString()).put("quantity", quantity);
+	}
+
+	private static void lines(ObjectNode payload, UUID order, UUID product, int quantity) {
+		order(payload, order, product, quantity);
+	}
+
+	/**
+	 * A contract sample with a fresh message id, and the source, time and payload given.
+	 */
+	private static String message(String type, String source, Instant occurredAt,
+			java.util.function.Consumer<ObjectNode> payload) {
+		try {
+			ObjectNode message = (ObjectNode) json.readTree(Contracts.sample(type));
+			message.put("messageId", UUID.randomUUID().toString())
+				.put("source", source)
+				.put("occurredAt", occurredAt.toString());
+			payload.accept((ObjectNode) message.get("payload"));
+			return message.toString();
+		}
+		catch (Exception ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	private void send(String message) {
+		try {
+			JsonNode tree = json.readTree(message);
+			this.rabbit.send(EXCHANGE, tree.path("type").asText(),
+					MessageBuilder.withBody(message.getBytes())
+						.setContentType("application/json")
+						.setMessageId(tree.path("messageId").asText())
+						.setType(tree.path("type").asText())
+						.build());
+		}
+		catch (Exception ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	private List<JsonNode> published(Duration quiet) throws Exception {
+		List<JsonNode> messages = new ArrayList<>();
+		Message message;
+		while ((message = this.rabbit.receive("inventory-tests-tap", quiet.toMillis())) != null) {
+			JsonNode tree = json.readTree(message.getBody());
+			if (tree.path("source").asText().equals("inventory-service")) {
+				messages.add(tree);
+			}
+		}
+		return messages;
+	}
+
+	private Stock stock(UUID product) throws Exception {
+		HttpResponse<String> response = send("GET", "/api/inventory/" + product, null);
+		JsonNode body = json.readTree(response.body());
+		return new Stock(UUID.fromString(body.path("productId").asText()), body.path("available").asInt(),
+				body.path("reserved").asInt());
+	}
+
+	private HttpResponse<String> send(String method, String path, String body) {
+		try {
+			HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + path))
+				.timeout(Duration.ofSeconds(10));
+			if (body != null) {
+				request.header("Content-Type", "application/json");
+			}
+			return this.http
+				.send(request
+					.method(method,
+							(body != null) ? HttpRequest.BodyPublishers.ofString(body)
+									: HttpRequest.BodyPublishers.noBody())
+					.build(), HttpResponse.BodyHandlers.ofString());
+		}
+		catch (Exception ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+}
