@@ -46,15 +46,15 @@ class DiscoveryTests {
 	@Test
 	void anInstanceWithoutHeartbeatsIsEvictedWithinSeconds() throws Exception {
 		// the lease the landscape's clients ask for (config-repo/application.yml)
-		assertThat(send("POST", "/eureka/apps/SILENT", CREDENTIALS, instance("SILENT", 5)).statusCode()).isEqualTo(204);
+		assertThat(send("POST", "/eureka/apps/SILENT", CREDENTIALS, instance("SILENT", 6)).statusCode()).isEqualTo(204);
 		assertThat(send("GET", "/eureka/apps/SILENT", CREDENTIALS, null).statusCode()).isEqualTo(200);
 		long registered = System.nanoTime();
 		// Eureka counts the lease duration twice for an instance that stops renewing
-		// (2 x 5 s), then its eviction task (every second) removes it
-		await().atMost(Duration.ofSeconds(13))
+		// (2 x 6 s), then its eviction task (every second) removes it
+		await().atMost(Duration.ofSeconds(15))
 			.pollInterval(Duration.ofMillis(100))
 			.until(() -> send("GET", "/eureka/apps/SILENT", CREDENTIALS, null).statusCode() == 404);
-		assertThat(Duration.ofNanos(System.nanoTime() - registered)).isGreaterThan(Duration.ofSeconds(5));
+		assertThat(Duration.ofNanos(System.nanoTime() - registered)).isGreaterThan(Duration.ofSeconds(6));
 	}
 
 	private static String instance(String app, int leaseSeconds) {

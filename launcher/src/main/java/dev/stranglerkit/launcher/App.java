@@ -14,12 +14,27 @@ import java.util.Map;
  * @param jar the executable jar
  * @param args program arguments
  * @param env environment added to the launcher's own
+ * @param id the instance's id: its name, or {@code <name>-<port>} for a further instance
  */
-public record App(String name, int port, Path jar, List<String> args, Map<String, String> env) {
+public record App(String name, int port, Path jar, List<String> args, Map<String, String> env, String id) {
 
 	public App {
 		args = List.copyOf(args);
 		env = Map.copyOf(env);
+	}
+
+	public App(String name, int port, Path jar, List<String> args, Map<String, String> env) {
+		this(name, port, jar, args, env, name);
+	}
+
+	/**
+	 * @return another instance of the application, on another port (its id, for its log
+	 * and pid file, is {@code <name>-<port>}; its Eureka name is the same)
+	 */
+	public App instance(int port) {
+		List<String> instanceArgs = new java.util.ArrayList<>(this.args);
+		instanceArgs.add("--server.port=" + port);
+		return new App(this.name, port, this.jar, instanceArgs, this.env, this.name + "-" + port);
 	}
 
 	public URI health() {

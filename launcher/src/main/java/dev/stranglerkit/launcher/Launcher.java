@@ -90,7 +90,7 @@ public final class Launcher {
 				List<CompletableFuture<Void>> starting = new ArrayList<>();
 				for (App app : tier) {
 					if (healthy(app)) {
-						this.out.accept(app.name() + " is already running on " + app.url());
+						this.out.accept(app.id() + " is already running on " + app.url());
 						continue;
 					}
 					long begin = System.nanoTime();
@@ -98,8 +98,8 @@ public final class Launcher {
 					starting.add(CompletableFuture.runAsync(() -> {
 						awaitHealthy(app, process);
 						double seconds = (System.nanoTime() - begin) / 1e9;
-						took.put(app.name(), seconds);
-						this.out.accept("%s is healthy on %s (%.1f s)".formatted(app.name(), app.url(), seconds));
+						took.put(app.id(), seconds);
+						this.out.accept("%s is healthy on %s (%.1f s)".formatted(app.id(), app.url(), seconds));
 					}));
 				}
 				CompletableFuture.allOf(starting.toArray(CompletableFuture[]::new)).join();
@@ -136,7 +136,7 @@ public final class Launcher {
 			while (!inRotation(eureka, credentials, app)) {
 				if (System.nanoTime() > deadline) {
 					throw new LaunchException(app.name() + " is healthy but not UP in Eureka (" + eureka
-							+ ") after 30 s: see " + log(app.name()));
+							+ ") after 30 s: see " + log(app.id()));
 				}
 				sleep(Duration.ofMillis(200));
 			}
@@ -156,7 +156,7 @@ public final class Launcher {
 	/** Starts one application in the background and records its pid. */
 	public ProcessHandle start(App app) {
 		if (portInUse(app.port())) {
-			throw new LaunchException("port " + app.port() + " is in use, so " + app.name()
+			throw new LaunchException("port " + app.port() + " is in use, so " + app.id()
 					+ " cannot start: stop what listens there (ss -ltnp 'sport = :" + app.port() + "')");
 		}
 		List<String> command = new ArrayList<>();
@@ -165,7 +165,7 @@ public final class Launcher {
 			command.add("/usr/bin/setsid");
 		}
 		command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-		command.add(MARKER + app.name());
+		command.add(MARKER + app.id());
 		command.add(STATE_MARKER + this.state);
 		command.addAll(this.javaOptions);
 		try {
@@ -177,21 +177,21 @@ public final class Launcher {
 				command.add(app.jar().toString());
 			}
 			command.addAll(app.args());
-			Files.createDirectories(log(app.name()).getParent());
-			Files.createDirectories(pidFile(app.name()).getParent());
+			Files.createDirectories(log(app.id()).getParent());
+			Files.createDirectories(pidFile(app.id()).getParent());
 			ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-				.redirectOutput(log(app.name()).toFile())
+				.redirectOutput(log(app.id()).toFile())
 				.redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
 			builder.environment().putAll(this.env);
 			builder.environment().putAll(app.env());
 			Process process = builder.start();
-			Files.writeString(pidFile(app.name()), Long.toString(process.pid()));
-			this.out.accept("starting %s (pid %d, log %s)".formatted(app.name(), process.pid(),
-					this.state.getParent().relativize(log(app.name()))));
+			Files.writeString(pidFile(app.id()), Long.toString(process.pid()));
+			this.out.accept("starting %s (pid %d, log %s)".formatted(app.id(), process.pid(),
+					this.state.getParent().relativize(log(app.id()))));
 			return process.toHandle();
 		}
 		catch (IOException ex) {
-			throw new LaunchException("could not start " + app.name() + ": " + ex.getMessage());
+			throw new LaunchException("could not start " + app.id() + ": " + ex.getMessage());
 		}
 	}
 
@@ -199,17 +199,35 @@ public final class Launcher {
 		long deadline = System.nanoTime() + this.startTimeout.toNanos();
 		while (System.nanoTime() < deadline) {
 			if (!process.isAlive()) {
-				throw new LaunchException(app.name() + " stopped while starting. The end of its log (" + log(app.name())
-						+ "):\n" + tail(log(app.name()), 40));
+				throw new LaunchException(app.id() + " stopped while starting. The end of its log (" + log(app.id())
+						+ "):\n" + tail(log(app.id()), 40));
 			}
 			if (healthy(app)) {
 				return;
 			}
 			sleep(Duration.ofMillis(250));
 		}
+		threadDump(process);
 		throw new LaunchException(
-				app.name() + " was not healthy on " + app.health() + " within " + this.startTimeout.toSeconds()
-						+ " s. The end of its log (" + log(app.name()) + "):\n" + tail(log(app.name()), 40));
+				app.id() + " was not healthy on " + app.health() + " within " + this.startTimeout.toSeconds()
+						+ " s. The end of its log (" + log(app.id()) + "):\n" + tail(log(app.id()), 40));
+	}
+
+	/**
+	 * Has a JVM that is stuck print its threads into its log (SIGQUIT), so that the log a
+	 * failed start leaves behind shows where it hung.
+	 */
+	private static void threadDump(ProcessHandle process) {
+		try {
+			new ProcessBuilder("kill", "-QUIT", Long.toString(process.pid())).start().waitFor();
+			sleep(Duration.ofSeconds(1));
+		}
+		catch (IOException ex) {
+			// no kill command: the log shows what it can
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
 	}
 
 	/**
@@ -258,6 +276,7 @@ public final class Launcher {
 	public List<String> down() {
 		List<String> names = new ArrayList<>(Landscape.PORTS.keySet());
 		names.removeAll(List.of(Landscape.CONFIG_SERVER, Landscape.DISCOVERY));
+		names.addAll(extraInstances());
 		List<String> stopped = new ArrayList<>();
 		for (List<String> group : List.of(names, List.of(Landscape.DISCOVERY), List.of(Landscape.CONFIG_SERVER))) {
 			Map<String, ProcessHandle> stopping = new LinkedHashMap<>();
@@ -275,6 +294,26 @@ public final class Launcher {
 			group.forEach(this::deletePidFile);
 		}
 		return stopped;
+	}
+
+	/**
+	 * The ids of further instances started beside the landscape's ({@link App#instance}).
+	 */
+	private List<String> extraInstances() {
+		Path run = this.state.resolve("run");
+		if (!Files.isDirectory(run)) {
+			return List.of();
+		}
+		try (var files = Files.list(run)) {
+			return files.map((file) -> file.getFileName().toString())
+				.filter((file) -> file.endsWith(".pid"))
+				.map((file) -> file.substring(0, file.length() - ".pid".length()))
+				.filter((id) -> !Landscape.PORTS.containsKey(id))
+				.toList();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
 	}
 
 	/** Stops one application gracefully (SIGTERM, SIGKILL after 30 s). */

@@ -7,6 +7,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeoutException;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.ConnectionFactory;
 
 import org.springframework.util.FileSystemUtils;
 
@@ -35,16 +42,60 @@ final class TestLandscape {
 			throw new UncheckedIOException(ex);
 		}
 		this.landscape = new Landscape(home, this.workspace.resolve("config-repo"));
-		// the tests' own databases and RabbitMQ virtual host (./kit test creates them)
-		Map<String, String> env = Map.of("SHOP_DB_NAME", "shop_test", "NOTIFICATION_DB_NAME",
-				"notification_service_test", "SPRING_RABBITMQ_VIRTUAL_HOST",
-				System.getenv().getOrDefault("SHOP_TEST_RABBIT_VHOST", "shop_test"));
+		freshDatabasesAndQueues();
+		// the landscape tests' own databases and RabbitMQ virtual host
+		Map<String, String> env = Map.of("SHOP_DB_NAME", DATABASES.get(0), "NOTIFICATION_DB_NAME", DATABASES.get(1),
+				"INVENTORY_DB_NAME", DATABASES.get(2), "SPRING_RABBITMQ_VIRTUAL_HOST", VHOST);
 		this.launcher = new Launcher(this.workspace.resolve("state"), Kit.DEFAULT_JAVA_OPTIONS, env,
 				(line) -> System.out.println("[launcher] " + line), Duration.ofSeconds(240))
 			// every test landscape starts once: recording an AOT cache (and writing 100
 			// MB
 			// per application when it stops) would only slow the build down
 			.aotCache(false);
+	}
+
+	/** shop, notification-service, inventory-service */
+	static final List<String> DATABASES = List.of("shop_landscape_test", "notification_service_landscape_test",
+			"inventory_service_landscape_test");
+
+	static final String VHOST = System.getenv().getOrDefault("SHOP_TEST_RABBIT_VHOST", "shop_test");
+
+	/** the landscape's consumer queues (config-repo/application.yml) */
+	static final List<String> QUEUES = List.of("monolith", "inventory-service", "notification-service");
+
+	/**
+	 * Every landscape test starts from empty databases and queues: what an earlier run
+	 * left (stock used up, events queued for a service) would make its outcome depend on
+	 * the runs before it.
+	 */
+	static void freshDatabasesAndQueues() {
+		try (Connection connection = DriverManager.getConnection(jdbc("postgres"), "postgres", "")) {
+			for (String database : DATABASES) {
+				connection.createStatement().execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
+				connection.createStatement().execute("CREATE DATABASE " + database);
+			}
+		}
+		catch (SQLException ex) {
+			throw new IllegalStateException("could not make the landscape tests' databases: " + ex.getMessage(), ex);
+		}
+		ConnectionFactory rabbit = new ConnectionFactory();
+		rabbit.setHost("127.0.0.1");
+		rabbit.setVirtualHost(VHOST);
+		try (com.rabbitmq.client.Connection connection = rabbit.newConnection();
+				Channel channel = connection.createChannel()) {
+			for (String queue : QUEUES) {
+				for (String suffix : List.of("", ".dlq", ".wait")) {
+					channel.queueDelete(queue + suffix);
+				}
+			}
+		}
+		catch (IOException | TimeoutException ex) {
+			throw new IllegalStateException("could not empty the landscape's queues: " + ex.getMessage(), ex);
+		}
+	}
+
+	static String jdbc(String database) {
+		return "jdbc:postgresql://127.0.0.1:5432/" + database;
 	}
 
 	App app(String name) {

@@ -103,6 +103,8 @@ class OutboxAfterKillProcessTests {
 			finally {
 				second.destroy();
 				second.waitFor();
+				// left behind, it would collect every order of every later test run
+				new RabbitAdmin(broker).deleteQueue(TAP);
 				broker.destroy();
 			}
 		}

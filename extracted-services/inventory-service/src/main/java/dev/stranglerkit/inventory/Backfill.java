@@ -44,9 +44,10 @@ class Backfill implements InitializingBean {
 	static final List<String> UPSERTS = List.of("""
 			INSERT INTO inventory.stock (product_id, available, reserved) VALUES (:product_id, :available, :reserved)
 			ON CONFLICT (product_id) DO UPDATE SET available = EXCLUDED.available, reserved = EXCLUDED.reserved""", """
-			INSERT INTO inventory.reservations (order_id, status, created_at, updated_at)
-			VALUES (:order_id, :status, :created_at, :updated_at)
-			ON CONFLICT (order_id) DO UPDATE SET status = EXCLUDED.status, updated_at = EXCLUDED.updated_at""",
+			INSERT INTO inventory.reservations (order_id, status, created_at, updated_at, placed_at)
+			VALUES (:order_id, :status, :created_at, :updated_at, :placed_at)
+			ON CONFLICT (order_id) DO UPDATE SET status = EXCLUDED.status, updated_at = EXCLUDED.updated_at,
+				placed_at = EXCLUDED.placed_at""",
 			"""
 					INSERT INTO inventory.reservation_lines (order_id, product_id, quantity) VALUES (:order_id, :product_id, :quantity)
 					ON CONFLICT DO NOTHING""",
@@ -90,6 +91,7 @@ class Backfill implements InitializingBean {
 		snapshot.setIsolationLevel(TransactionDefinition.ISOLATION_REPEATABLE_READ);
 		snapshot.setReadOnly(true);
 		JdbcClient from = JdbcClient.create(monolith);
+		awaitSchema(from);
 		snapshot.executeWithoutResult((tx) -> {
 			Instant at = from.sql("SELECT now()").query(Timestamp.class).single().toInstant();
 			Map<String, List<Map<String, Object>>> rows = new java.util.LinkedHashMap<>();
@@ -118,13 +120,51 @@ class Backfill implements InitializingBean {
 	}
 
 	/**
+	 * Waits for the monolith's inventory schema, as far as the backfill needs it: a
+	 * landscape starts the monolith and the service side by side, and the monolith
+	 * migrates its schemas as it starts.
+	 */
+	private void awaitSchema(JdbcClient monolith) {
+		long deadline = System.nanoTime() + this.source.schemaTimeout().toNanos();
+		while (true) {
+			try {
+				if (monolith.sql(
+						"SELECT EXISTS (SELECT 1 FROM information_schema.columns WHERE table_schema = 'inventory' AND table_name = 'reservations' AND column_name = 'placed_at')")
+					.query(Boolean.class)
+					.single()) {
+					return;
+				}
+			}
+			catch (RuntimeException ex) {
+				log.info("Waiting for the monolith's database: {}", ex.getMessage());
+			}
+			if (System.nanoTime() > deadline) {
+				throw new IllegalStateException("The monolith's inventory schema (up to its V4) is not in "
+						+ this.source.source().url() + " after " + this.source.schemaTimeout()
+						+ ": start the monolith (it migrates its schemas), or set inventory.backfill.source.url");
+			}
+			log.info("Waiting for the monolith's inventory schema in {}", this.source.source().url());
+			try {
+				Thread.sleep(1000);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw new IllegalStateException(ex);
+			}
+		}
+	}
+
+	/**
 	 * Where the monolith's inventory lives: {@code inventory.backfill.source.*}.
 	 *
 	 * @param enabled whether to backfill at all (a service that starts on its own data
 	 * turns it off)
+	 * @param schemaTimeout how long to wait for the monolith to have migrated its
+	 * inventory schema
 	 */
 	@ConfigurationProperties("inventory.backfill")
-	record Source(@DefaultValue("true") boolean enabled, Connection source) {
+	record Source(@DefaultValue("true") boolean enabled, Connection source,
+			@DefaultValue("2m") java.time.Duration schemaTimeout) {
 
 		DataSource dataSource() {
 			return new DriverManagerDataSource(this.source.url(), this.source.username(), this.source.password());

@@ -1,5 +1,6 @@
 package dev.stranglerkit.inventory;
 
+import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
@@ -100,25 +101,29 @@ class Inventory {
 	void orderPlaced(UUID orderId, Instant placedAt, List<StockLine> requested) {
 		Ownership.Handoff owner = Ownership.handoffAt(this.environment, MODULE, placedAt);
 		if (!owner.is(SELF)) {
-			claim(orderId, "AWAITING");
+			claim(orderId, "AWAITING", placedAt);
 			return;
 		}
 		Duration settle = this.environment.getProperty("kit.ownership.settle", Duration.class, Duration.ofSeconds(2));
 		if (Instant.now().isBefore(owner.from().plus(settle))) {
 			throw new MessageNotReadyException("the inventory handoff of " + owner.from() + " is still settling");
 		}
-		long awaited = this.jdbc.sql("SELECT count(*) FROM inventory.reservations WHERE status = 'AWAITING'")
+		// only orders placed before the handoff: the other side may await this one's
+		// decisions of the later ones, and both would wait for each other
+		long awaited = this.jdbc
+			.sql("SELECT count(*) FROM inventory.reservations WHERE status = 'AWAITING' AND placed_at < ?")
+			.param(Timestamp.from(owner.from()))
 			.query(Long.class)
 			.single();
 		if (awaited > 0) {
 			throw new MessageNotReadyException(
 					"%d decision(s) of the previous inventory owner not applied yet".formatted(awaited));
 		}
-		reserve(orderId, requested);
+		reserve(orderId, requested, placedAt);
 	}
 
-	private void reserve(UUID orderId, List<StockLine> requested) {
-		if (!claim(orderId, "DECIDING")) {
+	private void reserve(UUID orderId, List<StockLine> requested, Instant placedAt) {
+		if (!claim(orderId, "DECIDING", placedAt)) {
 			return;
 		}
 		List<StockLine> lines = sorted(requested);
@@ -141,7 +146,7 @@ class Inventory {
 	 */
 	@Transactional
 	void reservedByOwner(UUID orderId, List<StockLine> lines) {
-		if (!move(orderId, "AWAITING", "DECIDING") && !claim(orderId, "DECIDING")) {
+		if (!fromAwaitingOrAbsent(orderId, "DECIDING")) {
 			return;
 		}
 		for (StockLine line : sorted(lines)) {
@@ -161,9 +166,18 @@ class Inventory {
 	/** The owner found a shortage for an order: nothing is held for it. */
 	@Transactional
 	void rejectedByOwner(UUID orderId) {
-		if (!move(orderId, "AWAITING", "REJECTED")) {
-			claim(orderId, "REJECTED");
-		}
+		fromAwaitingOrAbsent(orderId, "REJECTED");
+	}
+
+	/**
+	 * Moves an order's reservation that awaits its owner's decision, or has none yet, to
+	 * a status.
+	 * @return {@code false} if it had been decided already
+	 */
+	private boolean fromAwaitingOrAbsent(UUID orderId, String status) {
+		// the second move: the order's own message may have inserted AWAITING in a
+		// transaction that the claim waited for, and that committed meanwhile
+		return move(orderId, "AWAITING", status) || claim(orderId, status, null) || move(orderId, "AWAITING", status);
 	}
 
 	/** The owner set the stock of a product: the follower applies the same change. */
@@ -216,12 +230,18 @@ class Inventory {
 		awaitDecision(orderId);
 	}
 
+	/**
+	 * After a reservation was found not held: waits (locking its row) for a transaction
+	 * that is deciding it right now, then says whether its decision still has to come
+	 * here, or came just now (the caller's move missed it: applied on the next delivery).
+	 */
 	private void awaitDecision(UUID orderId) {
-		Optional<String> status = this.jdbc.sql("SELECT status FROM inventory.reservations WHERE order_id = ?")
+		Optional<String> status = this.jdbc
+			.sql("SELECT status FROM inventory.reservations WHERE order_id = ? FOR UPDATE")
 			.param(orderId)
 			.query(String.class)
 			.optional();
-		if (status.isEmpty() || status.get().equals("AWAITING")) {
+		if (status.isEmpty() || status.get().equals("AWAITING") || status.get().equals("RESERVED")) {
 			throw new MessageNotReadyException(
 					"the reservation of order " + orderId + " has not been decided here yet");
 		}
@@ -246,10 +266,10 @@ class Inventory {
 			.optional();
 	}
 
-	private boolean claim(UUID orderId, String status) {
-		return this.jdbc
-			.sql("INSERT INTO inventory.reservations (order_id, status) VALUES (?, ?) ON CONFLICT DO NOTHING")
-			.params(orderId, status)
+	private boolean claim(UUID orderId, String status, Instant placedAt) {
+		return this.jdbc.sql(
+				"INSERT INTO inventory.reservations (order_id, status, placed_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")
+			.params(orderId, status, (placedAt != null) ? Timestamp.from(placedAt) : null)
 			.update() == 1;
 	}
 

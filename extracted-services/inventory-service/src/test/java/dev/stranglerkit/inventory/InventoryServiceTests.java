@@ -12,6 +12,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -71,6 +75,9 @@ class InventoryServiceTests {
 	@Autowired
 	RabbitTemplate rabbit;
 
+	@Autowired
+	Inventory inventory;
+
 	final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
 	/**
@@ -123,6 +130,40 @@ class InventoryServiceTests {
 
 		await().atMost(Duration.ofSeconds(20)).until(() -> stock(product).equals(new Stock(product, 3, 0)));
 		assertThat(published(Duration.ofSeconds(1))).as("a follower publishes nothing").isEmpty();
+	}
+
+	/**
+	 * An order's own message and its owner's decision, handled at the same moment by the
+	 * two consumers: the decision is applied once, whichever transaction commits first.
+	 */
+	@Test
+	void appliesADecisionThatRacesItsOrdersMessage() throws Exception {
+		UUID product = trackedProduct();
+		this.inventory.adjustedByOwner(UUID.randomUUID(), product, 0, 100);
+		ExecutorService threads = Executors.newFixedThreadPool(2);
+		try {
+			for (int i = 0; i < 25; i++) {
+				UUID order = UUID.randomUUID();
+				List<StockLine> lines = List.of(new StockLine(product, 1));
+				CyclicBarrier together = new CyclicBarrier(2);
+				Future<?> placed = threads.submit(() -> {
+					together.await();
+					this.inventory.orderPlaced(order, BEFORE, lines);
+					return null;
+				});
+				Future<?> decided = threads.submit(() -> {
+					together.await();
+					this.inventory.reservedByOwner(order, lines);
+					return null;
+				});
+				placed.get();
+				decided.get();
+			}
+		}
+		finally {
+			threads.shutdown();
+		}
+		assertThat(stock(product)).isEqualTo(new Stock(product, 75, 25));
 	}
 
 	@Test

@@ -106,23 +106,26 @@ public class InventoryService {
 	public void orderPlaced(OrderId orderId, Instant placedAt, List<StockLine> requested) {
 		Ownership.Handoff owner = Ownership.handoffAt(this.environment, MODULE, placedAt);
 		if (!owner.is(SELF)) {
-			this.reservations.claim(orderId, Status.AWAITING);
+			this.reservations.claim(orderId, Status.AWAITING, placedAt);
 			return;
 		}
 		awaitPreviousOwner(owner);
-		reserve(orderId, requested);
+		reserve(orderId, requested, placedAt);
 	}
 
 	/**
 	 * A new owner decides only once the handoff has settled (every order placed before it
-	 * has reached both sides) and it has applied every decision the previous owner made.
+	 * has reached both sides) and it has applied every decision the previous owner made
+	 * (no order placed before the handoff still awaits one). Orders placed after it,
+	 * which the other side may await from this one, do not count: waiting for those would
+	 * have both sides wait for each other.
 	 */
 	private void awaitPreviousOwner(Ownership.Handoff owner) {
 		Duration settle = this.environment.getProperty("kit.ownership.settle", Duration.class, Duration.ofSeconds(2));
 		if (!owner.from().equals(Instant.EPOCH) && Instant.now().isBefore(owner.from().plus(settle))) {
 			throw new MessageNotReadyException("the inventory handoff of " + owner.from() + " is still settling");
 		}
-		long awaited = this.reservations.countAwaiting();
+		long awaited = this.reservations.countAwaiting(owner.from());
 		if (awaited > 0) {
 			throw new MessageNotReadyException(
 					"%d decision(s) of the previous inventory owner not applied yet".formatted(awaited));
@@ -135,7 +138,11 @@ public class InventoryService {
 	 */
 	@Transactional
 	public void reserve(OrderId orderId, List<StockLine> requested) {
-		if (!this.reservations.claim(orderId, Status.DECIDING)) {
+		reserve(orderId, requested, null);
+	}
+
+	private void reserve(OrderId orderId, List<StockLine> requested, Instant placedAt) {
+		if (!this.reservations.claim(orderId, Status.DECIDING, placedAt)) {
 			return;
 		}
 		List<StockLine> lines = requested.stream()
@@ -166,8 +173,7 @@ public class InventoryService {
 	 */
 	@Transactional
 	public void reservedByOwner(OrderId orderId, List<StockLine> lines) {
-		if (!this.reservations.move(orderId, Status.AWAITING, Status.DECIDING)
-				&& !this.reservations.claim(orderId, Status.DECIDING)) {
+		if (!fromAwaitingOrAbsent(orderId, Status.DECIDING)) {
 			return;
 		}
 		for (StockLine line : lines.stream()
@@ -192,9 +198,19 @@ public class InventoryService {
 	/** The owner found a shortage for an order: nothing is held for it. */
 	@Transactional
 	public void rejectedByOwner(OrderId orderId) {
-		if (!this.reservations.move(orderId, Status.AWAITING, Status.REJECTED)) {
-			this.reservations.claim(orderId, Status.REJECTED);
-		}
+		fromAwaitingOrAbsent(orderId, Status.REJECTED);
+	}
+
+	/**
+	 * Moves an order's reservation that awaits its owner's decision, or has none yet, to
+	 * a status.
+	 * @return {@code false} if it had been decided already
+	 */
+	private boolean fromAwaitingOrAbsent(OrderId orderId, Status status) {
+		// the second move: the order's own event may have inserted AWAITING in a
+		// transaction that the claim waited for, and that committed meanwhile
+		return this.reservations.move(orderId, Status.AWAITING, status) || this.reservations.claim(orderId, status)
+				|| this.reservations.move(orderId, Status.AWAITING, status);
 	}
 
 	/** The owner set the stock of a product: the follower applies the same change. */
@@ -244,9 +260,14 @@ public class InventoryService {
 		awaitDecision(orderId);
 	}
 
+	/**
+	 * After a reservation was found not held: waits (locking its row) for a transaction
+	 * that is deciding it right now, then says whether its decision still has to come
+	 * here, or came just now (the caller's move missed it: applied on the next delivery).
+	 */
 	private void awaitDecision(OrderId orderId) {
-		Optional<Status> status = this.reservations.status(orderId);
-		if (status.isEmpty() || status.get() == Status.AWAITING) {
+		Optional<Status> status = this.reservations.lockStatus(orderId);
+		if (status.isEmpty() || status.get() == Status.AWAITING || status.get() == Status.RESERVED) {
 			throw new MessageNotReadyException(
 					"the reservation of order " + orderId + " has not been decided here yet");
 		}

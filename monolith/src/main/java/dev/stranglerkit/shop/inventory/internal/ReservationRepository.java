@@ -1,5 +1,7 @@
 package dev.stranglerkit.shop.inventory.internal;
 
+import java.sql.Timestamp;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -50,9 +52,16 @@ class ReservationRepository {
 	 * earlier delivery of the same request already did
 	 */
 	boolean claim(OrderId orderId, Status status) {
-		return this.jdbc
-			.sql("INSERT INTO inventory.reservations (order_id, status) VALUES (?, ?) ON CONFLICT DO NOTHING")
-			.params(orderId.value(), status.name())
+		return claim(orderId, status, null);
+	}
+
+	/**
+	 * @param placedAt when the order was placed, if known
+	 */
+	boolean claim(OrderId orderId, Status status, Instant placedAt) {
+		return this.jdbc.sql(
+				"INSERT INTO inventory.reservations (order_id, status, placed_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")
+			.params(orderId.value(), status.name(), (placedAt != null) ? Timestamp.from(placedAt) : null)
 			.update() == 1;
 	}
 
@@ -66,18 +75,23 @@ class ReservationRepository {
 			.update() == 1;
 	}
 
-	Optional<Status> status(OrderId orderId) {
-		return this.jdbc.sql("SELECT status FROM inventory.reservations WHERE order_id = ?")
+	/**
+	 * @return the reservation's status, its row locked until the transaction ends
+	 */
+	Optional<Status> lockStatus(OrderId orderId) {
+		return this.jdbc.sql("SELECT status FROM inventory.reservations WHERE order_id = ? FOR UPDATE")
 			.param(orderId.value())
 			.query((rs, row) -> Status.valueOf(rs.getString("status")))
 			.optional();
 	}
 
 	/**
-	 * @return how many orders wait for the decision of the inventory's other owner
+	 * @return how many orders placed before the given instant wait for the decision of
+	 * the inventory's other owner
 	 */
-	long countAwaiting() {
-		return this.jdbc.sql("SELECT count(*) FROM inventory.reservations WHERE status = 'AWAITING'")
+	long countAwaiting(Instant placedBefore) {
+		return this.jdbc.sql("SELECT count(*) FROM inventory.reservations WHERE status = 'AWAITING' AND placed_at < ?")
+			.param(Timestamp.from(placedBefore))
 			.query(Long.class)
 			.single();
 	}

@@ -1,0 +1,510 @@
+package dev.stranglerkit.launcher;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.ConnectionFactory;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The migration itself, with every application its own process as {@code ./kit up} starts
+ * them: orders (approved, declined, short, and some for a product that runs out) stream
+ * through the gateway while the inventory route and ownership go monolith -> shadow ->
+ * canary 50 -> service -> monolith -> service. Afterwards every invariant of the map
+ * holds: every order terminal, each decided exactly once by one owner, stock conserved
+ * and equal on both sides, one successful payment per confirmed order and none for a
+ * cancelled one, one notification per order, no publication left in an outbox, nothing in
+ * a dead-letter queue, and no read failed.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class InventoryCutoverLandscapeIT {
+
+	static TestLandscape landscape;
+
+	static final HttpClient http = HttpClient.newBuilder()
+		.version(HttpClient.Version.HTTP_1_1)
+		.connectTimeout(Duration.ofSeconds(2))
+		.build();
+
+	static final JsonMapper json = JsonMapper.builder().build();
+
+	static final URI gateway = URI.create("http://127.0.0.1:8080");
+
+	static final URI monolith = URI.create("http://127.0.0.1:8081");
+
+	static final URI service = URI.create("http://127.0.0.1:8082");
+
+	static final String ADMIN = "admin:admin-secret";
+
+	/** product -> the stock set at the start; the third runs out during the run */
+	static final Map<String, Integer> initial = new LinkedHashMap<>(Map.of("00000000-0000-0000-0000-000000000001", 5000,
+			"00000000-0000-0000-0000-000000000002", 5000, "00000000-0000-0000-0000-000000000003", 40));
+
+	static final String LOW = "00000000-0000-0000-0000-000000000003";
+
+	@BeforeAll
+	static void startTheWholeLandscape() {
+		landscape = new TestLandscape();
+		landscape
+			.up(List.of(List.of(landscape.app(Landscape.CONFIG_SERVER)), List.of(landscape.app(Landscape.DISCOVERY)),
+					List.of(landscape.app(Landscape.MONOLITH), landscape.app("inventory-service"),
+							landscape.app("notification-service"), landscape.app(Landscape.GATEWAY))));
+	}
+
+	@AfterAll
+	static void stopTheLandscape() {
+		if (landscape != null) {
+			landscape.down();
+		}
+	}
+
+	@Test
+	@Order(1)
+	void ordersFlowWhileTheInventoryMovesToTheServiceAndBackAndEveryInvariantHolds() throws Exception {
+		for (Map.Entry<String, Integer> stock : initial.entrySet()) {
+			HttpResponse<String> set = send("PUT", gateway, "/api/inventory/" + stock.getKey(),
+					"{\"available\": " + stock.getValue() + "}");
+			assertThat(set.statusCode()).as(set.body()).isEqualTo(200);
+		}
+		// the service was backfilled at its start and follows the monolith's adjustments
+		await().atMost(Duration.ofSeconds(30))
+			.until(() -> stock(service, LOW).path("available").asInt() == initial.get(LOW));
+
+		// notifications extracted first (the map's step 4), so that the saga runs with
+		// both
+		// modules in services for the later steps
+		Instant notificationsHandoff = new Cutover(landscape.landscape.configRepo()).move("notifications", "service");
+		new Routes().awaitApplied(gateway, ADMIN, "notifications", "service", null, Duration.ofSeconds(10));
+		Load load = new Load();
+		load.start();
+		Map<String, Double> switches = new LinkedHashMap<>();
+		Thread.sleep(Math.max(6_000, Duration.between(Instant.now(), notificationsHandoff).toMillis()));
+		switches.put("shadow", route("shadow", null));
+		Thread.sleep(6_000);
+		switches.put("canary 50", route("canary", 50));
+		Thread.sleep(6_000);
+		switches.put("cutover to the service", cutover("service"));
+		switches.put("rollback to the monolith", cutover("monolith"));
+		switches.put("cutover to the service again", cutover("service"));
+		load.stop();
+
+		assertThat(load.failedOrders).as("orders not accepted").isEmpty();
+		Map<String, JsonNode> orders = load.awaitTerminal(Duration.ofSeconds(120));
+		Map<String, Integer> byOutcome = new LinkedHashMap<>();
+		orders.forEach((id, order) -> byOutcome.merge(order.path("status").asString(), 1, Integer::sum));
+		System.out.printf("[cutover] %d orders placed during the run (%s), %d reads (%s); switches (s): %s%n",
+				orders.size(), byOutcome, load.reads.get(), load.servedBy, switches);
+
+		// each order as the monolith alone would have ended it
+		for (Map.Entry<String, JsonNode> entry : orders.entrySet()) {
+			Load.Placed placed = load.placed.get(entry.getKey());
+			JsonNode order = entry.getValue();
+			String status = order.path("status").asString();
+			switch (placed.kind()) {
+				case APPROVED -> assertThat(status).as(entry.getKey()).isEqualTo("CONFIRMED");
+				case DECLINED -> assertThat(order.path("reason").asString()).as(entry.getKey()).contains("declined");
+				case SHORT, LOW_STOCK -> {
+					if (placed.kind() == Load.Kind.SHORT || status.equals("CANCELLED")) {
+						assertThat(status).isEqualTo("CANCELLED");
+						assertThat(order.path("reason").asString()).as(entry.getKey()).startsWith("Not enough stock");
+					}
+				}
+			}
+		}
+		assertThat(byOutcome.getOrDefault("CONFIRMED", 0)).isPositive();
+		assertThat(load.placed.values().stream().filter((p) -> p.kind() == Load.Kind.LOW_STOCK).count())
+			.as("the low-stock product ran out during the run")
+			.isGreaterThan(initial.get(LOW));
+
+		// stock conserved, and the same on both sides
+		Map<String, Integer> sold = new LinkedHashMap<>();
+		initial.keySet().forEach((product) -> sold.put(product, 0));
+		orders.forEach((id, order) -> {
+			if (order.path("status").asString().equals("CONFIRMED")) {
+				order.path("lines")
+					.forEach((line) -> sold.merge(line.path("productId").asString(), line.path("quantity").asInt(),
+							Integer::sum));
+			}
+		});
+		for (String product : initial.keySet()) {
+			int expected = initial.get(product) - sold.get(product);
+			for (URI side : List.of(monolith, service)) {
+				await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+					JsonNode stock = stock(side, product);
+					assertThat(stock.path("available").asInt()).as(side + " " + product).isEqualTo(expected);
+					assertThat(stock.path("reserved").asInt()).as(side + " " + product).isZero();
+				});
+			}
+		}
+		assertThat(sold.get(LOW)).as("no more of the low-stock product sold than there was")
+			.isEqualTo(initial.get(LOW));
+
+		// each order decided exactly once, by the owner of its time; both owners decided
+		Set<String> byMonolith = decided(TestLandscape.DATABASES.get(0), "dev.stranglerkit.shop.inventory.");
+		Set<String> byService = decided(TestLandscape.DATABASES.get(2), "dev.stranglerkit.inventory.Events$");
+		System.out.printf("[cutover] decided by the monolith: %d, by the inventory-service: %d%n", byMonolith.size(),
+				byService.size());
+		assertThat(byMonolith).doesNotContainAnyElementsOf(byService);
+		Set<String> decided = new HashSet<>(byMonolith);
+		decided.addAll(byService);
+		assertThat(decided).containsAll(orders.keySet());
+		assertThat(byService).as("the service decided while it owned the inventory").isNotEmpty();
+		assertThat(byMonolith).as("the monolith decided before and between").isNotEmpty();
+
+		// one successful payment per confirmed order, none for a cancelled one; one
+		// notification per order
+		for (Map.Entry<String, JsonNode> entry : orders.entrySet()) {
+			JsonNode payments = json
+				.readTree(send("GET", gateway, "/api/payments?orderId=" + entry.getKey(), null).body());
+			long succeeded = 0;
+			for (JsonNode payment : payments) {
+				succeeded += payment.path("status").asString().equals("SUCCEEDED") ? 1 : 0;
+			}
+			assertThat(succeeded).as("successful payments of " + entry.getKey())
+				.isEqualTo(entry.getValue().path("status").asString().equals("CONFIRMED") ? 1 : 0);
+			assertThat(json.readTree(send("GET", gateway, "/api/notifications?orderId=" + entry.getKey(), null).body())
+				.size()).as("notifications of " + entry.getKey()).isEqualTo(1);
+		}
+
+		// exactly one notification sent per order, by the owner of its outcome's time
+		double sentByMonolith = counter(monolith, "shop_notifications_sent_total");
+		double sentByService = counter(URI.create("http://127.0.0.1:8083"), "shop_notifications_sent_total");
+		System.out.printf("[cutover] notifications sent by the monolith: %.0f, by the notification-service: %.0f%n",
+				sentByMonolith, sentByService);
+		assertThat(sentByMonolith + sentByService).isEqualTo(orders.size());
+		assertThat(sentByService).isPositive();
+
+		// the same API: the same requests to both sides get the same answers
+		for (String[] request : new String[][] { { "GET", "/api/inventory/" + LOW, null },
+				{ "GET", "/api/inventory/" + java.util.UUID.randomUUID(), null },
+				{ "GET", "/api/inventory/not-a-uuid", null }, { "PUT", "/api/inventory/" + LOW, "{\"available\": -1}" },
+				{ "PUT", "/api/inventory/" + LOW, "{\"available\": " }, { "PUT", "/api/inventory/" + LOW, "{}" } }) {
+			HttpResponse<String> fromMonolith = send(request[0], monolith, request[1], request[2]);
+			HttpResponse<String> fromService = send(request[0], service, request[1], request[2]);
+			assertThat(fromService.statusCode()).as(String.join(" ", request[0], request[1]))
+				.isEqualTo(fromMonolith.statusCode());
+			assertThat(json.readTree(fromService.body())).as(String.join(" ", request[0], request[1]))
+				.isEqualTo(json.readTree(fromMonolith.body()));
+			assertThat(fromService.headers().firstValue("Content-Type"))
+				.isEqualTo(fromMonolith.headers().firstValue("Content-Type"));
+		}
+
+		// no event lost: nothing left in an outbox, nothing dead-lettered
+		for (URI side : List.of(monolith, service)) {
+			await().atMost(Duration.ofSeconds(30)).until(() -> gauge(side, "kit_outbox_incomplete") == 0);
+		}
+		assertThat(deadLettered()).as("messages in the dead-letter queues").isEmpty();
+		JsonNode reconciliation = json
+			.readTree(Http.get(service.resolve("/actuator/reconciliation"), null).orElseThrow().body());
+		assertThat(reconciliation.path("equal").asBoolean()).as(reconciliation.toString()).isTrue();
+		assertThat(load.failedReads).as("failed reads").isEmpty();
+		assertThat(load.servedBy).containsKeys("monolith", "inventory-service");
+	}
+
+	/**
+	 * Then, with the inventory in the service: a second inventory-service instance beside
+	 * the first, reads through the gateway, and one instance killed (SIGKILL) under them.
+	 * No read fails (a read that finds the dead instance is retried on the other), and
+	 * the gateway takes the dead one out of rotation within 5 seconds.
+	 */
+	@Test
+	@Order(2)
+	void killingOneOfTwoServiceInstancesFailsNoRead() throws Exception {
+		route("service", null);
+		App second = landscape.app("inventory-service").instance(8084);
+		landscape.up(List.of(List.of(second)));
+		URI secondUri = URI.create("http://127.0.0.1:8084");
+		Load load = new Load();
+		load.startReads(3);
+		// both instances serve reads
+		await().atMost(Duration.ofSeconds(20)).until(() -> served(service) > 0 && served(secondUri) > 0);
+		double before = served(secondUri);
+		await().atMost(Duration.ofSeconds(10)).until(() -> served(secondUri) > before + 5);
+
+		long killed = System.nanoTime();
+		assertThat(landscape.launcher.kill(second.id())).isTrue();
+		await().atMost(Duration.ofSeconds(5))
+			.pollInterval(Duration.ofMillis(50))
+			.until(() -> gauge(gateway, "strangler_instances_ejected_total", ADMIN) > 0);
+		double outOfRotation = (System.nanoTime() - killed) / 1e9;
+		Thread.sleep(5_000);
+		load.stop();
+
+		System.out.printf("[instances] killed inventory-service:8084 under %d reads: out of the gateway's rotation "
+				+ "after %.2f s, %d failed reads%n", load.reads.get(), outOfRotation, load.failedReads.size());
+		assertThat(load.failedReads).as("failed reads").isEmpty();
+		assertThat(load.reads.get()).isGreaterThan(100);
+		assertThat(outOfRotation).isLessThan(5);
+	}
+
+	/** How many inventory reads an instance has served (its own request metrics). */
+	private static double served(URI instance) {
+		return Http.get(instance.resolve("/actuator/prometheus"), null, "text/plain")
+			.map((response) -> response.body()
+				.lines()
+				.filter((line) -> line.startsWith("http_server_requests_seconds_count{")
+						&& line.contains("uri=\"/api/inventory/{productId}\""))
+				.mapToDouble((line) -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+				.sum())
+			.orElse(0.0);
+	}
+
+	/** Switches the inventory route as {@code ./kit route} does; the seconds it took. */
+	private static double route(String mode, Integer percent) {
+		landscape.route("inventory", mode, percent);
+		return new Routes().awaitApplied(gateway, ADMIN, "inventory", mode, percent, Duration.ofSeconds(10)).toMillis()
+				/ 1000.0;
+	}
+
+	/**
+	 * Moves ownership and the route as {@code ./kit cutover} does, and lets the orders
+	 * run on past the handoff; the seconds the gateway took to apply the route.
+	 */
+	private static double cutover(String to) throws InterruptedException {
+		Instant handoff = new Cutover(landscape.landscape.configRepo()).move("inventory", to);
+		double took = new Routes().awaitApplied(gateway, ADMIN, "inventory", to, null, Duration.ofSeconds(10))
+			.toMillis() / 1000.0;
+		Thread.sleep(Math.max(0, Duration.between(Instant.now(), handoff.plusSeconds(8)).toMillis()));
+		return took;
+	}
+
+	/**
+	 * The orders whose reservation a side decided (a StockReserved or StockShortage it
+	 * published).
+	 */
+	private static Set<String> decided(String database, String eventTypePrefix) throws Exception {
+		Set<String> orders = new HashSet<>();
+		try (Connection connection = DriverManager.getConnection(TestLandscape.jdbc(database), "postgres", "");
+				ResultSet rows = connection.createStatement()
+					.executeQuery("SELECT DISTINCT (serialized_event::jsonb)->>'orderId' FROM event_publication "
+							+ "WHERE event_type IN ('" + eventTypePrefix + "StockReserved', '" + eventTypePrefix
+							+ "StockShortage')")) {
+			while (rows.next()) {
+				orders.add(rows.getString(1));
+			}
+		}
+		return orders;
+	}
+
+	private static Map<String, Long> deadLettered() throws Exception {
+		Map<String, Long> counts = new LinkedHashMap<>();
+		ConnectionFactory rabbit = new ConnectionFactory();
+		rabbit.setHost("127.0.0.1");
+		rabbit.setVirtualHost(TestLandscape.VHOST);
+		try (com.rabbitmq.client.Connection connection = rabbit.newConnection();
+				Channel channel = connection.createChannel()) {
+			for (String queue : TestLandscape.QUEUES) {
+				long count = channel.messageCount(queue + ".dlq");
+				if (count > 0) {
+					counts.put(queue + ".dlq", count);
+				}
+			}
+		}
+		return counts;
+	}
+
+	private static double counter(URI application, String name) {
+		return gauge(application, name);
+	}
+
+	private static double gauge(URI application, String name) {
+		return gauge(application, name, null);
+	}
+
+	private static double gauge(URI application, String name, String credentials) {
+		return Http.get(application.resolve("/actuator/prometheus"), credentials, "text/plain")
+			.orElseThrow()
+			.body()
+			.lines()
+			.filter((line) -> line.startsWith(name + " ") || line.startsWith(name + "{"))
+			.mapToDouble((line) -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+			.sum();
+	}
+
+	private static JsonNode stock(URI side, String product) throws Exception {
+		return json.readTree(send("GET", side, "/api/inventory/" + product, null).body());
+	}
+
+	static HttpResponse<String> send(String method, URI base, String path, String body) throws Exception {
+		HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(10));
+		if (body != null) {
+			request.header("Content-Type", "application/json");
+		}
+		return http.send(
+				request
+					.method(method,
+							(body != null) ? HttpRequest.BodyPublishers.ofString(body)
+									: HttpRequest.BodyPublishers.noBody())
+					.build(),
+				HttpResponse.BodyHandlers.ofString());
+	}
+
+	/**
+	 * Two clients placing orders and one reading stock, through the gateway, until
+	 * stopped.
+	 */
+	static final class Load {
+
+		enum Kind {
+
+			APPROVED, DECLINED, SHORT, LOW_STOCK
+
+		}
+
+		record Placed(Kind kind, String product, int quantity) {
+		}
+
+		final Map<String, Placed> placed = new ConcurrentHashMap<>();
+
+		final Map<String, Integer> servedBy = new ConcurrentHashMap<>();
+
+		final ConcurrentLinkedQueue<String> failedReads = new ConcurrentLinkedQueue<>();
+
+		final ConcurrentLinkedQueue<String> failedOrders = new ConcurrentLinkedQueue<>();
+
+		final AtomicInteger reads = new AtomicInteger();
+
+		final AtomicBoolean running = new AtomicBoolean(true);
+
+		final AtomicInteger sequence = new AtomicInteger();
+
+		final List<Thread> threads = new ArrayList<>();
+
+		void start() {
+			for (int i = 0; i < 2; i++) {
+				this.threads.add(Thread.ofPlatform().name("orders-" + i).start(this::placeOrders));
+			}
+			startReads(1);
+		}
+
+		void startReads(int clients) {
+			for (int i = 0; i < clients; i++) {
+				this.threads.add(Thread.ofPlatform().name("reads-" + i).start(this::readStock));
+			}
+		}
+
+		void stop() throws InterruptedException {
+			this.running.set(false);
+			for (Thread thread : this.threads) {
+				thread.join();
+			}
+		}
+
+		private void placeOrders() {
+			while (this.running.get()) {
+				int n = this.sequence.incrementAndGet();
+				Kind kind = switch (n % 5) {
+					case 0, 1 -> Kind.APPROVED;
+					case 2 -> Kind.LOW_STOCK;
+					case 3 -> Kind.DECLINED;
+					default -> Kind.SHORT;
+				};
+				String product = switch (kind) {
+					case LOW_STOCK, SHORT -> LOW;
+					case APPROVED ->
+						(n % 2 == 0) ? "00000000-0000-0000-0000-000000000001" : "00000000-0000-0000-0000-000000000002";
+					default -> "00000000-0000-0000-0000-000000000002";
+				};
+				int quantity = (kind == Kind.SHORT) ? 1000 : 1 + n % 2;
+				if (kind == Kind.LOW_STOCK) {
+					quantity = 1;
+				}
+				String card = (kind == Kind.DECLINED) ? "4000000000000002" : "4242424242424242";
+				try {
+					HttpResponse<String> response = send("POST", gateway, "/api/orders", """
+							{"customerId": "c-%d", "card": "%s", "lines": [{"productId": "%s", "quantity": %d}]}"""
+						.formatted(n, card, product, quantity));
+					if (response.statusCode() != 202) {
+						throw new IllegalStateException(
+								"order not accepted: " + response.statusCode() + " " + response.body());
+					}
+					String location = response.headers().firstValue("Location").orElseThrow();
+					this.placed.put(location.substring(location.lastIndexOf('/') + 1),
+							new Placed(kind, product, quantity));
+					Thread.sleep(150);
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+					return;
+				}
+				catch (Exception ex) {
+					this.failedOrders.add(ex.toString());
+				}
+			}
+		}
+
+		private void readStock() {
+			while (this.running.get()) {
+				try {
+					HttpResponse<String> response = send("GET", gateway,
+							"/api/inventory/00000000-0000-0000-0000-000000000001", null);
+					this.reads.incrementAndGet();
+					if (response.statusCode() != 200) {
+						this.failedReads.add(response.statusCode() + " " + response.body());
+					}
+					this.servedBy.merge(response.headers().firstValue("X-Served-By").orElse("?"), 1, Integer::sum);
+					Thread.sleep(20);
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+					return;
+				}
+				catch (Exception ex) {
+					this.failedReads.add(ex.toString());
+				}
+			}
+		}
+
+		/**
+		 * Waits until every order placed is CONFIRMED or CANCELLED; each one's last
+		 * answer.
+		 */
+		Map<String, JsonNode> awaitTerminal(Duration within) throws Exception {
+			Map<String, JsonNode> orders = new LinkedHashMap<>();
+			long deadline = System.nanoTime() + within.toNanos();
+			for (String id : this.placed.keySet()) {
+				while (true) {
+					JsonNode order = json.readTree(send("GET", gateway, "/api/orders/" + id, null).body());
+					String status = order.path("status").asString();
+					if (status.equals("CONFIRMED") || status.equals("CANCELLED")) {
+						orders.put(id, order);
+						break;
+					}
+					assertThat(System.nanoTime()).as("order %s still %s", id, status).isLessThan(deadline);
+					Thread.sleep(200);
+				}
+			}
+			return orders;
+		}
+
+	}
+
+}
