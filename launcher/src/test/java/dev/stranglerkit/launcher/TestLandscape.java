@@ -58,7 +58,11 @@ final class TestLandscape {
 	static final List<String> DATABASES = List.of("shop_landscape_test", "notification_service_landscape_test",
 			"inventory_service_landscape_test");
 
-	static final String VHOST = System.getenv().getOrDefault("SHOP_TEST_RABBIT_VHOST", "shop_test");
+	/**
+	 * the landscape tests' own virtual host: their events never reach a unit test's
+	 * queues
+	 */
+	static final String VHOST = System.getenv().getOrDefault("SHOP_LANDSCAPE_RABBIT_VHOST", "shop_landscape_test");
 
 	/** the landscape's consumer queues (config-repo/application.yml) */
 	static final List<String> QUEUES = List.of("monolith", "inventory-service", "notification-service");
