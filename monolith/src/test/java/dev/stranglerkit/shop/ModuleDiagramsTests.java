@@ -43,9 +43,10 @@ class ModuleDiagramsTests {
 			Files.writeString(GUIDE_DIAGRAMS.resolve("modules.puml"), diagram);
 			Files.writeString(GUIDE_DIAGRAMS.resolve("modules.svg"), svg);
 		}
-		assertThat(GUIDE_DIAGRAMS.resolve("modules.puml"))
+		// the same lines: the Documenter writes the relationships in no fixed order
+		assertThat(Files.readAllLines(GUIDE_DIAGRAMS.resolve("modules.puml")))
 			.as("the guide's diagram, refreshed with -Dkit.docs.write=true")
-			.hasContent(diagram);
+			.containsExactlyInAnyOrderElementsOf(diagram.lines().toList());
 		assertThat(GUIDE_DIAGRAMS.resolve("modules.svg")).exists();
 	}
 

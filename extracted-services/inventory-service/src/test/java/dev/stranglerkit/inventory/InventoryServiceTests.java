@@ -19,8 +19,8 @@ import java.util.concurrent.Future;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -78,6 +78,9 @@ class InventoryServiceTests {
 	@Autowired
 	Inventory inventory;
 
+	@Autowired
+	MeterRegistry meters;
+
 	final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
 	/**
@@ -124,8 +127,10 @@ class InventoryServiceTests {
 		send(message("inventory.StockReserved", "monolith", BEFORE, (p) -> lines(p, cancelled, product, 2)));
 		send(message("orders.OrderCancelled", "monolith", BEFORE, (p) -> p.put("orderId", cancelled.toString())));
 		// a confirmation that overtook its reservation waits for it
+		double deferred = this.meters.get("kit.messaging.deferred").counter().count();
 		send(message("orders.OrderConfirmed", "monolith", BEFORE, (p) -> p.put("orderId", early.toString())));
-		Thread.sleep(700);
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> this.meters.get("kit.messaging.deferred").counter().count() > deferred);
 		send(message("inventory.StockReserved", "monolith", BEFORE, (p) -> lines(p, early, product, 4)));
 
 		await().atMost(Duration.ofSeconds(20)).until(() -> stock(product).equals(new Stock(product, 3, 0)));
