@@ -195,8 +195,8 @@ class InventoryCutoverLandscapeIT {
 		}
 
 		// exactly one notification sent per order, by the owner of its outcome's time
-		double sentByMonolith = counter(monolith, "shop_notifications_sent_total");
-		double sentByService = counter(URI.create("http://127.0.0.1:8083"), "shop_notifications_sent_total");
+		double sentByMonolith = metric(monolith, "shop_notifications_sent_total");
+		double sentByService = metric(URI.create("http://127.0.0.1:8083"), "shop_notifications_sent_total");
 		System.out.printf("[cutover] notifications sent by the monolith: %.0f, by the notification-service: %.0f%n",
 				sentByMonolith, sentByService);
 		assertThat(sentByMonolith + sentByService).isEqualTo(orders.size());
@@ -219,7 +219,7 @@ class InventoryCutoverLandscapeIT {
 
 		// no event lost: nothing left in an outbox, nothing dead-lettered
 		for (URI side : List.of(monolith, service)) {
-			await().atMost(Duration.ofSeconds(30)).until(() -> gauge(side, "kit_outbox_incomplete") == 0);
+			await().atMost(Duration.ofSeconds(30)).until(() -> metric(side, "kit_outbox_incomplete") == 0);
 		}
 		assertThat(deadLettered()).as("messages in the dead-letter queues").isEmpty();
 		JsonNode reconciliation = json
@@ -253,7 +253,7 @@ class InventoryCutoverLandscapeIT {
 		assertThat(landscape.launcher.kill(second.id())).isTrue();
 		await().atMost(Duration.ofSeconds(5))
 			.pollInterval(Duration.ofMillis(50))
-			.until(() -> gauge(gateway, "strangler_instances_ejected_total", ADMIN) > 0);
+			.until(() -> metric(gateway, "strangler_instances_ejected_total", ADMIN) > 0);
 		double outOfRotation = (System.nanoTime() - killed) / 1e9;
 		Thread.sleep(5_000);
 		load.stop();
@@ -331,15 +331,11 @@ class InventoryCutoverLandscapeIT {
 		return counts;
 	}
 
-	private static double counter(URI application, String name) {
-		return gauge(application, name);
+	private static double metric(URI application, String name) {
+		return metric(application, name, null);
 	}
 
-	private static double gauge(URI application, String name) {
-		return gauge(application, name, null);
-	}
-
-	private static double gauge(URI application, String name, String credentials) {
+	private static double metric(URI application, String name, String credentials) {
 		return Http.get(application.resolve("/actuator/prometheus"), credentials, "text/plain")
 			.orElseThrow()
 			.body()

@@ -2,6 +2,7 @@ package dev.stranglerkit.inventory;
 
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -41,22 +42,30 @@ class Backfill implements InitializingBean {
 
 	private static final Logger log = LoggerFactory.getLogger(Backfill.class);
 
-	static final List<String> UPSERTS = List.of("""
-			INSERT INTO inventory.stock (product_id, available, reserved) VALUES (:product_id, :available, :reserved)
-			ON CONFLICT (product_id) DO UPDATE SET available = EXCLUDED.available, reserved = EXCLUDED.reserved""", """
-			INSERT INTO inventory.reservations (order_id, status, created_at, updated_at, placed_at)
-			VALUES (:order_id, :status, :created_at, :updated_at, :placed_at)
-			ON CONFLICT (order_id) DO UPDATE SET status = EXCLUDED.status, updated_at = EXCLUDED.updated_at,
-				placed_at = EXCLUDED.placed_at""",
-			"""
-					INSERT INTO inventory.reservation_lines (order_id, product_id, quantity) VALUES (:order_id, :product_id, :quantity)
-					ON CONFLICT DO NOTHING""",
-			"""
-					INSERT INTO inventory.adjustments (event_id, product_id, previously_available, available, adjusted_at)
-					VALUES (:event_id, :product_id, :previously_available, :available, :adjusted_at)
-					ON CONFLICT DO NOTHING""");
+	/** the module's tables, each with the upsert that copies a row of it */
+	static final Map<String, String> UPSERTS = new LinkedHashMap<>();
 
-	static final List<String> TABLES = List.of("stock", "reservations", "reservation_lines", "adjustments");
+	static {
+		UPSERTS.put("stock",
+				"""
+						INSERT INTO inventory.stock (product_id, available, reserved) VALUES (:product_id, :available, :reserved)
+						ON CONFLICT (product_id) DO UPDATE SET available = EXCLUDED.available, reserved = EXCLUDED.reserved""");
+		UPSERTS.put("reservations", """
+				INSERT INTO inventory.reservations (order_id, status, created_at, updated_at, placed_at)
+				VALUES (:order_id, :status, :created_at, :updated_at, :placed_at)
+				ON CONFLICT (order_id) DO UPDATE SET status = EXCLUDED.status, updated_at = EXCLUDED.updated_at,
+					placed_at = EXCLUDED.placed_at""");
+		UPSERTS.put("reservation_lines",
+				"""
+						INSERT INTO inventory.reservation_lines (order_id, product_id, quantity) VALUES (:order_id, :product_id, :quantity)
+						ON CONFLICT DO NOTHING""");
+		UPSERTS.put("adjustments", """
+				INSERT INTO inventory.adjustments (event_id, product_id, previously_available, available, adjusted_at)
+				VALUES (:event_id, :product_id, :previously_available, :available, :adjusted_at)
+				ON CONFLICT DO NOTHING""");
+	}
+
+	static final List<String> TABLES = List.copyOf(UPSERTS.keySet());
 
 	private final JdbcClient jdbc;
 
@@ -94,15 +103,13 @@ class Backfill implements InitializingBean {
 		awaitSchema(from);
 		snapshot.executeWithoutResult((tx) -> {
 			Instant at = from.sql("SELECT now()").query(Timestamp.class).single().toInstant();
-			Map<String, List<Map<String, Object>>> rows = new java.util.LinkedHashMap<>();
+			Map<String, List<Map<String, Object>>> rows = new LinkedHashMap<>();
 			for (String table : TABLES) {
 				rows.put(table, from.sql("SELECT * FROM inventory." + table).query().listOfRows());
 			}
 			this.transactions.executeWithoutResult((write) -> {
-				for (int i = 0; i < TABLES.size(); i++) {
-					String upsert = UPSERTS.get(i);
-					rows.get(TABLES.get(i)).forEach((row) -> this.jdbc.sql(upsert).params(row).update());
-				}
+				UPSERTS.forEach((table, upsert) -> rows.get(table)
+					.forEach((row) -> this.jdbc.sql(upsert).params(row).update()));
 				Reconciliation.Report report = Reconciliation.compare(from, this.jdbc);
 				this.jdbc.sql("""
 						INSERT INTO inventory.backfill (id, snapshot_at, report) VALUES (1, ?, ?)

@@ -121,17 +121,17 @@ class InventoryServiceTests {
 		send(adjustment);
 		send(adjustment);
 		send(message("orders.OrderPlaced", "monolith", BEFORE, (p) -> order(p, confirmed, product, 3)));
-		send(message("inventory.StockReserved", "monolith", BEFORE, (p) -> lines(p, confirmed, product, 3)));
+		send(message("inventory.StockReserved", "monolith", BEFORE, (p) -> order(p, confirmed, product, 3)));
 		send(message("orders.OrderConfirmed", "monolith", BEFORE, (p) -> p.put("orderId", confirmed.toString())));
 		send(message("orders.OrderPlaced", "monolith", BEFORE, (p) -> order(p, cancelled, product, 2)));
-		send(message("inventory.StockReserved", "monolith", BEFORE, (p) -> lines(p, cancelled, product, 2)));
+		send(message("inventory.StockReserved", "monolith", BEFORE, (p) -> order(p, cancelled, product, 2)));
 		send(message("orders.OrderCancelled", "monolith", BEFORE, (p) -> p.put("orderId", cancelled.toString())));
 		// a confirmation that overtook its reservation waits for it
 		double deferred = this.meters.get("kit.messaging.deferred").counter().count();
 		send(message("orders.OrderConfirmed", "monolith", BEFORE, (p) -> p.put("orderId", early.toString())));
 		await().atMost(Duration.ofSeconds(10))
 			.until(() -> this.meters.get("kit.messaging.deferred").counter().count() > deferred);
-		send(message("inventory.StockReserved", "monolith", BEFORE, (p) -> lines(p, early, product, 4)));
+		send(message("inventory.StockReserved", "monolith", BEFORE, (p) -> order(p, early, product, 4)));
 
 		await().atMost(Duration.ofSeconds(20)).until(() -> stock(product).equals(new Stock(product, 3, 0)));
 		assertThat(published(Duration.ofSeconds(1))).as("a follower publishes nothing").isEmpty();
@@ -228,10 +228,6 @@ class InventoryServiceTests {
 	private static void order(ObjectNode payload, UUID order, UUID product, int quantity) {
 		payload.put("orderId", order.toString());
 		((ObjectNode) payload.withArray("lines").get(0)).put("productId", product.toString()).put("quantity", quantity);
-	}
-
-	private static void lines(ObjectNode payload, UUID order, UUID product, int quantity) {
-		order(payload, order, product, quantity);
 	}
 
 	/**
