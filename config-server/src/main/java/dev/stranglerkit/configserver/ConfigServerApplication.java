@@ -13,7 +13,9 @@ import org.springframework.security.web.SecurityFilterChain;
  * The landscape's control plane: serves {@code config-repo/} to every application, and
  * broadcasts a refresh over Spring Cloud Bus when a file there changes (or on
  * {@code POST /monitor}). Everything but health needs the credentials
- * ({@code KIT_CONFIG_USER}, {@code KIT_CONFIG_PASSWORD}).
+ * ({@code KIT_CONFIG_USER}, {@code KIT_CONFIG_PASSWORD}): HTTP Basic for machines here, a
+ * login form for people on the migration console ({@code /console}, see the
+ * {@code console} package), which lives here because this is where config-repo is.
  */
 @SpringBootApplication
 @EnableConfigServer

@@ -1,6 +1,7 @@
 package dev.stranglerkit.messaging;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -8,6 +9,7 @@ import dev.stranglerkit.messaging.Envelopes.MalformedMessageException;
 import dev.stranglerkit.messaging.MessageHandlers.Handler;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,6 +50,8 @@ final class InboundMessageListener implements MessageListener {
 
 	private final Deferrals deferrals;
 
+	private final Timer lag;
+
 	InboundMessageListener(String queue, MessageHandlers handlers, Envelopes envelopes, ProcessedMessages processed,
 			RetryTemplate retry, MeterRegistry meters, Deferrals deferrals) {
 		this.queue = queue;
@@ -62,6 +66,13 @@ final class InboundMessageListener implements MessageListener {
 		this.deferred = Counter.builder("kit.messaging.deferred")
 			.description("Messages put back to wait because they were not ready yet")
 			.tag("queue", queue)
+			.register(meters);
+		this.lag = Timer.builder("kit.messaging.lag")
+			.description("From the moment an event happened (its transaction) to its effect here, committed once")
+			.tag("queue", queue)
+			.publishPercentileHistogram()
+			.minimumExpectedValue(Duration.ofMillis(1))
+			.maximumExpectedValue(Duration.ofMinutes(1))
 			.register(meters);
 	}
 
@@ -100,8 +111,11 @@ final class InboundMessageListener implements MessageListener {
 			return;
 		}
 		try {
-			this.retry
+			Boolean applied = this.retry
 				.execute(() -> this.processed.processOnce(this.queue, envelope, () -> effects.forEach(Runnable::run)));
+			if (Boolean.TRUE.equals(applied)) {
+				this.lag.record(Duration.between(envelope.occurredAt(), Instant.now()));
+			}
 		}
 		catch (RetryException ex) {
 			if (ex.getLastException() instanceof MessageNotReadyException notReady) {

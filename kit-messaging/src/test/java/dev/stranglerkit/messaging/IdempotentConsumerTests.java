@@ -69,6 +69,7 @@ class IdempotentConsumerTests {
 	void appliesAMessageDeliveredTwiceOnce() {
 		String id = UUID.randomUUID().toString();
 		String body = Rabbit.envelope(id, TYPE, "another-service", "{\"name\": \"twice\", \"fail\": \"never\"}");
+		long lagsBefore = this.meters.get("kit.messaging.lag").timer().count();
 
 		rabbit.send(TYPE, body, id);
 		rabbit.send(TYPE, body, id);
@@ -76,6 +77,14 @@ class IdempotentConsumerTests {
 
 		awaitEffect(marker);
 		assertThat(effectsOf(id)).isEqualTo(1);
+		await().atMost(Duration.ofSeconds(5))
+			.until(() -> this.meters.get("kit.messaging.lag").timer().count() - lagsBefore >= 2);
+		assertThat(this.meters.get("kit.messaging.lag").timer().count() - lagsBefore)
+			.as("the lag (happened -> applied) is recorded once per applied message, not for the duplicate")
+			.isEqualTo(2);
+		assertThat(this.meters.get("kit.messaging.lag").timer().max(java.util.concurrent.TimeUnit.SECONDS))
+			.as("the test envelope happened at 10:00 today")
+			.isPositive();
 	}
 
 	@Test

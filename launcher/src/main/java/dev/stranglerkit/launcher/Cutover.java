@@ -56,6 +56,29 @@ public final class Cutover {
 		return handoff;
 	}
 
+	/**
+	 * @return who owns the module after its last handoff in the monolith's configuration
+	 * ({@code monolith} before the first one)
+	 */
+	public String owner(String module) {
+		try {
+			List<String> lines = Files.readAllLines(this.configRepo.resolve("monolith.yml"), StandardCharsets.UTF_8);
+			String owner = "monolith";
+			for (int i = 0; i < lines.size(); i++) {
+				if (lines.get(i).trim().startsWith(module + ":")) {
+					for (int j = i + 1; j < lines.size() && lines.get(j).trim().startsWith("- "); j++) {
+						owner = lines.get(j).substring(lines.get(j).lastIndexOf('=') + 1).trim();
+					}
+					return owner;
+				}
+			}
+			return owner;
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
 	/** Adds an entry to {@code kit.ownership.<module>}, keeping the file's comments. */
 	static void appendHandoff(Path file, String module, String entry) {
 		try {

@@ -13,7 +13,7 @@ import java.util.stream.Stream;
  * PostgreSQL and RabbitMQ, and builds what is missing first).
  *
  * <pre>
- * up [app...]                    start the landscape (or the named applications), health-gated
+ * up [app...|preset]             start the landscape (or the named applications, or a preset), health-gated
  * down [app...]                  stop every application of the kit (or the named ones)
  * status                         pid, port, health, Eureka registration, memory
  * route &lt;route&gt; &lt;mode&gt; [percent]   switch a strangler route and wait until the gateway applies it
@@ -53,14 +53,35 @@ public final class Kit {
 		List<String> rest = Arrays.asList(args).subList(Math.min(1, args.length), args.length);
 		switch (command) {
 			case "up" -> {
-				// the named applications, after the control plane they all need
-				List<App> apps = rest.isEmpty() ? landscape.apps()
-						: Stream.concat(Stream.of(Landscape.CONFIG_SERVER, Landscape.DISCOVERY), rest.stream())
-							.distinct()
-							.map(landscape::app)
-							.toList();
 				long start = System.nanoTime();
-				launcher.up(Landscape.tiers(apps));
+				List<App> apps;
+				if (rest.size() == 1 && Preset.exists(rest.get(0))) {
+					Preset preset = Preset.named(rest.get(0));
+					apps = preset.apps().stream().map(landscape::app).toList();
+					new Deployment(landscape, launcher, System.out::println,
+							URI.create("http://127.0.0.1:" + Landscape.PORTS.get(Landscape.GATEWAY)),
+							credentials(env, "KIT_ADMIN", "admin", "admin-secret"))
+						.apply(preset);
+				}
+				else {
+					List<String> names = rest;
+					if (names.contains(Landscape.ZIPKIN)) {
+						// first, so that the applications started after it send it their
+						// spans
+						launcher.up(List.of(List.of(landscape.app(Landscape.ZIPKIN))));
+						names = names.stream().filter((name) -> !name.equals(Landscape.ZIPKIN)).toList();
+						System.out.println("Zipkin, the trace viewer: http://127.0.0.1:" + Landscape.ZIPKIN_PORT
+								+ " (the applications started from now on send it their spans; restart running ones"
+								+ " with ./kit down <app> && ./kit up <app>)");
+					}
+					// the named applications, after the control plane they all need
+					apps = names.isEmpty() ? landscape.apps()
+							: Stream.concat(Stream.of(Landscape.CONFIG_SERVER, Landscape.DISCOVERY), names.stream())
+								.distinct()
+								.map(landscape::app)
+								.toList();
+					launcher.up(Landscape.tiers(apps));
+				}
 				System.out.printf("%nThe landscape is up (%.1f s):%n", (System.nanoTime() - start) / 1e9);
 				for (App app : apps) {
 					System.out.printf("  %-21s %s%n", app.name(), app.url());
@@ -107,7 +128,9 @@ public final class Kit {
 					}
 				}
 				Routes routes = new Routes();
-				routes.change(landscape.configRepo().resolve("gateway.yml"), rest.get(0), rest.get(1), percent);
+				// the same switch as the migration console's, recorded in
+				// config-repo/audit.log
+				routes.switchRoute(landscape.configRepo(), rest.get(0), rest.get(1), percent);
 				System.out.printf("config-repo/gateway.yml: %s -> %s%s%n", rest.get(0), rest.get(1),
 						(percent != null) ? " " + percent + " %" : "");
 				URI gateway = URI.create("http://127.0.0.1:" + Landscape.PORTS.get(Landscape.GATEWAY));
@@ -138,12 +161,55 @@ public final class Kit {
 				}
 				return 0;
 			}
+			case "compare" -> {
+				return compare(rest, env, home, landscape, launcher);
+			}
 			default -> {
 				System.err.println(
 						"launcher commands: up [app...], down [app...], status, route <route> <mode> [percent], cutover <module> <service|monolith>");
 				return 2;
 			}
 		}
+	}
+
+	/**
+	 * {@code compare [preset...] [--rate N] [--duration S] [--warm-up S]}: by default the
+	 * deployment before extraction against the one after.
+	 */
+	static int compare(List<String> args, Map<String, String> env, Path home, Landscape landscape, Launcher launcher) {
+		List<Preset> presets = new java.util.ArrayList<>();
+		Map<String, Double> numbers = new java.util.HashMap<>(
+				Map.of("--rate", 25.0, "--duration", 60.0, "--warm-up", 20.0));
+		for (int i = 0; i < args.size(); i++) {
+			String arg = args.get(i);
+			if (numbers.containsKey(arg)) {
+				if (i + 1 == args.size()) {
+					throw new LaunchException(arg + " needs a number");
+				}
+				try {
+					double value = Double.parseDouble(args.get(++i));
+					if (!(value >= 0) || (arg.equals("--rate") && value == 0)
+							|| (arg.equals("--duration") && value < 1)) {
+						throw new NumberFormatException();
+					}
+					numbers.put(arg, value);
+				}
+				catch (NumberFormatException ex) {
+					throw new LaunchException(
+							arg + " is a positive number (requests/s or seconds), not '" + args.get(i) + "'");
+				}
+			}
+			else {
+				presets.add(Preset.named(arg));
+			}
+		}
+		if (presets.isEmpty()) {
+			presets = List.of(Preset.named("before"), Preset.named("after"));
+		}
+		Path reports = home.resolve(env.getOrDefault("KIT_STATE", ".kit")).resolve("compare");
+		return new Compare(presets, numbers.get("--rate"), Duration.ofMillis((long) (numbers.get("--duration") * 1000)),
+				Duration.ofMillis((long) (numbers.get("--warm-up") * 1000)), reports)
+			.run(landscape, launcher, System.out::println, credentials(env, "KIT_ADMIN", "admin", "admin-secret"));
 	}
 
 	static Launcher launcher(Path home, Map<String, String> env) {

@@ -26,6 +26,14 @@ public final class Landscape {
 
 	public static final String GATEWAY = "gateway";
 
+	/**
+	 * The trace viewer ({@code ./kit up zipkin}): not part of the landscape, but every
+	 * application started while it runs sends it its spans.
+	 */
+	public static final String ZIPKIN = "zipkin";
+
+	static final int ZIPKIN_PORT = 9411;
+
 	/** name -> port, in start order */
 	static final Map<String, Integer> PORTS = new LinkedHashMap<>();
 
@@ -74,9 +82,17 @@ public final class Landscape {
 	 * @throws LaunchException when it is not part of the landscape or not built
 	 */
 	public App app(String name) {
+		if (name.equals(ZIPKIN)) {
+			String jar = System.getProperty("kit.zipkin.jar");
+			if (jar == null || !Files.isRegularFile(Path.of(jar))) {
+				throw new LaunchException("Zipkin's server is not here (" + jar + "): ./kit up zipkin fetches it");
+			}
+			return new App(ZIPKIN, ZIPKIN_PORT, Path.of(jar), List.of(), Map.of());
+		}
 		if (!PORTS.containsKey(name)) {
-			throw new LaunchException(
-					"unknown application '" + name + "' (the landscape: " + String.join(", ", PORTS.keySet()) + ")");
+			throw new LaunchException("unknown application '" + name + "' (the landscape: "
+					+ String.join(", ", PORTS.keySet()) + "; presets: "
+					+ String.join(", ", Preset.all().stream().map(Preset::name).toList()) + ")");
 		}
 		Path jar = jar(name);
 		if (jar == null) {
@@ -93,6 +109,10 @@ public final class Landscape {
 			case MONOLITH -> args.add("--spring.profiles.active=landscape");
 			default -> {
 			}
+		}
+		if (Launcher.portInUse(ZIPKIN_PORT)) {
+			// a trace viewer runs (./kit up zipkin): this application sends it its spans
+			env.put("KIT_TRACING_ZIPKIN_ENDPOINT", "http://127.0.0.1:" + ZIPKIN_PORT + "/api/v2/spans");
 		}
 		return new App(name, PORTS.get(name), jar, args, env);
 	}

@@ -169,7 +169,9 @@ public final class Launcher {
 		command.add(STATE_MARKER + this.state);
 		command.addAll(this.javaOptions);
 		try {
-			if (this.aotCache) {
+			// Zipkin's server is a tool beside the landscape, started now and then: no
+			// cache
+			if (this.aotCache && !app.name().equals(Landscape.ZIPKIN)) {
 				command.addAll(new AotCache(this.state).launch(app));
 			}
 			else {

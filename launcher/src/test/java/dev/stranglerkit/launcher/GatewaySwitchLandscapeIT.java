@@ -1,18 +1,12 @@
 package dev.stranglerkit.launcher;
 
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -66,7 +60,7 @@ class GatewaySwitchLandscapeIT {
 		// both instances in the gateway's view of Eureka before the first switch
 		await().atMost(Duration.ofSeconds(60)).until(() -> registered("INVENTORY-SERVICE") && registered("MONOLITH"));
 
-		Load load = new Load(path, 4);
+		GatewayReads load = new GatewayReads(http, gateway, path, 4, false, Duration.ZERO);
 		load.start();
 		try {
 			await().atMost(Duration.ofSeconds(10)).until(() -> load.served.getOrDefault("monolith", 0) > 20);
@@ -118,7 +112,7 @@ class GatewaySwitchLandscapeIT {
 	 * Edits the route in the config-repo copy, as {@code ./kit route} does, and measures
 	 * until every read that starts afterwards is served by the expected application.
 	 */
-	private static Duration switchAndMeasure(Load load, String mode, Integer percent, String expected) {
+	private static Duration switchAndMeasure(GatewayReads load, String mode, Integer percent, String expected) {
 		long changed = System.nanoTime();
 		landscape.route("inventory", mode, percent);
 		await().atMost(Duration.ofSeconds(10))
@@ -147,100 +141,6 @@ class GatewaySwitchLandscapeIT {
 			.map((response) -> response.statusCode() == 200
 					&& response.body().replace(" ", "").contains("\"status\":\"UP\""))
 			.orElse(false);
-	}
-
-	/** Reads through the gateway on a few threads, recording who served each. */
-	static final class Load {
-
-		record Served(long startedAt, String by) {
-		}
-
-		final String path;
-
-		final int threads;
-
-		final AtomicBoolean running = new AtomicBoolean(true);
-
-		final AtomicInteger total = new AtomicInteger();
-
-		final Map<String, Integer> served = new ConcurrentHashMap<>();
-
-		final ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
-
-		final ConcurrentLinkedQueue<Served> log = new ConcurrentLinkedQueue<>();
-
-		volatile String lastServedBy;
-
-		final List<Thread> workers = new ArrayList<>();
-
-		Load(String path, int threads) {
-			this.path = path;
-			this.threads = threads;
-		}
-
-		void start() {
-			for (int i = 0; i < this.threads; i++) {
-				this.workers.add(Thread.ofPlatform().name("load-" + i).start(this::run));
-			}
-		}
-
-		void stop() throws InterruptedException {
-			this.running.set(false);
-			for (Thread worker : this.workers) {
-				worker.join();
-			}
-		}
-
-		private void run() {
-			while (this.running.get()) {
-				long started = System.nanoTime();
-				try {
-					HttpResponse<String> response = http.send(
-							HttpRequest.newBuilder(gateway.resolve(this.path)).timeout(Duration.ofSeconds(10)).build(),
-							HttpResponse.BodyHandlers.ofString());
-					String by = response.headers().firstValue("X-Served-By").orElse("none");
-					if (response.statusCode() != 200) {
-						this.failures.add(response.statusCode() + " from " + by + ": " + response.body());
-					}
-					else {
-						this.served.merge(by, 1, Integer::sum);
-						this.lastServedBy = by;
-						this.log.add(new Served(started, by));
-					}
-				}
-				catch (IOException ex) {
-					this.failures.add(ex.toString());
-				}
-				catch (InterruptedException ex) {
-					return;
-				}
-				this.total.incrementAndGet();
-			}
-		}
-
-		/**
-		 * @return when the first read that started after the given time was served by it
-		 */
-		Long firstServedBySince(String by, long since) {
-			return this.log.stream()
-				.filter((served) -> served.startedAt() >= since && served.by().equals(by))
-				.map(Served::startedAt)
-				.min(Long::compare)
-				.orElse(null);
-		}
-
-		long countSince(long since) {
-			return this.log.stream().filter((served) -> served.startedAt() >= since).count();
-		}
-
-		List<String> servedBySince(long since) {
-			return this.log.stream()
-				.filter((served) -> served.startedAt() >= since)
-				.map(Served::by)
-				.distinct()
-				.toList();
-		}
-
 	}
 
 }

@@ -73,10 +73,7 @@ class InventoryCutoverLandscapeIT {
 	@BeforeAll
 	static void startTheWholeLandscape() {
 		landscape = new TestLandscape();
-		landscape
-			.up(List.of(List.of(landscape.app(Landscape.CONFIG_SERVER)), List.of(landscape.app(Landscape.DISCOVERY)),
-					List.of(landscape.app(Landscape.MONOLITH), landscape.app("inventory-service"),
-							landscape.app("notification-service"), landscape.app(Landscape.GATEWAY))));
+		landscape.upEverything();
 	}
 
 	@AfterAll

@@ -57,6 +57,20 @@ class RoutesTests {
 	}
 
 	@Test
+	void kitRouteRecordsTheSwitchInTheAuditLogUnderTheOsUser() throws Exception {
+		copy();
+		this.routes.switchRoute(this.folder, "inventory", "canary", 30);
+		String user = System.getProperty("user.name").strip().replaceAll("\\s+", "_");
+		assertThat(Files.readAllLines(this.folder.resolve("audit.log"))).singleElement()
+			.asString()
+			.matches("\\S+Z " + java.util.regex.Pattern.quote(user) + " cli inventory canary 30");
+		assertThatExceptionOfType(LaunchException.class)
+			.isThrownBy(() -> this.routes.switchRoute(this.folder, "inventory", "canary", null))
+			.withMessageContaining("canary needs a percent");
+		assertThat(Files.readAllLines(this.folder.resolve("audit.log"))).hasSize(1);
+	}
+
+	@Test
 	void refusesBadInputAndLeavesTheFileAlone() throws Exception {
 		Path gateway = copy();
 		String before = Files.readString(gateway);

@@ -34,6 +34,14 @@ final class TestLandscape {
 	final Launcher launcher;
 
 	TestLandscape() {
+		this(Map.of());
+	}
+
+	/**
+	 * @param extraEnv environment for every application, beside the tests' databases and
+	 * virtual host
+	 */
+	TestLandscape(Map<String, String> extraEnv) {
 		try {
 			this.workspace = Files.createTempDirectory("kit-landscape");
 			FileSystemUtils.copyRecursively(home.resolve("config-repo"), this.workspace.resolve("config-repo"));
@@ -44,8 +52,9 @@ final class TestLandscape {
 		this.landscape = new Landscape(home, this.workspace.resolve("config-repo"));
 		freshDatabasesAndQueues();
 		// the landscape tests' own databases and RabbitMQ virtual host
-		Map<String, String> env = Map.of("SHOP_DB_NAME", DATABASES.get(0), "NOTIFICATION_DB_NAME", DATABASES.get(1),
-				"INVENTORY_DB_NAME", DATABASES.get(2), "SPRING_RABBITMQ_VIRTUAL_HOST", VHOST);
+		Map<String, String> env = new java.util.HashMap<>(extraEnv);
+		env.putAll(Map.of("SHOP_DB_NAME", DATABASES.get(0), "NOTIFICATION_DB_NAME", DATABASES.get(1),
+				"INVENTORY_DB_NAME", DATABASES.get(2), "SPRING_RABBITMQ_VIRTUAL_HOST", VHOST));
 		this.launcher = new Launcher(this.workspace.resolve("state"), Kit.DEFAULT_JAVA_OPTIONS, env,
 				(line) -> System.out.println("[launcher] " + line), Duration.ofSeconds(240))
 			// every test landscape starts once: recording an AOT cache (and writing 100
@@ -102,12 +111,26 @@ final class TestLandscape {
 		return "jdbc:postgresql://127.0.0.1:5432/" + database;
 	}
 
+	Path log(String app) {
+		return this.launcher.log(app);
+	}
+
 	App app(String name) {
 		return this.landscape.app(name);
 	}
 
 	void up(List<List<App>> tiers) {
 		this.launcher.up(tiers);
+	}
+
+	/**
+	 * The whole landscape: the config server, then Eureka, then the four others side by
+	 * side.
+	 */
+	void upEverything() {
+		up(List.of(List.of(app(Landscape.CONFIG_SERVER)), List.of(app(Landscape.DISCOVERY)),
+				List.of(app(Landscape.MONOLITH), app("inventory-service"), app("notification-service"),
+						app(Landscape.GATEWAY))));
 	}
 
 	/** Switches a route in this landscape's config-repo, as {@code ./kit route} does. */

@@ -2,11 +2,16 @@ package dev.stranglerkit.shop;
 
 import java.time.Duration;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
@@ -26,6 +31,9 @@ class OrderSagaTests {
 
 	@LocalServerPort
 	int port;
+
+	@Autowired
+	MeterRegistry meters;
 
 	Http http;
 
@@ -102,6 +110,31 @@ class OrderSagaTests {
 			assertThat(succeeded).isEqualTo(isConfirmed ? 1 : 0);
 			assertNotifiedOnce(order, isConfirmed ? "ORDER_CONFIRMED" : "ORDER_CANCELLED");
 		}
+	}
+
+	@Test
+	void recordsEachSagasOutcomeAndDurationOnceCommitted() {
+		UUID product = ShopFixtures.productWithStock(this.http, "3.00", 10);
+		long confirmedBefore = sagas("confirmed");
+		long cancelledBefore = sagas("cancelled");
+
+		placeAndAwaitEnd(product, 1, APPROVED_CARD);
+		placeAndAwaitEnd(product, 1, DECLINED_CARD);
+
+		await().atMost(Duration.ofSeconds(5))
+			.untilAsserted(() -> assertThat(sagas("confirmed") - confirmedBefore).isEqualTo(1));
+		assertThat(sagas("cancelled") - cancelledBefore).isEqualTo(1);
+		assertThat(this.meters.get("shop.orders.saga").tag("outcome", "confirmed").timer().max(TimeUnit.MILLISECONDS))
+			.as("placed to confirmed takes some time, and less than the test's wait")
+			.isPositive()
+			.isLessThan(30_000);
+		assertThat(this.http.get("/actuator/prometheus").body())
+			.contains("shop_orders_saga_seconds_bucket{outcome=\"confirmed\"");
+	}
+
+	private long sagas(String outcome) {
+		Timer timer = this.meters.find("shop.orders.saga").tag("outcome", outcome).timer();
+		return (timer != null) ? timer.count() : 0;
 	}
 
 	private JsonNode placeAndAwaitEnd(UUID product, int quantity, String card) {

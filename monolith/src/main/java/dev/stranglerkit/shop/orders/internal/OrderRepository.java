@@ -1,5 +1,7 @@
 package dev.stranglerkit.shop.orders.internal;
 
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -50,12 +52,22 @@ class OrderRepository {
 	 * and changes nothing.
 	 * @return the order as it is now final, or empty if it was not pending
 	 */
-	Optional<Order> finishPending(OrderId id, OrderStatus status, String reason) {
-		int updated = this.jdbc.sql(
-				"UPDATE orders.orders SET status = ?, reason = ?, finished_at = now() WHERE id = ? AND status = 'PENDING'")
+	/**
+	 * @return the order, now finished, and how long its saga took (placed to finished);
+	 * empty when it was not pending
+	 */
+	Optional<Finished> finishPending(OrderId id, OrderStatus status, String reason) {
+		Optional<Duration> took = this.jdbc.sql("""
+				UPDATE orders.orders SET status = ?, reason = ?, finished_at = now()
+				WHERE id = ? AND status = 'PENDING'
+				RETURNING EXTRACT(EPOCH FROM finished_at - placed_at) * 1000000 AS micros""")
 			.params(status.name(), reason, id.value())
-			.update();
-		return updated == 1 ? findById(id) : Optional.empty();
+			.query((rs, row) -> Duration.of(Math.max(0, rs.getLong("micros")), ChronoUnit.MICROS))
+			.optional();
+		return took.flatMap((duration) -> findById(id).map((order) -> new Finished(order, duration)));
+	}
+
+	record Finished(Order order, Duration saga) {
 	}
 
 	private List<OrderLine> linesOf(OrderId id) {

@@ -1,6 +1,7 @@
 package dev.stranglerkit.shop.orders.internal;
 
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -15,9 +16,14 @@ import dev.stranglerkit.shop.orders.OrderId;
 import dev.stranglerkit.shop.orders.OrderLine;
 import dev.stranglerkit.shop.orders.OrderPlaced;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 @Service
 @Transactional(readOnly = true)
@@ -29,10 +35,13 @@ public class OrderService {
 
 	private final ApplicationEventPublisher events;
 
-	OrderService(OrderRepository orders, Catalog catalog, ApplicationEventPublisher events) {
+	private final MeterRegistry meters;
+
+	OrderService(OrderRepository orders, Catalog catalog, ApplicationEventPublisher events, MeterRegistry meters) {
 		this.orders = orders;
 		this.catalog = catalog;
 		this.events = events;
+		this.meters = meters;
 	}
 
 	/**
@@ -65,15 +74,40 @@ public class OrderService {
 
 	@Transactional
 	public void confirm(OrderId id) {
-		this.orders.finishPending(id, OrderStatus.CONFIRMED, null)
-			.ifPresent((order) -> this.events
-				.publishEvent(new OrderConfirmed(order.id(), order.customerId(), order.total())));
+		this.orders.finishPending(id, OrderStatus.CONFIRMED, null).ifPresent((finished) -> {
+			Order order = finished.order();
+			this.events.publishEvent(new OrderConfirmed(order.id(), order.customerId(), order.total()));
+			recordSaga(finished);
+		});
 	}
 
 	@Transactional
 	public void cancel(OrderId id, String reason) {
-		this.orders.finishPending(id, OrderStatus.CANCELLED, reason)
-			.ifPresent((order) -> this.events.publishEvent(new OrderCancelled(order.id(), order.customerId(), reason)));
+		this.orders.finishPending(id, OrderStatus.CANCELLED, reason).ifPresent((finished) -> {
+			Order order = finished.order();
+			this.events.publishEvent(new OrderCancelled(order.id(), order.customerId(), reason));
+			recordSaga(finished);
+		});
+	}
+
+	/**
+	 * The saga's outcome and duration (placed to finished), counted once it is committed.
+	 */
+	private void recordSaga(OrderRepository.Finished finished) {
+		String outcome = finished.order().status().name().toLowerCase(java.util.Locale.ROOT);
+		TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+			@Override
+			public void afterCommit() {
+				Timer.builder("shop.orders.saga")
+					.description("From an order placed to its saga's end (confirmed or cancelled)")
+					.tag("outcome", outcome)
+					.publishPercentileHistogram()
+					.minimumExpectedValue(Duration.ofMillis(1))
+					.maximumExpectedValue(Duration.ofMinutes(1))
+					.register(OrderService.this.meters)
+					.record(finished.saga());
+			}
+		});
 	}
 
 }

@@ -1,0 +1,115 @@
+package dev.stranglerkit.configserver.console;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+import dev.stranglerkit.control.AuditLog;
+import dev.stranglerkit.control.ConfigRepo;
+
+import org.springframework.core.io.ClassPathResource;
+import org.springframework.http.CacheControl;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.web.csrf.CsrfToken;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.util.HtmlUtils;
+
+/**
+ * The migration console: its two pages, their CSS and script (plain files in the jar, no
+ * CDN, no build), the state the page polls every second, and the switch.
+ * <p>
+ * Every path is spelled out: the config server answers {@code /{application}/{profile}}
+ * for any other two segments.
+ */
+@RestController
+class ConsoleController {
+
+	private static final MediaType JAVASCRIPT = MediaType.parseMediaType("text/javascript;charset=UTF-8");
+
+	private static final MediaType CSS = MediaType.parseMediaType("text/css;charset=UTF-8");
+
+	private final LandscapeReader reader;
+
+	private final ConfigRepo repo;
+
+	ConsoleController(LandscapeReader reader, ConfigRepo repo) {
+		this.reader = reader;
+		this.repo = repo;
+	}
+
+	@GetMapping("/console")
+	ResponseEntity<String> console(CsrfToken csrf, Authentication user) {
+		return page("index.html", Map.of("user", user.getName(), "csrfHeader", csrf.getHeaderName(), "csrfToken",
+				csrf.getToken(), "csrfParameter", csrf.getParameterName()));
+	}
+
+	@GetMapping("/console/login")
+	ResponseEntity<String> login(CsrfToken csrf, @RequestParam(required = false) String error,
+			@RequestParam(required = false) String logout) {
+		String message = (error != null) ? "Wrong user or password." : (logout != null) ? "Signed out." : "";
+		return page("login.html",
+				Map.of("message", message, "csrfParameter", csrf.getParameterName(), "csrfToken", csrf.getToken()));
+	}
+
+	@GetMapping("/console/console.css")
+	ResponseEntity<String> css() {
+		return ResponseEntity.ok().contentType(CSS).cacheControl(CacheControl.noCache()).body(file("console.css"));
+	}
+
+	@GetMapping("/console/console.js")
+	ResponseEntity<String> script() {
+		return ResponseEntity.ok()
+			.contentType(JAVASCRIPT)
+			.cacheControl(CacheControl.noCache())
+			.body(file("console.js"));
+	}
+
+	@GetMapping(path = "/console/api/state", produces = MediaType.APPLICATION_JSON_VALUE)
+	LandscapeReader.State state() {
+		return this.reader.state();
+	}
+
+	/**
+	 * Switches a route through config-repo, as {@code ./kit route} does; the config
+	 * server's folder monitor and the bus carry it to every gateway.
+	 * @return the audit log's entry
+	 */
+	@PostMapping(path = "/console/api/switch", produces = MediaType.APPLICATION_JSON_VALUE)
+	AuditLog.Entry switchRoute(@RequestBody Switch request, Authentication user) {
+		return this.repo.switchRoute(request.route(), request.mode(), request.percent(), user.getName(), "console");
+	}
+
+	/**
+	 * @param percent the canary percent, or null to leave it as it is (needed for canary)
+	 */
+	record Switch(String route, String mode, Integer percent) {
+	}
+
+	private static ResponseEntity<String> page(String name, Map<String, String> values) {
+		String html = file(name);
+		for (Map.Entry<String, String> value : values.entrySet()) {
+			html = html.replace("{{" + value.getKey() + "}}", HtmlUtils.htmlEscape(value.getValue()));
+		}
+		return ResponseEntity.ok()
+			.contentType(MediaType.parseMediaType("text/html;charset=UTF-8"))
+			.cacheControl(CacheControl.noStore())
+			.body(html);
+	}
+
+	private static String file(String name) {
+		try {
+			return new ClassPathResource("console/" + name).getContentAsString(StandardCharsets.UTF_8);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+}

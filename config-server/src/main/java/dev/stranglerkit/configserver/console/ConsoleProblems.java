@@ -1,0 +1,26 @@
+package dev.stranglerkit.configserver.console;
+
+import dev.stranglerkit.control.RouteChangeException;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+
+/**
+ * The console's errors as {@code application/problem+json} (RFC 9457), never a stack
+ * trace: a refused switch is a 422 that says what is expected, a malformed request the
+ * 400 of Spring MVC's own handler.
+ */
+@RestControllerAdvice(assignableTypes = ConsoleController.class)
+class ConsoleProblems extends ResponseEntityExceptionHandler {
+
+	@ExceptionHandler
+	ProblemDetail refused(RouteChangeException ex) {
+		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.UNPROCESSABLE_CONTENT, ex.getMessage());
+		problem.setTitle("Switch refused");
+		return problem;
+	}
+
+}

@@ -1,0 +1,53 @@
+package dev.stranglerkit.configserver.console;
+
+import dev.stranglerkit.control.ConfigRepo;
+
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpStatus;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.HttpStatusEntryPoint;
+import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
+import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
+import org.springframework.security.web.util.matcher.AnyRequestMatcher;
+
+/**
+ * The console is for people: a login form and a session (with CSRF protection for its
+ * switches), with the config server's own user ({@code KIT_CONFIG_USER},
+ * {@code KIT_CONFIG_PASSWORD}). Everything else on the config server stays HTTP Basic for
+ * machines. The page's JSON calls answer 401 instead of a redirect once the session is
+ * gone, and the page goes back to the login form.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(ConsoleProperties.class)
+class ConsoleSecurity {
+
+	@Bean
+	@Order(1)
+	SecurityFilterChain consoleFilterChain(HttpSecurity http) throws Exception {
+		return http.securityMatcher("/console/**")
+			.authorizeHttpRequests((requests) -> requests.requestMatchers("/console/login", "/console/console.css")
+				.permitAll()
+				.anyRequest()
+				.authenticated())
+			.formLogin((form) -> form.loginPage("/console/login").defaultSuccessUrl("/console", true))
+			.logout((logout) -> logout.logoutUrl("/console/logout").logoutSuccessUrl("/console/login?logout"))
+			// the page's JSON calls get a 401, anything else the login form
+			.exceptionHandling((exceptions) -> exceptions
+				.defaultAuthenticationEntryPointFor(new HttpStatusEntryPoint(HttpStatus.UNAUTHORIZED),
+						PathPatternRequestMatcher.withDefaults().matcher("/console/api/**"))
+				.defaultAuthenticationEntryPointFor(new LoginUrlAuthenticationEntryPoint("/console/login"),
+						AnyRequestMatcher.INSTANCE))
+			.build();
+	}
+
+	/** the folder this config server serves: where the console's switches are written */
+	@Bean
+	ConfigRepo configRepo(ConsoleProperties properties) {
+		return new ConfigRepo(properties.configRepo().toAbsolutePath().normalize());
+	}
+
+}

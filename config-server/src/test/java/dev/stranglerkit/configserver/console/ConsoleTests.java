@@ -1,0 +1,257 @@
+package dev.stranglerkit.configserver.console;
+
+import java.io.IOException;
+import java.net.CookieManager;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.util.FileSystemUtils;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The migration console on a real port, against a copy of the kit's config-repo and the
+ * real RabbitMQ (the bus), with no gateway or registry running: a login is needed, the
+ * routes show as the file says them, a bad switch is a problem+json answer that changes
+ * nothing, and a switch writes the file and the audit trail under the logged-in user.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+		properties = { "spring.rabbitmq.virtual-host=${SHOP_TEST_RABBIT_VHOST:shop_test}",
+				// nothing listens there: the console says so and shows the rest
+				"kit.console.gateway.url=http://127.0.0.1:9", "kit.console.eureka.url=http://127.0.0.1:9/eureka" })
+class ConsoleTests {
+
+	static final Path repo;
+
+	static {
+		try {
+			repo = Files.createTempDirectory("config-repo");
+			FileSystemUtils.copyRecursively(Path.of("../config-repo"), repo);
+			Files.deleteIfExists(repo.resolve("audit.log"));
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	@DynamicPropertySource
+	static void configRepo(DynamicPropertyRegistry registry) {
+		registry.add("spring.cloud.config.server.native.search-locations", () -> repo.toUri().toString());
+		registry.add("kit.console.config-repo", repo::toString);
+	}
+
+	@AfterAll
+	static void removeCopy() throws IOException {
+		FileSystemUtils.deleteRecursively(repo);
+	}
+
+	@LocalServerPort
+	int port;
+
+	final JsonMapper json = JsonMapper.builder().build();
+
+	@Test
+	void theConsoleNeedsALogin() throws Exception {
+		HttpClient anonymous = client();
+		HttpResponse<String> page = send(anonymous, get("/console"));
+		assertThat(page.statusCode()).isEqualTo(302);
+		assertThat(page.headers().firstValue("Location"))
+			.hasValueSatisfying((location) -> assertThat(location).endsWith("/console/login"));
+		assertThat(send(anonymous, get("/console/api/state")).statusCode()).isEqualTo(401);
+		assertThat(send(anonymous, get("/console/console.js")).statusCode()).isEqualTo(302);
+		// HTTP Basic is for machines on the config server's other paths, not for the
+		// console
+		assertThat(send(anonymous, get("/console/api/state").header("Authorization", basic("config:config-secret")))
+			.statusCode()).isEqualTo(401);
+		String before = Files.readString(repo.resolve("gateway.yml"));
+		assertThat(send(anonymous, post("/console/api/switch", "{\"route\":\"inventory\",\"mode\":\"service\"}"))
+			.statusCode()).isIn(401, 403);
+		assertThat(Files.readString(repo.resolve("gateway.yml"))).isEqualTo(before);
+
+		HttpResponse<String> wrong = login(anonymous, "config", "wrong");
+		assertThat(wrong.headers().firstValue("Location"))
+			.hasValueSatisfying((location) -> assertThat(location).endsWith("/console/login?error"));
+		assertThat(send(anonymous, get("/console/api/state")).statusCode()).isEqualTo(401);
+	}
+
+	@Test
+	void showsTheRoutesAsTheFileSaysThemAndWhatDoesNotAnswer() throws Exception {
+		Session session = signIn();
+		HttpResponse<String> page = send(session.http(), get("/console"));
+		assertThat(page.statusCode()).isEqualTo(200);
+		assertThat(page.body()).contains("Migration console").contains("/console/console.js");
+		assertThat(send(session.http(), get("/console/console.js")).headers().firstValue("Content-Type"))
+			.hasValueSatisfying((type) -> assertThat(type).startsWith("text/javascript"));
+
+		JsonNode state = state(session);
+		List<String> names = state.path("routes").valueStream().map((route) -> route.path("name").asString()).toList();
+		assertThat(names).containsExactly("catalog", "inventory", "orders", "payments", "notifications");
+		JsonNode catalog = state.path("routes").get(0);
+		assertThat(catalog.path("mode").asString()).isEqualTo("monolith");
+		assertThat(catalog.path("appliedMode").isNull()).as("no gateway answers").isTrue();
+		assertThat(state.path("problems").path("gateway").asString()).contains("not running");
+		assertThat(state.path("problems").path("eureka").asString()).contains("not running");
+	}
+
+	@Test
+	void refusesABadSwitchWithAProblemAndChangesNothing() throws Exception {
+		Session session = signIn();
+		String before = Files.readString(repo.resolve("gateway.yml"));
+		List<String> auditBefore = audit();
+		record Bad(String body, int status, String detail) {
+		}
+		List<Bad> bad = List.of(
+				new Bad("{\"route\":\"nowhere\",\"mode\":\"service\"}", 422,
+						"no route 'nowhere' in config-repo/gateway.yml"),
+				new Bad("{\"route\":\"inventory\",\"mode\":\"sideways\"}", 422, "unknown mode 'sideways'"),
+				new Bad("{\"route\":\"inventory\",\"mode\":\"canary\"}", 422, "canary needs a percent"),
+				new Bad("{\"route\":\"inventory\",\"mode\":\"canary\",\"percent\":101}", 422,
+						"the canary percent is between 0 and 100, not 101"),
+				new Bad("{\"route\":\"inventory\",\"mode\":\"canary\",\"percent\":-5}", 422,
+						"the canary percent is between 0 and 100, not -5"),
+				new Bad("{\"route\":\"inventory\",\"mode\":\"canary\",\"percent\":\"thirty\"}", 400, null),
+				new Bad("{\"route\":", 400, null));
+		for (Bad request : bad) {
+			HttpResponse<String> response = session.switchRoute(request.body());
+			assertThat(response.statusCode()).as(request.body()).isEqualTo(request.status());
+			assertThat(response.headers().firstValue("Content-Type")).as(request.body())
+				.hasValueSatisfying((type) -> assertThat(type).startsWith("application/problem+json"));
+			JsonNode problem = this.json.readTree(response.body());
+			assertThat(problem.path("status").asInt()).isEqualTo(request.status());
+			if (request.detail() != null) {
+				assertThat(problem.path("detail").asString()).contains(request.detail());
+			}
+			assertThat(response.body()).as("no stack trace").doesNotContain("Exception").doesNotContain("\tat ");
+		}
+		assertThat(Files.readString(repo.resolve("gateway.yml"))).isEqualTo(before);
+		assertThat(audit()).isEqualTo(auditBefore);
+	}
+
+	private static List<String> audit() throws IOException {
+		Path audit = repo.resolve("audit.log");
+		return Files.exists(audit) ? Files.readAllLines(audit) : List.of();
+	}
+
+	@Test
+	void aSwitchWritesTheRouteAndTheAuditTrailWithTheUser() throws Exception {
+		Session session = signIn();
+		HttpResponse<String> switched = session
+			.switchRoute("{\"route\":\"payments\",\"mode\":\"canary\",\"percent\":30}");
+		assertThat(switched.statusCode()).as(switched.body()).isEqualTo(200);
+
+		String gateway = Files.readString(repo.resolve("gateway.yml"));
+		String payments = gateway.substring(gateway.indexOf("    payments:"), gateway.indexOf("    notifications:"));
+		assertThat(payments).contains("      mode: canary\n").contains("      canary-percent: 30\n");
+		assertThat(gateway).as("the file's comments are kept").startsWith("# The strangler routes");
+		assertThat(Files.readAllLines(repo.resolve("audit.log")))
+			.anySatisfy((line) -> assertThat(line).matches("\\S+Z config console payments canary 30"));
+
+		JsonNode audit = state(session).path("audit").get(0);
+		assertThat(audit.path("user").asString()).isEqualTo("config");
+		assertThat(audit.path("via").asString()).isEqualTo("console");
+		assertThat(audit.path("route").asString()).isEqualTo("payments");
+		assertThat(audit.path("percent").asInt()).isEqualTo(30);
+
+		assertThat(session.switchRoute("{\"route\":\"payments\",\"mode\":\"monolith\"}").statusCode()).isEqualTo(200);
+		assertThat(Files.readAllLines(repo.resolve("audit.log")).getLast())
+			.endsWith(" config console payments monolith -");
+	}
+
+	/** A logged-in browser: its cookies, and the CSRF token its page carries. */
+	record Session(HttpClient http, String csrfHeader, String csrfToken, ConsoleTests test) {
+
+		HttpResponse<String> switchRoute(String body) throws Exception {
+			return this.test.send(this.http,
+					this.test.post("/console/api/switch", body).header(this.csrfHeader, this.csrfToken));
+		}
+
+	}
+
+	private Session signIn() throws Exception {
+		HttpClient http = client();
+		HttpResponse<String> loggedIn = login(http, "config", "config-secret");
+		assertThat(loggedIn.statusCode()).isEqualTo(302);
+		assertThat(loggedIn.headers().firstValue("Location"))
+			.hasValueSatisfying((location) -> assertThat(location).endsWith("/console"));
+		String page = send(http, get("/console")).body();
+		return new Session(http, meta(page, "csrf-header"), meta(page, "csrf-token"), this);
+	}
+
+	private HttpResponse<String> login(HttpClient http, String user, String password) throws Exception {
+		HttpResponse<String> form = send(http, get("/console/login"));
+		assertThat(form.statusCode()).isEqualTo(200);
+		Matcher csrf = Pattern.compile("name=\"(_csrf)\" value=\"([^\"]+)\"").matcher(form.body());
+		assertThat(csrf.find()).as("a CSRF field in %s", form.body()).isTrue();
+		String body = "username=" + encode(user) + "&password=" + encode(password) + "&" + csrf.group(1) + "="
+				+ encode(csrf.group(2));
+		return send(http, request("/console/login").header("Content-Type", "application/x-www-form-urlencoded")
+			.POST(HttpRequest.BodyPublishers.ofString(body)));
+	}
+
+	private JsonNode state(Session session) throws Exception {
+		HttpResponse<String> state = send(session.http(), get("/console/api/state"));
+		assertThat(state.statusCode()).isEqualTo(200);
+		return this.json.readTree(state.body());
+	}
+
+	private static String meta(String page, String name) {
+		Matcher meta = Pattern.compile("<meta name=\"" + name + "\" content=\"([^\"]+)\"").matcher(page);
+		assertThat(meta.find()).as("meta %s", name).isTrue();
+		return meta.group(1);
+	}
+
+	private static HttpClient client() {
+		return HttpClient.newBuilder()
+			.cookieHandler(new CookieManager())
+			.followRedirects(HttpClient.Redirect.NEVER)
+			.connectTimeout(Duration.ofSeconds(2))
+			.build();
+	}
+
+	private HttpRequest.Builder request(String path) {
+		return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + path))
+			.timeout(Duration.ofSeconds(10));
+	}
+
+	private HttpRequest.Builder get(String path) {
+		return request(path).GET();
+	}
+
+	HttpRequest.Builder post(String path, String json) {
+		return request(path).header("Content-Type", "application/json")
+			.header("Accept", "application/json")
+			.POST(HttpRequest.BodyPublishers.ofString(json));
+	}
+
+	HttpResponse<String> send(HttpClient http, HttpRequest.Builder request) throws Exception {
+		return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+	}
+
+	private static String encode(String value) {
+		return URLEncoder.encode(value, StandardCharsets.UTF_8);
+	}
+
+	private static String basic(String credentials) {
+		return "Basic " + java.util.Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8));
+	}
+
+}

@@ -1,0 +1,58 @@
+package dev.stranglerkit.control;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+
+/**
+ * The landscape's desired state, a folder ({@code config-repo/}) that the config server
+ * serves and watches. A route switch goes through here whoever makes it, {@code ./kit
+ * route} or the migration console: the route changes in {@code gateway.yml} and the
+ * switch is appended to {@code audit.log}.
+ */
+public final class ConfigRepo {
+
+	private final Path folder;
+
+	private final Clock clock;
+
+	public ConfigRepo(Path folder) {
+		this(folder, Clock.systemUTC());
+	}
+
+	ConfigRepo(Path folder, Clock clock) {
+		this.folder = folder;
+		this.clock = clock;
+	}
+
+	public Path folder() {
+		return this.folder;
+	}
+
+	public RouteFile routes() {
+		return new RouteFile(this.folder.resolve("gateway.yml"));
+	}
+
+	public AuditLog audit() {
+		return new AuditLog(this.folder.resolve("audit.log"));
+	}
+
+	/**
+	 * Switches the route and records who did it. One switch at a time in this process;
+	 * the file itself is replaced atomically.
+	 * @param percent the canary percent, or {@code null} to leave it as it is
+	 * @param user who switched (the console's logged-in user, the OS user for the CLI)
+	 * @param via where the switch came from: {@code console} or {@code cli}
+	 * @return the audit log's new entry
+	 * @throws RouteChangeException when the switch is refused: then nothing is written,
+	 * neither the route nor the audit log
+	 */
+	public synchronized AuditLog.Entry switchRoute(String route, String mode, Integer percent, String user,
+			String via) {
+		routes().change(route, mode, percent, null);
+		AuditLog.Entry entry = new AuditLog.Entry(Instant.now(this.clock), user, via, route, mode, percent);
+		audit().append(entry);
+		return entry;
+	}
+
+}

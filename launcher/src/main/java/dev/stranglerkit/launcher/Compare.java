@@ -1,0 +1,179 @@
+package dev.stranglerkit.launcher;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+import dev.stranglerkit.launcher.compare.Comparison;
+import dev.stranglerkit.launcher.compare.DeploymentRun;
+import dev.stranglerkit.launcher.compare.Footprint;
+import dev.stranglerkit.launcher.compare.InvariantCheck;
+import dev.stranglerkit.launcher.compare.Invariants;
+import dev.stranglerkit.launcher.compare.Prometheus;
+import dev.stranglerkit.launcher.compare.Report;
+import dev.stranglerkit.launcher.compare.ShopFacts;
+import dev.stranglerkit.launcher.compare.ShopWorkload;
+import dev.stranglerkit.launcher.compare.Workload;
+import dev.stranglerkit.launcher.compare.WorkloadResult;
+
+/**
+ * {@code ./kit compare [preset preset...]}: the same workload against each deployment, by
+ * default the one before extraction and the one after, each started afresh (so start-up
+ * and memory are measured alike), and one report of both. For each deployment it sets the
+ * sample products' stock, warms the JVMs up, runs the measured workload at a fixed
+ * arrival rate, waits for every saga to end, and checks the invariants; it leaves the
+ * last deployment running. A run whose invariants fail says so at the top of the report
+ * and exits 1.
+ *
+ * @param presets the deployments, in the order they run
+ * @param rate requests per second (an open model: arrivals do not wait for answers)
+ * @param duration the measured run
+ * @param warmUp the unmeasured run before it (the JIT compiles the hot paths)
+ * @param reports where the reports go (a folder per comparison)
+ */
+public record Compare(List<Preset> presets, double rate, Duration duration, Duration warmUp, Path reports) {
+
+	/**
+	 * the applications whose Prometheus figures the compare reads (event lag, saga,
+	 * outbox)
+	 */
+	private static final List<String> MEASURED = List.of(Landscape.MONOLITH, "inventory-service",
+			"notification-service");
+
+	/** how long the sagas of a run get to end before an unended one fails the run */
+	static final Duration SETTLE = Duration.ofSeconds(60);
+
+	public int run(Landscape landscape, Launcher launcher, Consumer<String> out, String adminCredentials) {
+		long begin = System.nanoTime();
+		URI gateway = URI.create("http://127.0.0.1:" + Landscape.PORTS.get(Landscape.GATEWAY));
+		List<DeploymentRun> runs = new ArrayList<>();
+		for (Preset preset : this.presets) {
+			out.accept("");
+			out.accept("== " + preset.name() + ": stopping what runs, then starting the deployment afresh");
+			launcher.down();
+			long start = System.nanoTime();
+			Map<String, Double> startUp = new Deployment(landscape, launcher, out, gateway, adminCredentials)
+				.apply(preset);
+			double startUpSeconds = (System.nanoTime() - start) / 1e9;
+			runs.add(measure(preset, launcher, gateway, startUp, startUpSeconds, out));
+		}
+		Path folder = this.reports.resolve(Instant.now().toString().replace(':', '-').replaceAll("\\.\\d+Z$", "Z"));
+		try {
+			Files.createDirectories(folder);
+		}
+		catch (IOException ex) {
+			throw new LaunchException("cannot write the report to " + folder + ": " + ex.getMessage());
+		}
+		Comparison comparison = new Comparison(
+				String.join(" vs ", this.presets.stream().map(Preset::name).toList()) + ": the same workload",
+				this.rate, this.duration, Instant.now(), runs);
+		boolean holds = new Report().write(comparison, folder);
+		out.accept("");
+		for (DeploymentRun run : runs) {
+			out.accept("%-8s %s".formatted(run.name(), headline(run)));
+		}
+		out.accept("report: %s (and compare.html), the whole comparison took %.1f min"
+			.formatted(folder.resolve("compare.md"), (System.nanoTime() - begin) / 60e9));
+		if (!holds) {
+			out.accept("INVARIANTS FAILED: see the top of the report");
+		}
+		return holds ? 0 : 1;
+	}
+
+	private DeploymentRun measure(Preset preset, Launcher launcher, URI gateway, Map<String, Double> startUp,
+			double startUpSeconds, Consumer<String> out) {
+		ShopFacts shop = new ShopFacts(gateway);
+		shop.setStock(ShopWorkload.STOCK, Duration.ofSeconds(30));
+		ShopWorkload warmUp = new ShopWorkload(2);
+		if (!this.warmUp.isZero()) {
+			out.accept("warming up: %.0f requests/s for %d s".formatted(this.rate, this.warmUp.toSeconds()));
+			new Workload(gateway, this.rate, this.warmUp, warmUp).listener(warmUp).run();
+		}
+		String before = scrape(launcher);
+		Map<String, Double> cpuBefore = cpuSeconds(launcher, preset);
+		out.accept("measuring: %.0f requests/s for %d s".formatted(this.rate, this.duration.toSeconds()));
+		ShopWorkload workload = new ShopWorkload(1);
+		WorkloadResult result = new Workload(gateway, this.rate, this.duration, workload).listener(workload).run();
+		out.accept("waiting for every saga to end, then checking the invariants");
+		List<ShopWorkload.PlacedOrder> placed = new ArrayList<>(warmUp.placed());
+		placed.addAll(workload.placed());
+		List<Invariants.OrderFacts> orders = shop.orders(placed, SETTLE);
+		List<Invariants.StockFacts> stock = shop.stock(ShopWorkload.STOCK, Duration.ofSeconds(15));
+		long backlog = awaitOutboxDrained(launcher, Duration.ofSeconds(15));
+		String after = scrape(launcher);
+		Map<String, Double> cpuAfter = cpuSeconds(launcher, preset);
+		List<InvariantCheck> invariants = Invariants.check(orders, stock, backlog,
+				Math.round(Prometheus.sum(after, "kit_messaging_dead_letters")));
+		List<Footprint> footprint = new ArrayList<>();
+		for (String app : preset.apps()) {
+			launcher.running(app).ifPresent((process) -> {
+				Long rss = Status.rssKb(process.pid());
+				footprint.add(new Footprint(app, process.pid(), (rss != null) ? rss * 1024 : 0,
+						cpuAfter.getOrDefault(app, 0.0) - cpuBefore.getOrDefault(app, 0.0),
+						startUp.getOrDefault(app, 0.0)));
+			});
+		}
+		return new DeploymentRun(preset.name(), preset.description(), result, footprint, startUpSeconds,
+				histogram(after, "shop_orders_saga_seconds").minus(histogram(before, "shop_orders_saga_seconds"))
+					.summary(),
+				histogram(after, "kit_messaging_lag_seconds").minus(histogram(before, "kit_messaging_lag_seconds"))
+					.summary(),
+				invariants);
+	}
+
+	private static String headline(DeploymentRun run) {
+		WorkloadResult.Percentiles all = WorkloadResult.Percentiles.of(run.workload().histogram());
+		long memory = run.processes().stream().mapToLong(Footprint::rssBytes).sum();
+		return "%d processes, %d MiB, p50 %.1f ms, p99 %.1f ms, %.1f req/s, %d errors, invariants %s".formatted(
+				run.processes().size(), memory >> 20, all.p50Ms(), all.p99Ms(), run.workload().throughputPerSecond(),
+				run.workload().errors(), run.invariantsHold() ? "hold" : "FAILED");
+	}
+
+	/** Every measured application's Prometheus text, one after the other. */
+	private static String scrape(Launcher launcher) {
+		StringBuilder text = new StringBuilder();
+		for (String app : MEASURED) {
+			if (launcher.running(app).isPresent()) {
+				Http.get(URI.create("http://127.0.0.1:" + Landscape.PORTS.get(app) + "/actuator/prometheus"), null,
+						"text/plain")
+					.filter((response) -> response.statusCode() == 200)
+					.ifPresent((response) -> text.append(response.body()).append('\n'));
+			}
+		}
+		return text.toString();
+	}
+
+	private static Prometheus.Histogram histogram(String text, String metric) {
+		return Prometheus.Histogram.of(text, metric);
+	}
+
+	private long awaitOutboxDrained(Launcher launcher, Duration timeout) {
+		long deadline = System.nanoTime() + timeout.toNanos();
+		long backlog = Math.round(Prometheus.sum(scrape(launcher), "kit_outbox_incomplete"));
+		while (backlog > 0 && System.nanoTime() < deadline) {
+			Launcher.sleep(Duration.ofMillis(500));
+			backlog = Math.round(Prometheus.sum(scrape(launcher), "kit_outbox_incomplete"));
+		}
+		return backlog;
+	}
+
+	/** CPU time (user + system) each process of the preset used so far, from /proc. */
+	private static Map<String, Double> cpuSeconds(Launcher launcher, Preset preset) {
+		Map<String, Double> seconds = new java.util.HashMap<>();
+		for (String app : preset.apps()) {
+			Optional<ProcessHandle> process = launcher.running(app);
+			process.flatMap((handle) -> handle.info().totalCpuDuration())
+				.ifPresent((cpu) -> seconds.put(app, cpu.toNanos() / 1e9));
+		}
+		return seconds;
+	}
+
+}

@@ -1,0 +1,161 @@
+package dev.stranglerkit.launcher.compare;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.stranglerkit.launcher.compare.Invariants.OrderFacts;
+import dev.stranglerkit.launcher.compare.Invariants.StockFacts;
+import dev.stranglerkit.launcher.compare.ShopWorkload.PlacedOrder;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Asks the shop, through the gateway's public API as any client would, what became of a
+ * run: it sets the stock a run starts with, then waits (up to a deadline) for every saga
+ * to end and its notification to be sent, and gathers the facts {@link Invariants}
+ * checks.
+ */
+public final class ShopFacts {
+
+	private final URI gateway;
+
+	private final HttpClient client = HttpClient.newBuilder()
+		.version(HttpClient.Version.HTTP_1_1)
+		.connectTimeout(Duration.ofSeconds(2))
+		.build();
+
+	private final JsonMapper json = JsonMapper.builder().build();
+
+	public ShopFacts(URI gateway) {
+		this.gateway = gateway;
+	}
+
+	/**
+	 * Sets each product's available stock (a write: the gateway sends it to the
+	 * inventory's owner) and waits until reads say so.
+	 */
+	public void setStock(Map<String, Integer> stock, Duration timeout) {
+		long deadline = System.nanoTime() + timeout.toNanos();
+		stock.forEach((product, available) -> {
+			HttpResponse<String> put = send(HttpRequest.newBuilder(this.gateway.resolve("/api/inventory/" + product))
+				.header("Content-Type", "application/json")
+				.PUT(HttpRequest.BodyPublishers.ofString("{\"available\": " + available + "}")));
+			if (put.statusCode() != 200) {
+				throw new IllegalStateException(
+						"setting the stock of " + product + " answered " + put.statusCode() + ": " + put.body());
+			}
+			while (stock(product).path("available").asInt(-1) != available) {
+				if (System.nanoTime() > deadline) {
+					throw new IllegalStateException("the stock of " + product + " did not read " + available);
+				}
+				sleep(100);
+			}
+		});
+	}
+
+	/**
+	 * Waits until every order has ended and has its notification, or the deadline; then
+	 * reads each order's payments.
+	 */
+	public List<OrderFacts> orders(List<PlacedOrder> placed, Duration timeout) {
+		long deadline = System.nanoTime() + timeout.toNanos();
+		Map<String, String> status = new HashMap<>();
+		Map<String, Integer> notified = new HashMap<>();
+		for (PlacedOrder order : placed) {
+			while (true) {
+				String now = get("/api/orders/" + order.id()).path("status").asString("UNKNOWN");
+				status.put(order.id(), now);
+				if (!now.equals("PENDING") || System.nanoTime() > deadline) {
+					break;
+				}
+				sleep(100);
+			}
+		}
+		for (PlacedOrder order : placed) {
+			while (true) {
+				int notifications = get("/api/notifications?orderId=" + order.id()).size();
+				notified.put(order.id(), notifications);
+				if (notifications > 0 || status.get(order.id()).equals("PENDING") || System.nanoTime() > deadline) {
+					break;
+				}
+				sleep(100);
+			}
+		}
+		List<OrderFacts> facts = new ArrayList<>();
+		for (PlacedOrder order : placed) {
+			long succeeded = 0;
+			for (JsonNode payment : get("/api/payments?orderId=" + order.id())) {
+				if (payment.path("status").asString("").equals("SUCCEEDED")) {
+					succeeded++;
+				}
+			}
+			facts.add(new OrderFacts(order, status.get(order.id()), succeeded, notified.get(order.id())));
+		}
+		return facts;
+	}
+
+	/**
+	 * Reads each product's stock, waiting (up to the timeout) for nothing to be reserved:
+	 * the last sagas' reservations are committed or released just after their orders end.
+	 */
+	public List<StockFacts> stock(Map<String, Integer> initial, Duration timeout) {
+		long deadline = System.nanoTime() + timeout.toNanos();
+		List<StockFacts> facts = new ArrayList<>();
+		for (Map.Entry<String, Integer> product : new java.util.TreeMap<>(initial).entrySet()) {
+			JsonNode stock = stock(product.getKey());
+			while (stock.path("reserved").asInt(-1) != 0 && System.nanoTime() < deadline) {
+				sleep(100);
+				stock = stock(product.getKey());
+			}
+			facts.add(new StockFacts(product.getKey(), product.getValue(), stock.path("available").asInt(-1),
+					stock.path("reserved").asInt(-1)));
+		}
+		return facts;
+	}
+
+	private JsonNode stock(String product) {
+		return get("/api/inventory/" + product);
+	}
+
+	private JsonNode get(String path) {
+		HttpResponse<String> response = send(HttpRequest.newBuilder(this.gateway.resolve(path)).GET());
+		if (response.statusCode() != 200) {
+			throw new IllegalStateException(
+					"GET " + path + " answered " + response.statusCode() + ": " + response.body());
+		}
+		return this.json.readTree(response.body());
+	}
+
+	private HttpResponse<String> send(HttpRequest.Builder request) {
+		try {
+			return this.client.send(
+					request.timeout(Duration.ofSeconds(10)).header("Accept", "application/json").build(),
+					HttpResponse.BodyHandlers.ofString());
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException(request.build().uri() + ": " + ex, ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException("interrupted", ex);
+		}
+	}
+
+	private static void sleep(long millis) {
+		try {
+			Thread.sleep(millis);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+}

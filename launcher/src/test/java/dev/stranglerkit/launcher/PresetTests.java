@@ -1,0 +1,58 @@
+package dev.stranglerkit.launcher;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/** The presets of {@code ./kit up <preset>}, and what they read of config-repo. */
+class PresetTests {
+
+	@TempDir
+	Path configRepo;
+
+	@Test
+	void beforeIsTheMonolithBehindTheGatewayAndAfterHasBothServices() {
+		assertThat(Preset.named("before").apps()).containsExactly("config-server", "discovery", "monolith", "gateway");
+		assertThat(Preset.named("after").apps()).containsExactly("config-server", "discovery", "monolith",
+				"inventory-service", "notification-service", "gateway");
+		assertThat(Preset.named("before").owners()).containsOnly(java.util.Map.entry("inventory", "monolith"),
+				java.util.Map.entry("notifications", "monolith"));
+		assertThat(Preset.named("step-4").owners()).containsEntry("notifications", "service")
+			.containsEntry("inventory", "monolith");
+		assertThat(Preset.named("step-6")).usingRecursiveComparison()
+			.ignoringFields("name")
+			.isEqualTo(Preset.named("after"));
+	}
+
+	@Test
+	void anUnknownPresetNamesTheKnownOnes() {
+		assertThatExceptionOfType(LaunchException.class).isThrownBy(() -> Preset.named("later"))
+			.withMessageContaining("before, after, step-3, step-4, step-5, step-6");
+	}
+
+	@Test
+	void readsTheOwnerAndTheRouteModeThatConfigRepoHasNow() throws Exception {
+		for (String file : new String[] { "monolith.yml", "inventory-service.yml", "notification-service.yml",
+				"gateway.yml" }) {
+			Files.copy(Path.of("../config-repo", file), this.configRepo.resolve(file));
+		}
+		Cutover cutover = new Cutover(this.configRepo);
+		Routes routes = new Routes();
+		assertThat(cutover.owner("inventory")).isEqualTo("monolith");
+		assertThat(routes.mode(this.configRepo.resolve("gateway.yml"), "inventory")).isEqualTo("monolith");
+
+		cutover.move("inventory", "service");
+
+		assertThat(cutover.owner("inventory")).isEqualTo("service");
+		assertThat(cutover.owner("notifications")).isEqualTo("monolith");
+		assertThat(routes.mode(this.configRepo.resolve("gateway.yml"), "inventory")).isEqualTo("service");
+		cutover.move("inventory", "monolith");
+		assertThat(cutover.owner("inventory")).isEqualTo("monolith");
+	}
+
+}
