@@ -18,7 +18,8 @@ cd "$KIT_HOME/benchmarks/outbox"
 mkdir -p "$WORK"
 
 echo "==> Building the benchmark"
-(cd "$KIT_HOME" && mvn -B -q -ntp -Pbenchmarks -pl benchmarks/outbox -am package -DskipTests)
+# (clean: a repackaged jar left from an earlier build can keep an old kit-messaging)
+(cd "$KIT_HOME" && mvn -B -q -ntp -Pbenchmarks -pl benchmarks/outbox -am clean package -DskipTests)
 mvn -B -q -ntp -f perftest/pom.xml dependency:build-classpath -Dmdep.outputFile="$WORK/classpath.txt"
 
 echo "==> Fresh database $DB and queue bench-consumer"

@@ -1,6 +1,7 @@
 package dev.stranglerkit.messaging;
 
 import java.util.Date;
+import java.util.Optional;
 
 import io.micrometer.tracing.TraceContext;
 import io.micrometer.tracing.Tracer;
@@ -13,6 +14,7 @@ import org.springframework.amqp.core.MessageBuilder;
 import org.springframework.amqp.core.MessageDeliveryMode;
 import org.springframework.amqp.core.MessageProperties;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.util.function.SingletonSupplier;
 
 /**
  * Writes and reads the kit's JSON message form ({@link EventEnvelope}). The message id
@@ -29,12 +31,13 @@ final class Envelopes {
 
 	private final String source;
 
-	private final ObjectProvider<Tracer> tracer;
+	// looked up once, on first use: a lookup per message showed in the outbox's profile
+	private final SingletonSupplier<Optional<Tracer>> tracer;
 
 	Envelopes(JsonMapper json, String source, ObjectProvider<Tracer> tracer) {
 		this.json = json;
 		this.source = source;
-		this.tracer = tracer;
+		this.tracer = SingletonSupplier.of(() -> Optional.ofNullable(tracer.getIfAvailable()));
 	}
 
 	/**
@@ -100,7 +103,7 @@ final class Envelopes {
 	}
 
 	private @Nullable String currentTraceparent() {
-		Tracer tracer = this.tracer.getIfAvailable();
+		Tracer tracer = this.tracer.obtain().orElse(null);
 		if (tracer == null || tracer.currentSpan() == null) {
 			return null;
 		}

@@ -154,6 +154,12 @@ public class MessagingAutoConfiguration {
 		return new EventExternalizerModuleListener(configuration, transport);
 	}
 
+	/** The outbox's state changes in shared transactions (group commit). */
+	@Bean
+	static GroupCommittedPublicationStates.Installer kitGroupCommittedPublicationStates() {
+		return new GroupCommittedPublicationStates.Installer();
+	}
+
 	@Bean
 	PublicationResubmission kitPublicationResubmission(FailedEventPublications failed, MessagingProperties properties) {
 		return new PublicationResubmission(failed, properties.resubmission());

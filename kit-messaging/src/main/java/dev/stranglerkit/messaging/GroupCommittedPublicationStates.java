@@ -1,0 +1,367 @@
+package dev.stranglerkit.messaging;
+
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.LongAdder;
+
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.beans.factory.BeanFactory;
+import org.springframework.beans.factory.BeanFactoryAware;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.config.BeanPostProcessor;
+import org.springframework.core.Ordered;
+import org.springframework.core.PriorityOrdered;
+import org.springframework.jdbc.core.JdbcOperations;
+import org.springframework.modulith.events.EventPublication.Status;
+import org.springframework.modulith.events.core.EventPublicationRepository;
+import org.springframework.modulith.events.core.PublicationTargetIdentifier;
+import org.springframework.modulith.events.core.TargetEventPublication;
+import org.springframework.modulith.events.jdbc.JdbcRepositorySettings;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionOperations;
+import org.springframework.transaction.support.TransactionTemplate;
+import org.springframework.util.ClassUtils;
+
+/**
+ * Writes the state changes of event publications that follow every event, the
+ * {@code PROCESSING} mark before the relay sends and the {@code COMPLETED} mark after the
+ * broker confirmed, in shared transactions (group commit) instead of one transaction
+ * each. Everything else goes to Spring Modulith's JDBC repository unchanged.
+ * <p>
+ * Without it every event costs three commits: its insert in the business transaction,
+ * then one for each mark. On two cores the marks' commits, and the relay's threads
+ * waiting for them, capped the outbox below 300 events/s (see
+ * {@code benchmarks/results/outbox.md}).
+ * <ul>
+ * <li>{@link #markCompleted(UUID, Instant)} returns only once the transaction that holds
+ * the mark has committed, as before: a publication is complete in the database when the
+ * registry believes it is. A failed write fails the call, and the publication stays
+ * incomplete, to be resubmitted.</li>
+ * <li>{@link #markProcessing(UUID)} is queued and not waited for: the mark only tells the
+ * staleness check which timeout applies (the kit gives both the same). It never moves a
+ * publication back: it applies only to one still published or resubmitted, so a mark
+ * written late cannot hide a completion or a failure. When a publication's completion is
+ * in the same batch, its processing mark is not written at all.</li>
+ * </ul>
+ * One writer thread takes whatever has queued up while the previous batch was being
+ * written, so an idle system writes each mark at once and a busy one writes many per
+ * commit. Only for Modulith's current table structure with completion by update (the
+ * kit's configuration); anything else is left to Modulith's repository.
+ */
+final class GroupCommittedPublicationStates implements EventPublicationRepository {
+
+	private static final Logger log = LoggerFactory.getLogger(GroupCommittedPublicationStates.class);
+
+	/** The most marks one transaction writes. */
+	static final int MAX_BATCH = 500;
+
+	/** How long a completion waits for its transaction at most. */
+	static final Duration WRITE_TIMEOUT = Duration.ofSeconds(30);
+
+	private final EventPublicationRepository delegate;
+
+	private final JdbcOperations jdbc;
+
+	private final TransactionOperations transactions;
+
+	private final String markCompleted;
+
+	private final String markProcessing;
+
+	private final BlockingQueue<Mark> marks = new LinkedBlockingQueue<>();
+
+	private final LongAdder transactionCount = new LongAdder();
+
+	private final Thread writer;
+
+	private volatile boolean running = true;
+
+	GroupCommittedPublicationStates(EventPublicationRepository delegate, JdbcOperations jdbc,
+			TransactionOperations transactions, @Nullable String schema) {
+		this.delegate = delegate;
+		this.jdbc = jdbc;
+		this.transactions = transactions;
+		String table = ((schema != null && !schema.isBlank()) ? schema + "." : "") + "event_publication";
+		this.markCompleted = "UPDATE " + table + " SET status = 'COMPLETED', completion_date = ? WHERE id = ?";
+		this.markProcessing = "UPDATE " + table
+				+ " SET status = 'PROCESSING' WHERE id = ? AND completion_date IS NULL AND status IN ('PUBLISHED', 'RESUBMITTED')";
+		this.writer = Thread.ofPlatform().daemon().name("kit-publication-states").unstarted(this::writeWhileRunning);
+		this.writer.start();
+	}
+
+	@Override
+	public void markProcessing(UUID identifier) {
+		if (!this.running) {
+			this.delegate.markProcessing(identifier);
+			return;
+		}
+		this.marks.add(new Mark(identifier, null, null));
+	}
+
+	@Override
+	public void markCompleted(UUID identifier, Instant completionDate) {
+		if (!this.running) {
+			this.delegate.markCompleted(identifier, completionDate);
+			return;
+		}
+		CompletableFuture<Void> written = new CompletableFuture<>();
+		this.marks.add(new Mark(identifier, completionDate, written));
+		try {
+			// (bounded: a mark queued just as the writer stopped must not hang its
+			// caller; the publication then stays incomplete and is resubmitted)
+			written.get(WRITE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+		}
+		catch (ExecutionException ex) {
+			throw (ex.getCause() instanceof RuntimeException failure) ? failure
+					: new IllegalStateException(ex.getCause());
+		}
+		catch (TimeoutException ex) {
+			throw new IllegalStateException(
+					"The completion of publication %s was not written within %s".formatted(identifier, WRITE_TIMEOUT));
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(
+					"Interrupted while the completion of publication %s was written".formatted(identifier));
+		}
+	}
+
+	@Override
+	public void markCompleted(TargetEventPublication publication, Instant completionDate) {
+		markCompleted(publication.getIdentifier(), completionDate);
+	}
+
+	/**
+	 * @return how many transactions have written marks so far (for tests and the
+	 * benchmark's log)
+	 */
+	long transactions() {
+		return this.transactionCount.sum();
+	}
+
+	private void writeWhileRunning() {
+		List<Mark> batch = new ArrayList<>();
+		while (this.running || !this.marks.isEmpty()) {
+			try {
+				Mark first = this.marks.poll(100, TimeUnit.MILLISECONDS);
+				if (first == null) {
+					continue;
+				}
+				batch.add(first);
+				this.marks.drainTo(batch, MAX_BATCH - 1);
+				write(batch);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				this.running = false;
+			}
+			catch (RuntimeException ex) {
+				// write() has already told the waiting callers
+				log.warn("Could not write {} publication state changes: {}", batch.size(), ex.toString());
+			}
+			finally {
+				batch.clear();
+			}
+		}
+	}
+
+	private void write(List<Mark> batch) {
+		// the last word on each publication: a completion wins over a processing mark
+		Map<UUID, Mark> latest = new LinkedHashMap<>();
+		batch.forEach((mark) -> latest.merge(mark.identifier(), mark,
+				(earlier, later) -> earlier.completes() ? earlier : later));
+		List<Object[]> completions = new ArrayList<>();
+		List<Object[]> processing = new ArrayList<>();
+		latest.values().forEach((mark) -> {
+			if (mark.completes()) {
+				completions.add(new Object[] { Timestamp.from(mark.completionDate()), mark.identifier() });
+			}
+			else {
+				processing.add(new Object[] { mark.identifier() });
+			}
+		});
+		try {
+			this.transactions.executeWithoutResult((tx) -> {
+				if (!completions.isEmpty()) {
+					this.jdbc.batchUpdate(this.markCompleted, completions);
+				}
+				if (!processing.isEmpty()) {
+					this.jdbc.batchUpdate(this.markProcessing, processing);
+				}
+			});
+			this.transactionCount.increment();
+			batch.stream().filter(Mark::completes).forEach((mark) -> mark.written().complete(null));
+		}
+		catch (RuntimeException ex) {
+			batch.stream().filter(Mark::completes).forEach((mark) -> mark.written().completeExceptionally(ex));
+			throw ex;
+		}
+	}
+
+	/**
+	 * Writes what is queued, then stops the writer; a mark asked for after this goes
+	 * straight to Modulith's repository.
+	 */
+	void stop() throws InterruptedException {
+		this.running = false;
+		this.writer.join(WRITE_TIMEOUT.toMillis());
+	}
+
+	// Everything else: Modulith's repository, as it is.
+
+	@Override
+	public TargetEventPublication create(TargetEventPublication publication) {
+		return this.delegate.create(publication);
+	}
+
+	@Override
+	public void markCompleted(Object event, PublicationTargetIdentifier identifier, Instant completionDate) {
+		this.delegate.markCompleted(event, identifier, completionDate);
+	}
+
+	@Override
+	public void markFailed(UUID identifier) {
+		this.delegate.markFailed(identifier);
+	}
+
+	@Override
+	public boolean markResubmitted(UUID identifier, Instant resubmissionDate) {
+		return this.delegate.markResubmitted(identifier, resubmissionDate);
+	}
+
+	@Override
+	public List<TargetEventPublication> findIncompletePublications() {
+		return this.delegate.findIncompletePublications();
+	}
+
+	@Override
+	public List<TargetEventPublication> findIncompletePublicationsPublishedBefore(Instant instant) {
+		return this.delegate.findIncompletePublicationsPublishedBefore(instant);
+	}
+
+	@Override
+	public Optional<TargetEventPublication> findIncompletePublicationsByEventAndTargetIdentifier(Object event,
+			PublicationTargetIdentifier targetIdentifier) {
+		return this.delegate.findIncompletePublicationsByEventAndTargetIdentifier(event, targetIdentifier);
+	}
+
+	@Override
+	public List<TargetEventPublication> findCompletedPublications() {
+		return this.delegate.findCompletedPublications();
+	}
+
+	@Override
+	public void deletePublications(List<UUID> identifiers) {
+		this.delegate.deletePublications(identifiers);
+	}
+
+	@Override
+	public void deleteCompletedPublications() {
+		this.delegate.deleteCompletedPublications();
+	}
+
+	@Override
+	public void deleteCompletedPublicationsBefore(Instant instant) {
+		this.delegate.deleteCompletedPublicationsBefore(instant);
+	}
+
+	@Override
+	public List<TargetEventPublication> findFailedPublications(FailedCriteria criteria) {
+		return this.delegate.findFailedPublications(criteria);
+	}
+
+	@Override
+	public List<TargetEventPublication> findByStatus(Status status) {
+		return this.delegate.findByStatus(status);
+	}
+
+	@Override
+	public int countByStatus(Status status) {
+		return this.delegate.countByStatus(status);
+	}
+
+	/**
+	 * Puts the group commit in front of Modulith's JDBC repository where it applies (the
+	 * current table structure, completion by update), and stops its writer when the
+	 * application closes, after the registry stopped using it.
+	 */
+	static final class Installer implements BeanPostProcessor, PriorityOrdered, BeanFactoryAware, DisposableBean {
+
+		private static final String CURRENT_STRUCTURE = "org.springframework.modulith.events.jdbc.JdbcEventPublicationRepositoryV2";
+
+		private final List<GroupCommittedPublicationStates> installed = new ArrayList<>();
+
+		private @Nullable BeanFactory beans;
+
+		/**
+		 * Ahead of the other post-processors: Modulith's completion advisor, which the
+		 * auto-proxy creator picks up, needs the registry, so the repository is made
+		 * while the ordered post-processors are set up.
+		 */
+		@Override
+		public int getOrder() {
+			return Ordered.HIGHEST_PRECEDENCE;
+		}
+
+		@Override
+		public void setBeanFactory(BeanFactory beanFactory) {
+			this.beans = beanFactory;
+		}
+
+		@Override
+		public Object postProcessAfterInitialization(Object bean, String beanName) {
+			// (Modulith's class is not public)
+			if (!(bean instanceof EventPublicationRepository repository)
+					|| !ClassUtils.getUserClass(bean).getName().equals(CURRENT_STRUCTURE) || this.beans == null) {
+				return bean;
+			}
+			JdbcRepositorySettings settings = this.beans.getBean(JdbcRepositorySettings.class);
+			if (!settings.isUpdateCompletion()) {
+				return bean;
+			}
+			GroupCommittedPublicationStates states = new GroupCommittedPublicationStates(repository,
+					this.beans.getBean(JdbcOperations.class),
+					new TransactionTemplate(this.beans.getBean(PlatformTransactionManager.class)),
+					settings.getSchema());
+			this.installed.add(states);
+			return states;
+		}
+
+		@Override
+		public void destroy() throws InterruptedException {
+			for (GroupCommittedPublicationStates states : this.installed) {
+				states.stop();
+			}
+		}
+
+	}
+
+	/**
+	 * A state change: a completion (with its date and a future its caller waits for) or a
+	 * processing mark.
+	 */
+	private record Mark(UUID identifier, @Nullable Instant completionDate, @Nullable CompletableFuture<Void> written) {
+
+		boolean completes() {
+			return this.completionDate != null;
+		}
+
+	}
+
+}
