@@ -76,9 +76,12 @@ This run: **$VERDICT**.
 How it works: each producer transaction writes one row to Spring Modulith's event publication
 registry (the outbox); after the commit the kit's relay publishes the message with publisher
 confirms and \`mandatory\`, and the registry marks the publication complete when the broker has
-confirmed and routed it. The outbox therefore costs, per event, one insert in the business
-transaction, one confirmed publish, and one update of the publication: its ceiling is below the
-raw insert rate by design. Raw outputs: \`benchmarks/outbox/target/\` (pgbench.txt, perftest.txt,
+confirmed and routed it. The publications' state changes (processing, completed) are written in
+shared transactions by the kit's group commit, so an event costs one insert in the business
+transaction, one confirmed publish, and a share of a batched update. The JVM that does all this
+shares the two cores with PostgreSQL and RabbitMQ, while pgbench and PerfTest measure each server
+alone with a client that does nothing else: the outbox's ceiling is below the raw rates by design.
+Raw outputs: \`benchmarks/outbox/target/\` (pgbench.txt, perftest.txt,
 outbox-benchmark.log).
 MD
 echo "==> Written $OUT"
