@@ -47,6 +47,7 @@ import org.springframework.modulith.events.Externalized;
 import org.springframework.modulith.events.FailedEventPublications;
 import org.springframework.modulith.events.RoutingTarget;
 import org.springframework.modulith.events.config.EventExternalizationAutoConfiguration;
+import org.springframework.modulith.events.core.EventSerializer;
 import org.springframework.modulith.events.support.EventExternalizerModuleListener;
 import org.springframework.transaction.support.TransactionOperations;
 
@@ -59,9 +60,29 @@ import org.springframework.transaction.support.TransactionOperations;
  * and a {@link MessageHandlers} bean exists, the idempotent consumer of that queue.
  */
 @AutoConfiguration(before = EventExternalizationAutoConfiguration.class,
+		beforeName = "org.springframework.modulith.events.jackson.JacksonEventSerializationConfiguration",
 		after = { RabbitAutoConfiguration.class, DataSourceAutoConfiguration.class })
 @EnableConfigurationProperties(MessagingProperties.class)
 public class MessagingAutoConfiguration {
+
+	/**
+	 * Each event type's routing, from its {@code @Externalized}, worked out once per type
+	 * (Modulith asks for every event published, several times).
+	 */
+	private static final ClassValue<Optional<RoutingTarget>> ROUTING = new ClassValue<>() {
+
+		@Override
+		protected Optional<RoutingTarget> computeValue(Class<?> type) {
+			Externalized externalized = AnnotatedElementUtils.findMergedAnnotation(type, Externalized.class);
+			if (externalized == null) {
+				return Optional.empty();
+			}
+			String[] targetAndKey = externalized.value().split("::", 2);
+			return Optional
+				.of(RoutingTarget.forTarget(targetAndKey[0]).andKey((targetAndKey.length > 1) ? targetAndKey[1] : ""));
+		}
+
+	};
 
 	@Bean
 	Declarables kitMessagingTopology(MessagingProperties properties) {
@@ -119,13 +140,17 @@ public class MessagingAutoConfiguration {
 	}
 
 	private static Optional<RoutingTarget> routingOf(Object event) {
-		Externalized externalized = AnnotatedElementUtils.findMergedAnnotation(event.getClass(), Externalized.class);
-		if (externalized == null) {
-			return Optional.empty();
-		}
-		String[] targetAndKey = externalized.value().split("::", 2);
-		return Optional
-			.of(RoutingTarget.forTarget(targetAndKey[0]).andKey((targetAndKey.length > 1) ? targetAndKey[1] : ""));
+		return ROUTING.get(event.getClass());
+	}
+
+	/**
+	 * How the registry stores events: as Modulith's Jackson serializer does, with the
+	 * application's {@link JsonMapper}, but looked up once instead of for every event
+	 * (Modulith's lookup was 7 % of the outbox benchmark's profile).
+	 */
+	@Bean
+	EventSerializer kitEventSerializer(JsonMapper json) {
+		return new JsonEventSerializer(json);
 	}
 
 	@Bean
