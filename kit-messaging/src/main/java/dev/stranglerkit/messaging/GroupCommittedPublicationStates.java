@@ -148,8 +148,7 @@ final class GroupCommittedPublicationStates implements EventPublicationRepositor
 	}
 
 	/**
-	 * @return how many transactions have written marks so far (for tests and the
-	 * benchmark's log)
+	 * @return how many transactions have written marks so far (for the tests)
 	 */
 	long transactions() {
 		return this.transactionCount.sum();

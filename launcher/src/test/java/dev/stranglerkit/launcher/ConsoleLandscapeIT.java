@@ -120,9 +120,12 @@ class ConsoleLandscapeIT {
 			page.until((driver) -> "canary".equals(inventory().getDomAttribute("data-applied-mode"))
 					&& "30".equals(inventory().getDomAttribute("data-applied-percent")));
 			page.until((driver) -> rps("inventory-service") > 0 && rps("monolith") > 0);
-			// a whole window of the split after the switch: about 30 % to the service
-			Thread.sleep(6_000);
-			page.until((driver) -> share("inventory-service") > 0.15 && share("inventory-service") < 0.45);
+			long applied = System.nanoTime();
+			// once the page's traffic window (plus a second for its scrape) holds only
+			// traffic after the switch: about 30 % to the service
+			page.until((driver) -> Duration.ofNanos(System.nanoTime() - applied)
+				.compareTo(Duration.ofSeconds(Long.parseLong(text("#window")) + 1)) >= 0
+					&& share("inventory-service") > 0.15 && share("inventory-service") < 0.45);
 			System.out.printf("[console] canary 30 on the page: service %.2f req/s (%.0f %%), monolith %.2f req/s%n",
 					rps("inventory-service"), 100 * share("inventory-service"), rps("monolith"));
 			assertThat(reads.servedBySince(switched)).contains("monolith", "inventory-service");

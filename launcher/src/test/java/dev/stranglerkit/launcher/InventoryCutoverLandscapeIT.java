@@ -118,7 +118,7 @@ class InventoryCutoverLandscapeIT {
 		Map<String, Integer> byOutcome = new LinkedHashMap<>();
 		orders.forEach((id, order) -> byOutcome.merge(order.path("status").asString(), 1, Integer::sum));
 		System.out.printf("[cutover] %d orders placed during the run (%s), %d reads (%s); switches (s): %s%n",
-				orders.size(), byOutcome, load.reads.get(), load.servedBy, switches);
+				orders.size(), byOutcome, load.reads.total.get(), load.reads.served, switches);
 
 		// each order as the monolith alone would have ended it
 		for (Map.Entry<String, JsonNode> entry : orders.entrySet()) {
@@ -222,8 +222,8 @@ class InventoryCutoverLandscapeIT {
 		JsonNode reconciliation = json
 			.readTree(Http.get(service.resolve("/actuator/reconciliation"), null).orElseThrow().body());
 		assertThat(reconciliation.path("equal").asBoolean()).as(reconciliation.toString()).isTrue();
-		assertThat(load.failedReads).as("failed reads").isEmpty();
-		assertThat(load.servedBy).containsKeys("monolith", "inventory-service");
+		assertThat(load.reads.failures).as("failed reads").isEmpty();
+		assertThat(load.reads.served).containsKeys("monolith", "inventory-service");
 	}
 
 	/**
@@ -255,10 +255,12 @@ class InventoryCutoverLandscapeIT {
 		Thread.sleep(5_000);
 		load.stop();
 
-		System.out.printf("[instances] killed inventory-service:8084 under %d reads: out of the gateway's rotation "
-				+ "after %.2f s, %d failed reads%n", load.reads.get(), outOfRotation, load.failedReads.size());
-		assertThat(load.failedReads).as("failed reads").isEmpty();
-		assertThat(load.reads.get()).isGreaterThan(100);
+		System.out.printf(
+				"[instances] killed inventory-service:8084 under %d reads: out of the gateway's rotation "
+						+ "after %.2f s, %d failed reads%n",
+				load.reads.total.get(), outOfRotation, load.reads.failures.size());
+		assertThat(load.reads.failures).as("failed reads").isEmpty();
+		assertThat(load.reads.total.get()).isGreaterThan(100);
 		assertThat(outOfRotation).isLessThan(5);
 	}
 
@@ -377,13 +379,7 @@ class InventoryCutoverLandscapeIT {
 
 		final Map<String, Placed> placed = new ConcurrentHashMap<>();
 
-		final Map<String, Integer> servedBy = new ConcurrentHashMap<>();
-
-		final ConcurrentLinkedQueue<String> failedReads = new ConcurrentLinkedQueue<>();
-
 		final ConcurrentLinkedQueue<String> failedOrders = new ConcurrentLinkedQueue<>();
-
-		final AtomicInteger reads = new AtomicInteger();
 
 		final AtomicBoolean running = new AtomicBoolean(true);
 
@@ -398,16 +394,22 @@ class InventoryCutoverLandscapeIT {
 			startReads(1);
 		}
 
+		/** stock reads of one product, by the landscape tests' shared reader */
+		GatewayReads reads;
+
 		void startReads(int clients) {
-			for (int i = 0; i < clients; i++) {
-				this.threads.add(Thread.ofPlatform().name("reads-" + i).start(this::readStock));
-			}
+			this.reads = new GatewayReads(http, gateway, "/api/inventory/00000000-0000-0000-0000-000000000001", clients,
+					false, Duration.ofMillis(20));
+			this.reads.start();
 		}
 
 		void stop() throws InterruptedException {
 			this.running.set(false);
 			for (Thread thread : this.threads) {
 				thread.join();
+			}
+			if (this.reads != null) {
+				this.reads.stop();
 			}
 		}
 
@@ -450,28 +452,6 @@ class InventoryCutoverLandscapeIT {
 				}
 				catch (Exception ex) {
 					this.failedOrders.add(ex.toString());
-				}
-			}
-		}
-
-		private void readStock() {
-			while (this.running.get()) {
-				try {
-					HttpResponse<String> response = send("GET", gateway,
-							"/api/inventory/00000000-0000-0000-0000-000000000001", null);
-					this.reads.incrementAndGet();
-					if (response.statusCode() != 200) {
-						this.failedReads.add(response.statusCode() + " " + response.body());
-					}
-					this.servedBy.merge(response.headers().firstValue("X-Served-By").orElse("?"), 1, Integer::sum);
-					Thread.sleep(20);
-				}
-				catch (InterruptedException ex) {
-					Thread.currentThread().interrupt();
-					return;
-				}
-				catch (Exception ex) {
-					this.failedReads.add(ex.toString());
 				}
 			}
 		}
