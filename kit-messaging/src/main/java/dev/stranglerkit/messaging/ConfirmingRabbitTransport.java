@@ -1,14 +1,19 @@
 package dev.stranglerkit.messaging;
 
 import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import io.micrometer.context.ContextSnapshot;
+import io.micrometer.context.ContextSnapshotFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.ReturnedMessage;
 import org.springframework.amqp.rabbit.connection.CorrelationData;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
@@ -23,8 +28,20 @@ import org.springframework.modulith.events.support.EventExternalizationTransport
  * at least one queue: the message is published as mandatory, and a returned message or a
  * negative confirm fails it, as does a missing confirm after the timeout. (RabbitMQ
  * confirms an unroutable message too, so a confirm alone does not prove delivery.)
+ * <p>
+ * The message is made on the caller's thread, with the caller's trace context; one
+ * publisher thread sends what has queued up, many messages on one channel, each in the
+ * trace context it was made in. A channel with confirms outstanding is not reused until
+ * they arrived (Spring AMQP waits for them on a thread of its own), so a channel per
+ * message meant a thread hop per message and, with many messages in flight, RabbitMQ's
+ * channel limit; a channel per batch keeps both to one per batch.
  */
-final class ConfirmingRabbitTransport implements EventExternalizationTransport {
+final class ConfirmingRabbitTransport implements EventExternalizationTransport, AutoCloseable {
+
+	/** The most messages one channel sends before it is handed back. */
+	static final int MAX_BATCH = 256;
+
+	private static final ContextSnapshotFactory contexts = ContextSnapshotFactory.builder().build();
 
 	private static final Logger log = LoggerFactory.getLogger(ConfirmingRabbitTransport.class);
 
@@ -35,6 +52,8 @@ final class ConfirmingRabbitTransport implements EventExternalizationTransport {
 	private final Duration confirmTimeout;
 
 	private final Executor completions;
+
+	private final BatchingThread<Outgoing> publisher;
 
 	/**
 	 * @param completions runs what follows a confirm, above all the registry's update of
@@ -47,6 +66,7 @@ final class ConfirmingRabbitTransport implements EventExternalizationTransport {
 		this.envelopes = envelopes;
 		this.confirmTimeout = confirmTimeout;
 		this.completions = completions;
+		this.publisher = new BatchingThread<>("kit-outbox-publisher", MAX_BATCH, this::publish);
 	}
 
 	@Override
@@ -59,17 +79,23 @@ final class ConfirmingRabbitTransport implements EventExternalizationTransport {
 		String key = target.getKey();
 		EventEnvelope envelope = this.envelopes.envelope(integrationEvent, (key != null) ? key : target.getTarget());
 		CorrelationData correlation = new CorrelationData(envelope.messageId());
+		Message message;
 		try {
-			this.rabbit.send(target.getTarget(), envelope.type(), this.envelopes.toMessage(envelope), correlation);
+			message = this.envelopes.toMessage(envelope);
 		}
 		catch (RuntimeException ex) {
-			return failed(new UndeliveredMessageException("could not send %s %s to %s: %s".formatted(envelope.type(),
-					envelope.messageId(), target.getTarget(), ex.getMessage()), ex));
+			return failed(new UndeliveredMessageException(
+					"could not write %s %s: %s".formatted(envelope.type(), envelope.messageId(), ex.getMessage()), ex));
 		}
-		// The timeout covers the broker's confirm only, not the completion work queued
-		// behind it.
-		return correlation.getFuture()
-			.copy()
+		CompletableFuture<Void> sent = new CompletableFuture<>();
+		if (!this.publisher.add(
+				new Outgoing(target.getTarget(), envelope.type(), message, correlation, sent, contexts.captureAll()))) {
+			return failed(new UndeliveredMessageException("could not send %s %s: the application is stopping"
+				.formatted(envelope.type(), envelope.messageId())));
+		}
+		// The timeout covers the wait for the publisher and the broker's confirm, not the
+		// completion work queued behind it.
+		return sent.thenCompose((ignored) -> correlation.getFuture())
 			.orTimeout(this.confirmTimeout.toMillis(), TimeUnit.MILLISECONDS)
 			.thenApplyAsync((confirm) -> {
 				ReturnedMessage returned = correlation.getReturned();
@@ -93,6 +119,45 @@ final class ConfirmingRabbitTransport implements EventExternalizationTransport {
 			});
 	}
 
+	/** Sends the batch on one channel; what could not be sent fails. */
+	private void publish(List<Outgoing> batch) {
+		try {
+			this.rabbit.invoke((operations) -> {
+				for (Outgoing message : batch) {
+					try (ContextSnapshot.Scope scope = message.context().setThreadLocals()) {
+						operations.send(message.exchange(), message.routingKey(), message.message(),
+								message.correlation());
+					}
+					message.sent().complete(null);
+				}
+				return null;
+			});
+		}
+		catch (RuntimeException ex) {
+			refuse(batch, ex.getMessage());
+		}
+	}
+
+	private static void refuse(Collection<Outgoing> messages, String reason) {
+		for (Outgoing message : messages) {
+			if (!message.sent().isDone()) {
+				message.sent()
+					.completeExceptionally(new UndeliveredMessageException("could not send %s %s to %s: %s".formatted(
+							message.message().getMessageProperties().getType(),
+							message.message().getMessageProperties().getMessageId(), message.exchange(), reason)));
+			}
+		}
+	}
+
+	/**
+	 * Sends what is queued, then stops the publisher; a message it could not send in time
+	 * fails, so its publication stays incomplete and is resubmitted.
+	 */
+	@Override
+	public void close() throws InterruptedException {
+		refuse(this.publisher.stop(this.confirmTimeout), "the application is stopping");
+	}
+
 	private CompletableFuture<?> failed(UndeliveredMessageException failure) {
 		log.warn("Publication stays incomplete and will be resubmitted: {}", failure.getMessage());
 		return CompletableFuture.failedFuture(failure);
@@ -105,6 +170,12 @@ final class ConfirmingRabbitTransport implements EventExternalizationTransport {
 					this.confirmTimeout);
 		}
 		return cause.getMessage();
+	}
+
+	/** A message waiting for the publisher, in the trace context it was made in. */
+	private record Outgoing(String exchange, String routingKey, Message message, CorrelationData correlation,
+			CompletableFuture<Void> sent, ContextSnapshot context) {
+
 	}
 
 	/** The broker did not take responsibility for a message. */

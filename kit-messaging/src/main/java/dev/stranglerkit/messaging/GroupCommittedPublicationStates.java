@@ -9,12 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.LongAdder;
 
 import org.jspecify.annotations.Nullable;
@@ -49,20 +43,26 @@ import org.springframework.util.ClassUtils;
  * waiting for them, capped the outbox below 300 events/s (see
  * {@code benchmarks/results/outbox.md}).
  * <ul>
- * <li>{@link #markCompleted(UUID, Instant)} returns only once the transaction that holds
- * the mark has committed, as before: a publication is complete in the database when the
- * registry believes it is. A failed write fails the call, and the publication stays
- * incomplete, to be resubmitted.</li>
- * <li>{@link #markProcessing(UUID)} is queued and not waited for: the mark only tells the
- * staleness check which timeout applies (the kit gives both the same). It never moves a
- * publication back: it applies only to one still published or resubmitted, so a mark
- * written late cannot hide a completion or a failure. When a publication's completion is
- * in the same batch, its processing mark is not written at all.</li>
+ * <li>Both marks are queued, and the call returns at once. The registry calls them in a
+ * transaction of its own ({@code REQUIRES_NEW}), which holds a pooled connection: a
+ * caller that waited for the writer's commit would hold that connection meanwhile, and
+ * with enough of them waiting, the writer found no connection for the commit they waited
+ * for. A completion that is not written (the database failed, the application died first)
+ * leaves the publication incomplete in the database, so it is resubmitted and the message
+ * sent again, which consumers make harmless: nothing is lost, at worst a message is
+ * delivered twice. The application's shutdown writes what is queued.</li>
+ * <li>A processing mark only tells the staleness check which timeout applies (the kit
+ * gives both the same). It never moves a publication back: it applies only to one still
+ * published or resubmitted, so a mark written late cannot hide a completion or a failure.
+ * When a publication's completion is in the same batch, its processing mark is not
+ * written at all.</li>
  * </ul>
  * One writer thread takes whatever has queued up while the previous batch was being
  * written, so an idle system writes each mark at once and a busy one writes many per
- * commit. Only for Modulith's current table structure with completion by update (the
- * kit's configuration); anything else is left to Modulith's repository.
+ * commit. A batch that fails is written again one mark per transaction, so that one bad
+ * mark does not keep the others from being written. Only for Modulith's current table
+ * structure with completion by update (the kit's configuration); anything else is left to
+ * Modulith's repository.
  */
 final class GroupCommittedPublicationStates implements EventPublicationRepository {
 
@@ -71,8 +71,8 @@ final class GroupCommittedPublicationStates implements EventPublicationRepositor
 	/** The most marks one transaction writes. */
 	static final int MAX_BATCH = 500;
 
-	/** How long a completion waits for its transaction at most. */
-	static final Duration WRITE_TIMEOUT = Duration.ofSeconds(30);
+	/** How long the application's shutdown waits for the queued marks at most. */
+	static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
 
 	private final EventPublicationRepository delegate;
 
@@ -84,13 +84,11 @@ final class GroupCommittedPublicationStates implements EventPublicationRepositor
 
 	private final String markProcessing;
 
-	private final BlockingQueue<Mark> marks = new LinkedBlockingQueue<>();
-
 	private final LongAdder transactionCount = new LongAdder();
 
-	private final Thread writer;
+	private final LongAdder unwritten = new LongAdder();
 
-	private volatile boolean running = true;
+	private final BatchingThread<Mark> writer;
 
 	GroupCommittedPublicationStates(EventPublicationRepository delegate, JdbcOperations jdbc,
 			TransactionOperations transactions, @Nullable String schema) {
@@ -101,44 +99,20 @@ final class GroupCommittedPublicationStates implements EventPublicationRepositor
 		this.markCompleted = "UPDATE " + table + " SET status = 'COMPLETED', completion_date = ? WHERE id = ?";
 		this.markProcessing = "UPDATE " + table
 				+ " SET status = 'PROCESSING' WHERE id = ? AND completion_date IS NULL AND status IN ('PUBLISHED', 'RESUBMITTED')";
-		this.writer = Thread.ofPlatform().daemon().name("kit-publication-states").unstarted(this::writeWhileRunning);
-		this.writer.start();
+		this.writer = new BatchingThread<>("kit-publication-states", MAX_BATCH, this::writeBatch);
 	}
 
 	@Override
 	public void markProcessing(UUID identifier) {
-		if (!this.running) {
+		if (!this.writer.add(new Mark(identifier, null))) {
 			this.delegate.markProcessing(identifier);
-			return;
 		}
-		this.marks.add(new Mark(identifier, null, null));
 	}
 
 	@Override
 	public void markCompleted(UUID identifier, Instant completionDate) {
-		if (!this.running) {
+		if (!this.writer.add(new Mark(identifier, completionDate))) {
 			this.delegate.markCompleted(identifier, completionDate);
-			return;
-		}
-		CompletableFuture<Void> written = new CompletableFuture<>();
-		this.marks.add(new Mark(identifier, completionDate, written));
-		try {
-			// (bounded: a mark queued just as the writer stopped must not hang its
-			// caller; the publication then stays incomplete and is resubmitted)
-			written.get(WRITE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-		}
-		catch (ExecutionException ex) {
-			throw (ex.getCause() instanceof RuntimeException failure) ? failure
-					: new IllegalStateException(ex.getCause());
-		}
-		catch (TimeoutException ex) {
-			throw new IllegalStateException(
-					"The completion of publication %s was not written within %s".formatted(identifier, WRITE_TIMEOUT));
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new IllegalStateException(
-					"Interrupted while the completion of publication %s was written".formatted(identifier));
 		}
 	}
 
@@ -154,29 +128,43 @@ final class GroupCommittedPublicationStates implements EventPublicationRepositor
 		return this.transactionCount.sum();
 	}
 
-	private void writeWhileRunning() {
-		List<Mark> batch = new ArrayList<>();
-		while (this.running || !this.marks.isEmpty()) {
-			try {
-				Mark first = this.marks.poll(100, TimeUnit.MILLISECONDS);
-				if (first == null) {
-					continue;
+	/**
+	 * @return how many marks could not be written so far (for the tests)
+	 */
+	long unwritten() {
+		return this.unwritten.sum();
+	}
+
+	private void writeBatch(List<Mark> batch) {
+		try {
+			write(batch);
+		}
+		catch (RuntimeException batchFailure) {
+			if (batch.size() == 1) {
+				notWritten(batch.get(0), batchFailure);
+				return;
+			}
+			for (Mark mark : batch) {
+				try {
+					write(List.of(mark));
 				}
-				batch.add(first);
-				this.marks.drainTo(batch, MAX_BATCH - 1);
-				write(batch);
+				catch (RuntimeException ex) {
+					notWritten(mark, ex);
+				}
 			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				this.running = false;
-			}
-			catch (RuntimeException ex) {
-				// write() has already told the waiting callers
-				log.warn("Could not write {} publication state changes: {}", batch.size(), ex.toString());
-			}
-			finally {
-				batch.clear();
-			}
+		}
+	}
+
+	private void notWritten(Mark mark, RuntimeException failure) {
+		this.unwritten.increment();
+		if (mark.completes()) {
+			log.warn(
+					"Could not write the completion of publication {}; it stays incomplete and will be resubmitted: {}",
+					mark.identifier(), failure.toString());
+		}
+		else {
+			log.debug("Could not write the processing mark of publication {}: {}", mark.identifier(),
+					failure.toString());
 		}
 	}
 
@@ -195,22 +183,15 @@ final class GroupCommittedPublicationStates implements EventPublicationRepositor
 				processing.add(new Object[] { mark.identifier() });
 			}
 		});
-		try {
-			this.transactions.executeWithoutResult((tx) -> {
-				if (!completions.isEmpty()) {
-					this.jdbc.batchUpdate(this.markCompleted, completions);
-				}
-				if (!processing.isEmpty()) {
-					this.jdbc.batchUpdate(this.markProcessing, processing);
-				}
-			});
-			this.transactionCount.increment();
-			batch.stream().filter(Mark::completes).forEach((mark) -> mark.written().complete(null));
-		}
-		catch (RuntimeException ex) {
-			batch.stream().filter(Mark::completes).forEach((mark) -> mark.written().completeExceptionally(ex));
-			throw ex;
-		}
+		this.transactions.executeWithoutResult((tx) -> {
+			if (!completions.isEmpty()) {
+				this.jdbc.batchUpdate(this.markCompleted, completions);
+			}
+			if (!processing.isEmpty()) {
+				this.jdbc.batchUpdate(this.markProcessing, processing);
+			}
+		});
+		this.transactionCount.increment();
 	}
 
 	/**
@@ -218,8 +199,10 @@ final class GroupCommittedPublicationStates implements EventPublicationRepositor
 	 * straight to Modulith's repository.
 	 */
 	void stop() throws InterruptedException {
-		this.running = false;
-		this.writer.join(WRITE_TIMEOUT.toMillis());
+		List<Mark> left = this.writer.stop(SHUTDOWN_TIMEOUT);
+		if (!left.isEmpty()) {
+			writeBatch(left);
+		}
 	}
 
 	// Everything else: Modulith's repository, as it is.
@@ -352,10 +335,9 @@ final class GroupCommittedPublicationStates implements EventPublicationRepositor
 	}
 
 	/**
-	 * A state change: a completion (with its date and a future its caller waits for) or a
-	 * processing mark.
+	 * A state change: a completion (with its date) or a processing mark.
 	 */
-	private record Mark(UUID identifier, @Nullable Instant completionDate, @Nullable CompletableFuture<Void> written) {
+	private record Mark(UUID identifier, @Nullable Instant completionDate) {
 
 		boolean completes() {
 			return this.completionDate != null;

@@ -31,6 +31,7 @@ import org.springframework.boot.amqp.autoconfigure.RabbitConnectionFactoryBeanCo
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.task.TaskExecutionAutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.context.ApplicationContext;
@@ -40,6 +41,8 @@ import org.springframework.core.env.Environment;
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.core.retry.RetryPolicy;
 import org.springframework.core.retry.RetryTemplate;
+import org.springframework.core.task.SimpleAsyncTaskExecutor;
+import org.springframework.core.task.TaskDecorator;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.init.ResourceDatabasePopulator;
 import org.springframework.modulith.events.EventExternalizationConfiguration;
@@ -48,7 +51,6 @@ import org.springframework.modulith.events.FailedEventPublications;
 import org.springframework.modulith.events.RoutingTarget;
 import org.springframework.modulith.events.config.EventExternalizationAutoConfiguration;
 import org.springframework.modulith.events.core.EventSerializer;
-import org.springframework.modulith.events.support.EventExternalizerModuleListener;
 import org.springframework.transaction.support.TransactionOperations;
 
 /**
@@ -61,7 +63,10 @@ import org.springframework.transaction.support.TransactionOperations;
  */
 @AutoConfiguration(before = EventExternalizationAutoConfiguration.class,
 		beforeName = "org.springframework.modulith.events.jackson.JacksonEventSerializationConfiguration",
-		after = { RabbitAutoConfiguration.class, DataSourceAutoConfiguration.class })
+		// after the task executor's: the relay's executor must not stand in for the
+		// application's (Boot makes one only when there is no executor yet)
+		after = { RabbitAutoConfiguration.class, DataSourceAutoConfiguration.class,
+				TaskExecutionAutoConfiguration.class })
 @EnableConfigurationProperties(MessagingProperties.class)
 public class MessagingAutoConfiguration {
 
@@ -174,9 +179,22 @@ public class MessagingAutoConfiguration {
 
 	/** The outbox relay: a listener on the event publication registry. */
 	@Bean
-	EventExternalizerModuleListener kitOutboxRelay(EventExternalizationConfiguration configuration,
-			ConfirmingRabbitTransport transport) {
-		return new EventExternalizerModuleListener(configuration, transport);
+	OutboxRelay kitOutboxRelay(EventExternalizationConfiguration configuration, ConfirmingRabbitTransport transport) {
+		return new OutboxRelay(configuration, transport);
+	}
+
+	/**
+	 * The relay's executor: a virtual thread per message, which waits for the broker's
+	 * confirm. It carries the context along as the application's task executor does
+	 * ({@code spring.task.execution.propagate-context}), so a message's traceparent is
+	 * the trace that published it.
+	 */
+	@Bean(name = OutboxRelay.EXECUTOR, destroyMethod = "close")
+	SimpleAsyncTaskExecutor kitOutboxRelayExecutor(ObjectProvider<TaskDecorator> taskDecorator) {
+		SimpleAsyncTaskExecutor executor = new SimpleAsyncTaskExecutor("kit-outbox-relay-");
+		executor.setVirtualThreads(true);
+		taskDecorator.ifUnique(executor::setTaskDecorator);
+		return executor;
 	}
 
 	/** The outbox's state changes in shared transactions (group commit). */

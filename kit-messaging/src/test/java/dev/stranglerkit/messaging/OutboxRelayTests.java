@@ -1,6 +1,8 @@
 package dev.stranglerkit.messaging;
 
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.stream.IntStream;
 
 import dev.stranglerkit.messaging.MessagingTestApplication.IgnoredThingHappened;
 import dev.stranglerkit.messaging.MessagingTestApplication.ThingHappened;
@@ -18,10 +20,12 @@ import org.springframework.amqp.core.BindingBuilder;
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.Queue;
 import org.springframework.amqp.core.TopicExchange;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.core.task.AsyncTaskExecutor;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -51,8 +55,12 @@ class OutboxRelayTests {
 
 	final MeterRegistry meters;
 
+	final AsyncTaskExecutor applicationTaskExecutor;
+
 	OutboxRelayTests(ApplicationEventPublisher events, TransactionTemplate transactions, JdbcClient jdbc,
-			JsonMapper json, MeterRegistry meters) {
+			JsonMapper json, MeterRegistry meters,
+			@Qualifier("applicationTaskExecutor") AsyncTaskExecutor applicationTaskExecutor) {
+		this.applicationTaskExecutor = applicationTaskExecutor;
 		this.events = events;
 		this.transactions = transactions;
 		this.jdbc = jdbc;
@@ -114,6 +122,31 @@ class OutboxRelayTests {
 			.param("%" + event.eventId() + "%")
 			.query(Long.class)
 			.single()).isZero();
+	}
+
+	@Test
+	void relaysWhileEveryThreadOfTheApplicationsTaskExecutorIsBusy() {
+		// The application's own asynchronous module listeners run on its task executor
+		// (eight threads) and may hold all of them; the relay, which waits for the
+		// broker's confirms, runs on an executor of its own.
+		CountDownLatch release = new CountDownLatch(1);
+		IntStream.range(0, 16).forEach((i) -> this.applicationTaskExecutor.submit(() -> {
+			release.await();
+			return null;
+		}));
+		try {
+			ThingHappened event = new ThingHappened("while the task executor is busy");
+			this.transactions.executeWithoutResult((tx) -> this.events.publishEvent(event));
+
+			Message message = rabbit.receive(TAP, Duration.ofSeconds(10));
+			assertThat(message).as("the message, while the task executor is busy").isNotNull();
+			assertThat(message.getMessageProperties().getMessageId()).isEqualTo(event.eventId().toString());
+			await().atMost(Duration.ofSeconds(10))
+				.untilAsserted(() -> assertThat(incompletePublicationsOf(event.eventId().toString())).isZero());
+		}
+		finally {
+			release.countDown();
+		}
 	}
 
 	@Test

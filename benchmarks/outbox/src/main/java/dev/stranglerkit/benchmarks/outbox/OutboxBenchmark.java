@@ -37,7 +37,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * Drives the kit's outbox (Modulith's JDBC event publication registry, the confirming
  * relay) with one event per transaction and consumes the messages from RabbitMQ in the
- * same process:
+ * same process, after a warm-up ({@code --warmup} seconds of the sustained load, so that
+ * the JIT compiler is done with the hot paths):
  * <ol>
  * <li>sustained: {@code --threads} producers as fast as they can for {@code --seconds};
  * the rate counts an event only once it was consumed and its publication completed;</li>
@@ -86,14 +87,15 @@ public class OutboxBenchmark implements ApplicationRunner {
 		int threads = intOption(args, "threads", 4);
 		int seconds = intOption(args, "seconds", 20);
 		int rate = intOption(args, "rate", 500);
+		int warmup = intOption(args, "warmup", 30);
 		Path out = Path.of(option(args, "out", "target/outbox-benchmark.properties"));
 		Map<String, Object> figures = new LinkedHashMap<>();
 		figures.put("threads", threads);
 		figures.put("seconds", seconds);
 		figures.put("rate", rate);
 
-		log.info("Warming up");
-		sustained("warmup", threads, Duration.ofSeconds(5));
+		log.info("Warming up for {} s", warmup);
+		sustained("warmup", threads, Duration.ofSeconds(warmup));
 		log.info("Sustained: {} producer threads for {} s", threads, seconds);
 		figures.put("sustained.events_per_second",
 				"%.0f".formatted(sustained("sustained", threads, Duration.ofSeconds(seconds))));
