@@ -79,13 +79,16 @@ Targets (issue 3): at least half the PostgreSQL commit rate; p99 under 50 ms at 
 This run: **$VERDICT**.
 
 How it works: each producer transaction writes one row to Spring Modulith's event publication
-registry (the outbox); after the commit the kit's relay publishes the message with publisher
-confirms and \`mandatory\`, and the registry marks the publication complete when the broker has
-confirmed and routed it. The publications' state changes (processing, completed) are written in
-shared transactions by the kit's group commit, so an event costs one insert in the business
-transaction, one confirmed publish, and a share of a batched update. The JVM that does all this
-shares the two cores with PostgreSQL and RabbitMQ, while pgbench and PerfTest measure each server
-alone with a client that does nothing else: the outbox's ceiling is below the raw rates by design.
+registry (the outbox); after the commit the kit's relay (on a virtual thread of its own per
+event) makes the message, and one publisher thread sends whatever has queued up on one channel,
+with publisher confirms and \`mandatory\`; the registry marks the publication complete when the
+broker has confirmed and routed it. The publications' state changes (processing, completed) are
+queued and written in shared transactions by the kit's group commit, so an event costs one insert
+in the business transaction, one confirmed publish, and a share of a batched update. The outbox's
+JVM ($OUTBOX_JAVA_OPTS, as \`./kit\` runs the applications) warms up for ${WARMUP} s first,
+and the consumer runs in the same JVM. That JVM shares the two cores with PostgreSQL and
+RabbitMQ, while pgbench and PerfTest measure each server alone with a client that does nothing
+else: the outbox's ceiling is below the raw rates by design.
 Raw outputs: \`benchmarks/outbox/target/\` (pgbench.txt, perftest.txt,
 outbox-benchmark.log).
 MD
