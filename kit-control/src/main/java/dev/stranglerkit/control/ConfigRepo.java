@@ -47,9 +47,19 @@ public final class ConfigRepo {
 	 * @throws RouteChangeException when the switch is refused: then nothing is written,
 	 * neither the route nor the audit log
 	 */
-	public synchronized AuditLog.Entry switchRoute(String route, String mode, Integer percent, String user,
-			String via) {
-		routes().change(route, mode, percent, null);
+	public AuditLog.Entry switchRoute(String route, String mode, Integer percent, String user, String via) {
+		return switchRoute(route, mode, percent, null, user, via);
+	}
+
+	/**
+	 * Switches the route and who takes its writes (a cutover), and records who did it.
+	 * @param owner {@code monolith} or {@code service}, or {@code null} to leave it as it
+	 * is
+	 * @see #switchRoute(String, String, Integer, String, String)
+	 */
+	public synchronized AuditLog.Entry switchRoute(String route, String mode, Integer percent, String owner,
+			String user, String via) {
+		routes().change(route, mode, percent, owner);
 		AuditLog.Entry entry = new AuditLog.Entry(Instant.now(this.clock), user, via, route, mode, percent);
 		audit().append(entry);
 		return entry;

@@ -18,8 +18,9 @@ import java.util.Map;
  * gateway route together, through config-repo. It appends a handoff
  * ({@code <instant>=<owner>}, a few seconds ahead so that the bus delivers it to both
  * sides before it applies) to {@code kit.ownership.<module>} in the monolith's and the
- * service's configuration, and switches the route to the new owner (mode and owner).
- * Rolling back is the same move in the other direction.
+ * service's configuration, and switches the route to the new owner (mode and owner),
+ * recorded in {@code config-repo/audit.log} like every switch. Rolling back is the same
+ * move in the other direction.
  */
 public final class Cutover {
 
@@ -52,7 +53,7 @@ public final class Cutover {
 		for (String application : List.of("monolith", service)) {
 			appendHandoff(this.configRepo.resolve(application + ".yml"), module, handoff + "=" + to);
 		}
-		new Routes().change(this.configRepo.resolve("gateway.yml"), module, to, null, to);
+		new Routes().switchRoute(this.configRepo, module, to, null, to);
 		return handoff;
 	}
 

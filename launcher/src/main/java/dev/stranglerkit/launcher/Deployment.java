@@ -94,7 +94,7 @@ public final class Deployment {
 						latest, route, owner));
 			}
 			else if (!routes.mode(gatewayYml, route).equals(owner)) {
-				routes.change(gatewayYml, route, owner, null, owner);
+				routes.switchRoute(this.landscape.configRepo(), route, owner, null, owner);
 				this.out.accept("config-repo/gateway.yml: %s -> %s".formatted(route, owner));
 			}
 			else {

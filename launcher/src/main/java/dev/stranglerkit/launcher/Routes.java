@@ -27,15 +27,7 @@ public final class Routes {
 	 * @param percent the canary percent, or {@code null} to leave it as it is
 	 */
 	public void change(Path gatewayYml, String route, String mode, Integer percent) {
-		change(gatewayYml, route, mode, percent, null);
-	}
-
-	/**
-	 * @param owner who takes the route's writes ({@code monolith} or {@code service}), or
-	 * {@code null} to leave it as it is
-	 */
-	public void change(Path gatewayYml, String route, String mode, Integer percent, String owner) {
-		refusedAsLaunchException(() -> new RouteFile(gatewayYml).change(route, mode, percent, owner));
+		refusedAsLaunchException(() -> new RouteFile(gatewayYml).change(route, mode, percent, null));
 	}
 
 	/**
@@ -43,7 +35,18 @@ public final class Routes {
 	 * {@code config-repo/audit.log} under the OS user, {@code via cli}.
 	 */
 	public void switchRoute(Path configRepo, String route, String mode, Integer percent) {
-		refusedAsLaunchException(() -> new ConfigRepo(configRepo).switchRoute(route, mode, percent,
+		switchRoute(configRepo, route, mode, percent, null);
+	}
+
+	/**
+	 * {@code ./kit cutover} and the presets of {@code ./kit up}: switches the route and
+	 * who takes its writes, recorded in {@code config-repo/audit.log} as
+	 * {@link #switchRoute(Path, String, String, Integer)} does.
+	 * @param owner {@code monolith} or {@code service}, or {@code null} to leave it as it
+	 * is
+	 */
+	public void switchRoute(Path configRepo, String route, String mode, Integer percent, String owner) {
+		refusedAsLaunchException(() -> new ConfigRepo(configRepo).switchRoute(route, mode, percent, owner,
 				System.getProperty("user.name"), "cli"));
 	}
 

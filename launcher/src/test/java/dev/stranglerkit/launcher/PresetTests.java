@@ -3,11 +3,14 @@ package dev.stranglerkit.launcher;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import dev.stranglerkit.control.AuditLog;
+import dev.stranglerkit.control.ConfigRepo;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.tuple;
 
 /** The presets of {@code ./kit up <preset>}, and what they read of config-repo. */
 class PresetTests {
@@ -53,6 +56,10 @@ class PresetTests {
 		assertThat(routes.mode(this.configRepo.resolve("gateway.yml"), "inventory")).isEqualTo("service");
 		cutover.move("inventory", "monolith");
 		assertThat(cutover.owner("inventory")).isEqualTo("monolith");
+		// like every switch, recorded in the audit log
+		assertThat(new ConfigRepo(this.configRepo).audit().last(10))
+			.extracting(AuditLog.Entry::via, AuditLog.Entry::route, AuditLog.Entry::mode)
+			.containsExactly(tuple("cli", "inventory", "monolith"), tuple("cli", "inventory", "service"));
 	}
 
 }
