@@ -98,8 +98,8 @@ public final class RawPathBenchmark {
 		Path out = Path.of(options.getOrDefault("out", "target/raw-path.properties"));
 		RawPathBenchmark benchmark = new RawPathBenchmark(threads);
 		benchmark.prepare();
-		benchmark.sustained("warmup", threads, Duration.ofSeconds(warmup));
-		double rate = benchmark.sustained("sustained", threads, Duration.ofSeconds(seconds));
+		benchmark.sustained("warmup", Duration.ofSeconds(warmup));
+		double rate = benchmark.sustained("sustained", Duration.ofSeconds(seconds));
 		if (benchmark.returned.sum() > 0) {
 			throw new IllegalStateException(benchmark.returned.sum() + " messages were returned as unroutable");
 		}
@@ -141,15 +141,15 @@ public final class RawPathBenchmark {
 	 * As {@link OutboxBenchmark}: events produced, per second until all were consumed and
 	 * completed.
 	 */
-	private double sustained(String phase, int threads, Duration duration) throws Exception {
+	private double sustained(String phase, Duration duration) throws Exception {
 		long consumedBefore = this.consumed.sum();
 		long completedBefore = this.completed.sum();
 		long start = System.nanoTime();
 		long end = start + duration.toNanos();
 		long produced = 0;
-		try (ExecutorService producers = Executors.newFixedThreadPool(threads)) {
+		try (ExecutorService producers = Executors.newFixedThreadPool(this.threads)) {
 			List<Future<Long>> counts = new ArrayList<>();
-			for (int t = 0; t < threads; t++) {
+			for (int t = 0; t < this.threads; t++) {
 				counts.add(producers.submit(() -> produce(phase, end)));
 			}
 			for (Future<Long> count : counts) {
