@@ -163,15 +163,10 @@ public class OutboxBenchmark implements ApplicationRunner {
 		return this.consumed.latencies(phase);
 	}
 
-	private void awaitDelivered(String phase, long expected) throws InterruptedException {
-		long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
-		while (this.consumed.count(phase) < expected || incomplete() > 0) {
-			if (System.nanoTime() > deadline) {
-				throw new IllegalStateException("%s: only %d of %d events consumed, %d publications incomplete"
-					.formatted(phase, this.consumed.count(phase), expected, incomplete()));
-			}
-			Thread.sleep(20);
-		}
+	private void awaitDelivered(String phase, long expected) {
+		Delivery.awaitAll(() -> this.consumed.count(phase) >= expected && incomplete() == 0,
+				() -> "%s: only %d of %d events consumed, %d publications incomplete".formatted(phase,
+						this.consumed.count(phase), expected, incomplete()));
 	}
 
 	private long incomplete() {

@@ -159,14 +159,11 @@ public final class RawPathBenchmark {
 		System.out.printf("%s: producers done after %.1f s: %d produced, %d consumed, %d completed%n", phase,
 				(System.nanoTime() - start) / 1e9, produced, this.consumed.sum() - consumedBefore,
 				this.completed.sum() - completedBefore);
-		long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
-		while (this.consumed.sum() - consumedBefore < produced || this.completed.sum() - completedBefore < produced) {
-			if (System.nanoTime() > deadline) {
-				throw new IllegalStateException("%s: %d produced, %d consumed, %d completed".formatted(phase, produced,
+		long all = produced;
+		Delivery.awaitAll(
+				() -> this.consumed.sum() - consumedBefore >= all && this.completed.sum() - completedBefore >= all,
+				() -> "%s: %d produced, %d consumed, %d completed".formatted(phase, all,
 						this.consumed.sum() - consumedBefore, this.completed.sum() - completedBefore));
-			}
-			Thread.sleep(20);
-		}
 		double elapsed = (System.nanoTime() - start) / 1e9;
 		System.out.printf("%s: %d events in %.1f s%n", phase, produced, elapsed);
 		return produced / elapsed;
