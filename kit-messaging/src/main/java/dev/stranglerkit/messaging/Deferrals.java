@@ -6,58 +6,94 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-import org.springframework.amqp.AmqpRejectAndDontRequeueException;
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.MessageBuilder;
+import org.springframework.amqp.core.MessageBuilderSupport;
 import org.springframework.amqp.rabbit.connection.CorrelationData;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 
 /**
- * Puts a message that is not ready yet on its queue's wait queue, from where it expires
- * back into the queue after the deferral. The copy is the same message (same id, same
- * body) and must be confirmed by the broker before the original is acknowledged, so a
- * deferral never loses a message; at worst (a crash between the two) it is delivered
- * twice, which the processed-messages table makes harmless.
+ * Puts a message back to wait on one of its queue's delay queues, from where it expires
+ * back into the queue after the delay queue's time to live: the wait queue for a message
+ * that is not ready yet, the retry queue for one whose handler failed. The copy is the
+ * same message (same id, same body) and must be confirmed by the broker before the
+ * original is acknowledged, so a deferral never loses a message; at worst (a crash
+ * between the two) it is delivered twice, which the processed-messages table makes
+ * harmless. A header on the copy remembers when the message was first put back, so that
+ * one that waits for longer than the timeout is dead-lettered instead.
  */
 final class Deferrals {
 
-	/** When the message was first deferred, in epoch milliseconds. */
+	/** When the message was first deferred as not ready, in epoch milliseconds. */
 	static final String DEFERRED_SINCE = "x-kit-deferred-since";
+
+	/** When the message's handler first failed, in epoch milliseconds. */
+	static final String FAILING_SINCE = "x-kit-failing-since";
 
 	private final RabbitTemplate rabbit;
 
-	private final String queue;
+	private final String delayQueue;
+
+	private final String sinceHeader;
 
 	private final Duration timeout;
 
+	private final String timeoutProperty;
+
 	private final Duration confirmTimeout;
 
-	Deferrals(RabbitTemplate rabbit, String queue, Duration timeout, Duration confirmTimeout) {
+	/** The copy's time to live, or none for the delay queue's own. */
+	private final @Nullable Duration delay;
+
+	private Deferrals(RabbitTemplate rabbit, String delayQueue, @Nullable Duration delay, String sinceHeader,
+			Duration timeout, String timeoutProperty, Duration confirmTimeout) {
 		this.rabbit = rabbit;
-		this.queue = queue;
+		this.delay = delay;
+		this.delayQueue = delayQueue;
+		this.sinceHeader = sinceHeader;
 		this.timeout = timeout;
+		this.timeoutProperty = timeoutProperty;
 		this.confirmTimeout = confirmTimeout;
+	}
+
+	/** Messages of {@code queue} that are not ready yet, on its wait queue. */
+	static Deferrals notReady(RabbitTemplate rabbit, String queue, MessagingProperties properties) {
+		return new Deferrals(rabbit, MessagingProperties.waitQueue(queue), null, DEFERRED_SINCE,
+				properties.consumer().notReadyTimeout(), "kit.messaging.consumer.not-ready-timeout",
+				properties.outbox().confirmTimeout());
+	}
+
+	/** Messages of {@code queue} whose handler failed, on its retry queue. */
+	static Deferrals failing(RabbitTemplate rabbit, String queue, MessagingProperties properties) {
+		return new Deferrals(rabbit, MessagingProperties.retryQueue(queue), properties.consumer().retryDelay(),
+				FAILING_SINCE, properties.consumer().retryTimeout(), "kit.messaging.consumer.retry-timeout",
+				properties.outbox().confirmTimeout());
 	}
 
 	/**
 	 * @return how long the message has been deferred so far
-	 * @throws AmqpRejectAndDontRequeueException if it has been not ready for longer than
-	 * the timeout (it is dead-lettered), or the wait queue did not take it (it is
+	 * @throws WaitedTooLongException if it has been put back for longer than the timeout
+	 * (it is to be dead-lettered)
+	 * @throws IllegalStateException if the delay queue did not take it (it is to be
 	 * delivered again)
 	 */
 	Duration defer(Message message) {
-		Long since = message.getMessageProperties().getHeader(DEFERRED_SINCE);
+		Long since = message.getMessageProperties().getHeader(this.sinceHeader);
 		long now = System.currentTimeMillis();
 		Duration waited = Duration.ofMillis((since != null) ? now - since : 0);
 		if (waited.compareTo(this.timeout) > 0) {
-			throw new NotReadyForTooLongException("not ready for %s (kit.messaging.consumer.not-ready-timeout is %s)"
-				.formatted(waited, this.timeout));
+			throw new WaitedTooLongException(
+					"put back for %s (%s is %s)".formatted(waited, this.timeoutProperty, this.timeout));
 		}
-		Message copy = MessageBuilder.fromMessage(message)
-			.setHeader(DEFERRED_SINCE, (since != null) ? since : now)
-			.build();
+		MessageBuilderSupport<Message> copy = MessageBuilder.fromMessage(message)
+			.setHeader(this.sinceHeader, (since != null) ? since : now);
+		if (this.delay != null) {
+			copy.setExpiration(Long.toString(this.delay.toMillis()));
+		}
 		CorrelationData correlation = new CorrelationData(message.getMessageProperties().getMessageId());
-		this.rabbit.send("", MessagingProperties.waitQueue(this.queue), copy, correlation);
+		this.rabbit.send("", this.delayQueue, copy.build(), correlation);
 		try {
 			CorrelationData.Confirm confirm = correlation.getFuture()
 				.get(this.confirmTimeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -77,10 +113,10 @@ final class Deferrals {
 		return waited;
 	}
 
-	/** A message was not ready for longer than the consumer waits. */
-	static final class NotReadyForTooLongException extends RuntimeException {
+	/** A message was put back for longer than the consumer waits. */
+	static final class WaitedTooLongException extends RuntimeException {
 
-		NotReadyForTooLongException(String message) {
+		WaitedTooLongException(String message) {
 			super(message);
 		}
 

@@ -21,10 +21,16 @@ import org.springframework.core.retry.RetryException;
 import org.springframework.core.retry.RetryTemplate;
 
 /**
- * The receiving side for one queue. A malformed message (not an envelope, an unknown
- * type, a payload that does not bind) is dead-lettered at once, so it never holds up the
- * messages behind it; a handler that fails is retried a bounded number of times, then its
- * message is dead-lettered too. Messages the application published itself are skipped.
+ * The receiving side for one queue. A message that can never succeed is dead-lettered at
+ * once, so it never holds up the messages behind it: a malformed one (not an envelope, an
+ * unknown type, a payload that does not bind) or one its handler calls invalid
+ * ({@link InvalidMessageException}). Any other failure counts as transient (the database
+ * restarting, a deadlock, a lock timeout, the broker going away): the handler is tried
+ * again at once a few times, then the message waits on the queue's retry queue and comes
+ * back, again and again, while the messages behind it go on; only one that still fails
+ * after {@code kit.messaging.consumer.retry-timeout} is dead-lettered, from where
+ * {@code ./kit replay} can send it back. Messages the application published itself are
+ * skipped.
  */
 final class InboundMessageListener implements MessageListener {
 
@@ -42,29 +48,41 @@ final class InboundMessageListener implements MessageListener {
 
 	private final Counter malformed;
 
+	private final Counter invalid;
+
 	private final Counter failed;
 
 	private final Counter notReady;
 
 	private final Counter deferred;
 
-	private final Deferrals deferrals;
+	private final Counter retried;
+
+	private final Deferrals notReadyMessages;
+
+	private final Deferrals failingMessages;
 
 	private final Timer lag;
 
 	InboundMessageListener(String queue, MessageHandlers handlers, Envelopes envelopes, ProcessedMessages processed,
-			RetryTemplate retry, MeterRegistry meters, Deferrals deferrals) {
+			RetryTemplate retry, MeterRegistry meters, Deferrals notReadyMessages, Deferrals failingMessages) {
 		this.queue = queue;
 		this.handlers = handlers;
 		this.envelopes = envelopes;
 		this.processed = processed;
 		this.retry = retry;
 		this.malformed = deadLettered(meters, "malformed");
+		this.invalid = deadLettered(meters, "invalid");
 		this.failed = deadLettered(meters, "handler-failed");
 		this.notReady = deadLettered(meters, "not-ready");
-		this.deferrals = deferrals;
+		this.notReadyMessages = notReadyMessages;
+		this.failingMessages = failingMessages;
 		this.deferred = Counter.builder("kit.messaging.deferred")
 			.description("Messages put back to wait because they were not ready yet")
+			.tag("queue", queue)
+			.register(meters);
+		this.retried = Counter.builder("kit.messaging.retried")
+			.description("Messages put back to be tried again later because their handler failed")
 			.tag("queue", queue)
 			.register(meters);
 		this.lag = Timer.builder("kit.messaging.lag")
@@ -118,36 +136,53 @@ final class InboundMessageListener implements MessageListener {
 			}
 		}
 		catch (RetryException ex) {
-			if (ex.getLastException() instanceof MessageNotReadyException notReady) {
-				defer(message, envelope, notReady);
-				return;
+			Throwable cause = ex.getLastException();
+			if (cause instanceof MessageNotReadyException notReady) {
+				putBack(message, envelope, this.notReadyMessages, this.deferred, this.notReady, notReady);
 			}
-			this.failed.increment();
-			log.warn("Dead-lettering {} {} from queue {} after {} failed attempts: {}", envelope.type(),
-					envelope.messageId(), this.queue, ex.getRetryCount() + 1, ex.getLastException().toString());
-			throw new AmqpRejectAndDontRequeueException("Handler failed: " + ex.getLastException(), ex);
+			else if (cause instanceof InvalidMessageException invalid) {
+				this.invalid.increment();
+				log.warn("Dead-lettering {} {} from queue {}: its handler says it can never succeed: {}",
+						envelope.type(), envelope.messageId(), this.queue, invalid.getMessage());
+				throw new AmqpRejectAndDontRequeueException("Invalid: " + invalid.getMessage(), invalid);
+			}
+			else {
+				putBack(message, envelope, this.failingMessages, this.retried, this.failed, cause);
+			}
 		}
 	}
 
-	private void defer(Message message, EventEnvelope envelope, MessageNotReadyException reason) {
+	/**
+	 * Puts the message back to wait on a delay queue and acknowledges it, or dead-letters
+	 * it when it has waited for too long; a message the delay queue does not take is
+	 * delivered again as it is.
+	 */
+	private void putBack(Message message, EventEnvelope envelope, Deferrals delay, Counter putBack,
+			Counter deadLettered, Throwable reason) {
 		try {
-			Duration waited = this.deferrals.defer(message);
-			this.deferred.increment();
-			log.debug("Deferring {} {} from queue {} (waiting for {}): {}", envelope.type(), envelope.messageId(),
-					this.queue, waited, reason.getMessage());
+			Duration waited = delay.defer(message);
+			putBack.increment();
+			if (delay == this.failingMessages) {
+				log.info("Retrying {} {} from queue {} later (failing for {}): {}", envelope.type(),
+						envelope.messageId(), this.queue, waited, reason.toString());
+			}
+			else {
+				log.debug("Deferring {} {} from queue {} (waiting for {}): {}", envelope.type(), envelope.messageId(),
+						this.queue, waited, reason.getMessage());
+			}
 		}
-		catch (Deferrals.NotReadyForTooLongException ex) {
-			this.notReady.increment();
+		catch (Deferrals.WaitedTooLongException ex) {
+			deadLettered.increment();
 			log.warn("Dead-lettering {} {} from queue {}: {}; last reason: {}", envelope.type(), envelope.messageId(),
-					this.queue, ex.getMessage(), reason.getMessage());
-			throw new AmqpRejectAndDontRequeueException("Not ready: " + reason.getMessage(), ex);
+					this.queue, ex.getMessage(), reason.toString());
+			throw new AmqpRejectAndDontRequeueException("Gave up: " + reason, ex);
 		}
 		catch (RuntimeException ex) {
-			// the wait queue did not take it: back to this queue as it is, delivered
+			// the delay queue did not take it: back to this queue as it is, delivered
 			// again
-			log.warn("Could not defer {} {} from queue {}; it is delivered again: {}", envelope.type(),
+			log.warn("Could not put back {} {} from queue {}; it is delivered again: {}", envelope.type(),
 					envelope.messageId(), this.queue, ex.getMessage());
-			throw new ImmediateRequeueAmqpException("Could not defer: " + ex.getMessage(), ex);
+			throw new ImmediateRequeueAmqpException("Could not put back: " + ex.getMessage(), ex);
 		}
 	}
 

@@ -115,9 +115,17 @@ public class MessagingAutoConfiguration {
 				.deadLetterExchange("")
 				.deadLetterRoutingKey(name)
 				.build();
+			// Messages whose handler failed wait here, then go back the same way. Their
+			// delay is set per message (all messages get the same, so they expire in
+			// order): a queue's arguments cannot change, the retry delay can.
+			Queue retryQueue = QueueBuilder.durable(MessagingProperties.retryQueue(name))
+				.deadLetterExchange("")
+				.deadLetterRoutingKey(name)
+				.build();
 			topology.add(queue);
 			topology.add(deadLetterQueue);
 			topology.add(waitQueue);
+			topology.add(retryQueue);
 			topology.add(BindingBuilder.bind(deadLetterQueue).to(deadLetters).with(name));
 			routingKeys.forEach((key) -> topology.add(BindingBuilder.bind(queue).to(events).with(key)));
 		});
@@ -233,7 +241,7 @@ public class MessagingAutoConfiguration {
 						.formatted(queue, properties.subscriptions().keySet()));
 		}
 		RetryTemplate retry = new RetryTemplate(RetryPolicy.builder()
-			.excludes(MessageNotReadyException.class)
+			.excludes(MessageNotReadyException.class, InvalidMessageException.class)
 			.maxRetries(consumer.maxAttempts() - 1)
 			.delay(consumer.backoff())
 			.multiplier(2)
@@ -246,8 +254,9 @@ public class MessagingAutoConfiguration {
 		container.setObservationEnabled(true);
 		container.setMessageListener(
 				new InboundMessageListener(queue, MessageHandlers.combine(handlers.orderedStream().toList()), envelopes,
-						new ProcessedMessages(jdbc, transactions), retry, meters, new Deferrals(publisher.template(),
-								queue, consumer.notReadyTimeout(), properties.outbox().confirmTimeout())));
+						new ProcessedMessages(jdbc, transactions), retry, meters,
+						Deferrals.notReady(publisher.template(), queue, properties),
+						Deferrals.failing(publisher.template(), queue, properties)));
 		return container;
 	}
 

@@ -52,20 +52,37 @@ public record MessagingProperties(@DefaultValue("shop.events") String exchange,
 	}
 
 	/**
+	 * @return the queue where a queue's messages whose handler failed wait before they go
+	 * back to it
+	 */
+	public static String retryQueue(String queue) {
+		return queue + ".retry";
+	}
+
+	/**
 	 * @param queue the queue this application consumes, one of the subscriptions; none
 	 * means it consumes nothing
-	 * @param maxAttempts how often a failing handler is tried before its message is
-	 * dead-lettered
-	 * @param backoff the pause before the first retry, doubled for each further one
+	 * @param maxAttempts how often a failing handler is tried at once, in a row, before
+	 * its message is put back to wait ({@code retryDelay}): a deadlock or a lock timeout
+	 * usually passes within these attempts
+	 * @param backoff the pause before the first of those attempts, doubled for each
+	 * further one
 	 * @param concurrency how many messages are handled at once
 	 * @param deferral how long a message that is not ready yet
 	 * ({@link MessageNotReadyException}) waits before it is delivered again
 	 * @param notReadyTimeout how long a message may keep being not ready before it is
 	 * dead-lettered
+	 * @param retryDelay how long a message whose handler still failed waits on its
+	 * queue's retry queue before it is delivered again, while the other messages go on
+	 * @param retryTimeout how long a message's handler may keep failing (a database or
+	 * broker outage, a restart) before the message is dead-lettered; a message that can
+	 * never succeed ({@link InvalidMessageException}, or malformed) is dead-lettered at
+	 * once
 	 */
 	public record Consumer(@Nullable String queue, @DefaultValue("3") int maxAttempts,
 			@DefaultValue("200ms") Duration backoff, @DefaultValue("2") int concurrency,
-			@DefaultValue("500ms") Duration deferral, @DefaultValue("10m") Duration notReadyTimeout) {
+			@DefaultValue("500ms") Duration deferral, @DefaultValue("10m") Duration notReadyTimeout,
+			@DefaultValue("5s") Duration retryDelay, @DefaultValue("10m") Duration retryTimeout) {
 	}
 
 	/**

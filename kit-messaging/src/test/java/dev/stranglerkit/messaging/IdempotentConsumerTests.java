@@ -26,8 +26,9 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The receiving side against the real broker and PostgreSQL: each message id has one
- * effect, a poison message is dead-lettered without holding up the others, and a failing
- * handler is retried a bounded number of times before its message is dead-lettered.
+ * effect, a poison message or one its handler calls invalid is dead-lettered at once
+ * without holding up the others, and a failing handler is retried, without holding up the
+ * others, until the retry timeout before its message is dead-lettered.
  */
 @SpringBootTest
 class IdempotentConsumerTests {
@@ -142,24 +143,69 @@ class IdempotentConsumerTests {
 	}
 
 	@Test
-	void retriesAFailingHandlerThenDeadLettersItsMessage() {
+	void retriesAFailingHandlerUntilTheRetryTimeoutWithoutHoldingUpTheOthersThenDeadLettersItsMessage() {
 		double before = deadLettered("handler-failed");
+		double retriedBefore = retried();
 		int callsBefore = MessagingTestApplication.handlerCalls.get();
 		String failing = UUID.randomUUID().toString();
+		long sent = System.currentTimeMillis();
 
 		rabbit.send(TYPE, Rabbit.envelope(failing, TYPE, "another-service", "{\"name\": \"x\", \"fail\": \"always\"}"),
 				failing);
+		String next = sendValid("behind the failing one");
 
-		Message deadLettered = rabbit.receive(DEAD_LETTERS, Duration.ofSeconds(15));
+		awaitEffect(next);
+		assertThat(rabbit.poll(DEAD_LETTERS)).as("still being retried").isNull();
+		Message deadLettered = rabbit.receive(DEAD_LETTERS, Duration.ofSeconds(20));
+		long gaveUpAfter = System.currentTimeMillis() - sent;
 		assertThat(deadLettered).isNotNull();
 		assertThat(deadLettered.getMessageProperties().getMessageId()).isEqualTo(failing);
-		assertThat(MessagingTestApplication.handlerCalls.get() - callsBefore).as("attempts").isEqualTo(3);
+		assertThat(gaveUpAfter).as("dead-lettered only after kit.messaging.consumer.retry-timeout (3 s)")
+			.isGreaterThanOrEqualTo(3_000);
+		assertThat(retried() - retriedBefore).as("put back to the retry queue, 300 ms at a time").isGreaterThan(2);
+		assertThat(MessagingTestApplication.handlerCalls.get() - callsBefore)
+			.as("three attempts in a row per delivery, several deliveries")
+			.isGreaterThan(6);
 		assertThat(deadLettered("handler-failed") - before).isEqualTo(1);
 		assertThat(effectsOf(failing)).isZero();
 		assertThat(this.jdbc.sql("SELECT count(*) FROM kit_processed_message WHERE message_id = ?")
 			.param(failing)
 			.query(Long.class)
 			.single()).as("a failed message is not recorded as processed").isZero();
+	}
+
+	@Test
+	void appliesAMessageOnceWhoseHandlerFailedForAWhile() {
+		double retriedBefore = retried();
+		double deadLetteredBefore = deadLettered("handler-failed");
+		String id = UUID.randomUUID().toString();
+		long failsUntil = System.currentTimeMillis() + 1_500;
+
+		rabbit.send(TYPE, Rabbit.envelope(id, TYPE, "another-service",
+				"{\"name\": \"flaky\", \"fail\": \"fail-before:%d\"}".formatted(failsUntil)), id);
+
+		awaitEffect(id);
+		assertThat(System.currentTimeMillis()).isGreaterThanOrEqualTo(failsUntil);
+		assertThat(retried() - retriedBefore).isPositive();
+		assertThat(deadLettered("handler-failed")).isEqualTo(deadLetteredBefore);
+		assertThat(rabbit.drain(DEAD_LETTERS, Duration.ofMillis(300))).isEmpty();
+	}
+
+	@Test
+	void deadLettersAMessageItsHandlerCallsInvalidAtOnce() {
+		double before = deadLettered("invalid");
+		int callsBefore = MessagingTestApplication.handlerCalls.get();
+		String invalid = UUID.randomUUID().toString();
+
+		rabbit.send(TYPE, Rabbit.envelope(invalid, TYPE, "another-service", "{\"name\": \"x\", \"fail\": \"invalid\"}"),
+				invalid);
+
+		Message deadLettered = rabbit.receive(DEAD_LETTERS, Duration.ofSeconds(10));
+		assertThat(deadLettered).isNotNull();
+		assertThat(deadLettered.getMessageProperties().getMessageId()).isEqualTo(invalid);
+		assertThat(MessagingTestApplication.handlerCalls.get() - callsBefore).as("attempts").isEqualTo(1);
+		assertThat(deadLettered("invalid") - before).isEqualTo(1);
+		assertThat(effectsOf(invalid)).isZero();
 	}
 
 	@Test
@@ -220,6 +266,10 @@ class IdempotentConsumerTests {
 			.param(messageId)
 			.query(Long.class)
 			.single();
+	}
+
+	private double retried() {
+		return this.meters.get("kit.messaging.retried").counter().count();
 	}
 
 	private double deadLettered(String reason) {

@@ -30,6 +30,13 @@ class MessagingTestApplication {
 			if (thing.fail().equals("always")) {
 				throw new IllegalStateException("Simulated handler failure");
 			}
+			if (thing.fail().equals("invalid")) {
+				throw new InvalidMessageException("a thing cannot be requested twice");
+			}
+			if (thing.fail().startsWith("fail-before:")
+					&& System.currentTimeMillis() < Long.parseLong(thing.fail().substring("fail-before:".length()))) {
+				throw new IllegalStateException("Simulated transient failure until " + thing.fail());
+			}
 			if (thing.fail().startsWith("not-before:")
 					&& System.currentTimeMillis() < Long.parseLong(thing.fail().substring("not-before:".length()))) {
 				throw new MessageNotReadyException("waiting for the time in " + thing.fail());

@@ -38,6 +38,11 @@ final class Rabbit implements AutoCloseable {
 		return this.template.receive(queue, timeout.toMillis());
 	}
 
+	/** The message at the head of the queue now, if any, without waiting. */
+	@Nullable Message poll(String queue) {
+		return this.template.receive(queue);
+	}
+
 	/** Reads what is in the queue now, until it stays empty for {@code quiet}. */
 	List<Message> drain(String queue, Duration quiet) {
 		List<Message> messages = new ArrayList<>();

@@ -97,7 +97,7 @@ final class TestLandscape {
 		try (com.rabbitmq.client.Connection connection = rabbit.newConnection();
 				Channel channel = connection.createChannel()) {
 			for (String queue : QUEUES) {
-				for (String suffix : List.of("", ".dlq", ".wait")) {
+				for (String suffix : List.of("", ".dlq", ".wait", ".retry")) {
 					channel.queueDelete(queue + suffix);
 				}
 			}
