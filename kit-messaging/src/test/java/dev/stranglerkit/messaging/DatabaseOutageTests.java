@@ -26,8 +26,9 @@ import static org.awaitility.Awaitility.await;
  * that arrive meanwhile are retried, not dead-lettered, and each is applied once when the
  * database is back.
  */
-@SpringBootTest(properties = { "spring.datasource.hikari.connection-timeout=1000", "kit.messaging.consumer.max-attempts=1",
-		"kit.messaging.consumer.retry-delay=500ms", "kit.messaging.consumer.retry-timeout=2m" })
+@SpringBootTest(
+		properties = { "spring.datasource.hikari.connection-timeout=1000", "kit.messaging.consumer.max-attempts=1",
+				"kit.messaging.consumer.retry-delay=500ms", "kit.messaging.consumer.retry-timeout=2m" })
 @DirtiesContext // its connection pool saw the outage: no later test may share it
 class DatabaseOutageTests {
 

@@ -18,6 +18,7 @@ import java.util.stream.Stream;
  * status                         pid, port, health, Eureka registration, memory
  * route &lt;route&gt; &lt;mode&gt; [percent]   switch a strangler route and wait until the gateway applies it
  * cutover &lt;module&gt; &lt;service|monolith&gt; move a module's ownership and route together
+ * replay &lt;queue|all&gt;             send a queue's dead-lettered messages back to it
  * </pre>
  *
  * Settings from the environment: {@code KIT_STATE} (logs and pids, default {@code .kit}),
@@ -164,9 +165,21 @@ public final class Kit {
 			case "compare" -> {
 				return compare(rest, env, home, landscape, launcher);
 			}
+			case "replay" -> {
+				if (rest.size() != 1) {
+					throw new LaunchException("usage: ./kit replay <queue|all> (the queues: "
+							+ String.join(", ", DeadLetters.queues(landscape.configRepo())) + ")");
+				}
+				List<String> queues = rest.get(0).equals("all") ? DeadLetters.queues(landscape.configRepo()) : rest;
+				DeadLetters.of(env)
+					.replay(queues)
+					.forEach((queue, count) -> System.out.printf("%s.dlq: %d message%s sent back to %s%n", queue, count,
+							(count == 1) ? "" : "s", queue));
+				return 0;
+			}
 			default -> {
 				System.err.println(
-						"launcher commands: up [app...], down [app...], status, route <route> <mode> [percent], cutover <module> <service|monolith>");
+						"launcher commands: up [app...], down [app...], status, route <route> <mode> [percent], cutover <module> <service|monolith>, replay <queue|all>");
 				return 2;
 			}
 		}

@@ -187,6 +187,59 @@ class NotificationServiceLandscapeIT {
 		assertThat(byMonolith).as("the monolith sent before and after").isPositive();
 	}
 
+	/**
+	 * {@code ./kit replay}: a dead-lettered order outcome goes back to the service's
+	 * queue and is applied; replayed again (dead-lettered once more), it changes nothing.
+	 */
+	@Test
+	void aReplayedDeadLetterIsAppliedOnceHoweverOftenItIsReplayed() throws Exception {
+		String order = UUID.randomUUID().toString();
+		String messageId = UUID.randomUUID().toString();
+		com.rabbitmq.client.ConnectionFactory broker = new com.rabbitmq.client.ConnectionFactory();
+		broker.setHost("127.0.0.1");
+		broker.setVirtualHost(TestLandscape.VHOST);
+		DeadLetters deadLetters = new DeadLetters(broker);
+		String confirmed = """
+				{"messageId": "%s", "type": "orders.OrderConfirmed", "schemaVersion": 1,
+				 "occurredAt": "%s", "source": "monolith", "traceparent": null,
+				 "payload": {"orderId": "%s", "customerId": "c-replay", "total": 12.5}}""".formatted(messageId,
+				java.time.Instant.now(), order);
+
+		for (int replay = 1; replay <= 2; replay++) {
+			// as the broker dead-letters a queue's message: through the dead-letter
+			// exchange, with the queue's name as the key
+			try (com.rabbitmq.client.Connection connection = broker.newConnection();
+					com.rabbitmq.client.Channel channel = connection.createChannel()) {
+				channel.basicPublish("shop.events.dlx", "notification-service",
+						new com.rabbitmq.client.AMQP.BasicProperties.Builder().messageId(messageId)
+							.contentType("application/json")
+							.type("orders.OrderConfirmed")
+							.build(),
+						confirmed.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+			}
+			assertThat(deadLetters.replay(List.of("notification-service")))
+				.containsExactly(Map.entry("notification-service", 1));
+			await().atMost(Duration.ofSeconds(15))
+				.until(() -> get(service, "/api/notifications?orderId=" + order).body().contains("\"kind\""));
+		}
+		await().atMost(Duration.ofSeconds(15)).until(() -> processed(messageId) == 1);
+		assertThat(json.readTree(get(service, "/api/notifications?orderId=" + order).body())).as("one notification")
+			.hasSize(1);
+	}
+
+	private static long processed(String messageId) throws java.sql.SQLException {
+		try (java.sql.Connection connection = java.sql.DriverManager
+			.getConnection(TestLandscape.jdbc(TestLandscape.DATABASES.get(1)), "postgres", "");
+				java.sql.PreparedStatement query = connection
+					.prepareStatement("SELECT count(*) FROM kit_processed_message WHERE message_id = ?")) {
+			query.setString(1, messageId);
+			try (java.sql.ResultSet count = query.executeQuery()) {
+				count.next();
+				return count.getLong(1);
+			}
+		}
+	}
+
 	private static void sleepUntil(java.time.Instant instant) throws InterruptedException {
 		long millis = Duration.between(java.time.Instant.now(), instant).toMillis();
 		if (millis > 0) {

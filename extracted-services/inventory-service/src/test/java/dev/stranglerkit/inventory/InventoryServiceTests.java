@@ -92,8 +92,8 @@ class InventoryServiceTests {
 		CachingConnectionFactory broker = new CachingConnectionFactory("127.0.0.1");
 		broker.setVirtualHost(System.getenv().getOrDefault("SHOP_TEST_RABBIT_VHOST", "shop_test"));
 		RabbitAdmin admin = new RabbitAdmin(broker);
-		for (String queue : List.of("inventory-tests", "inventory-tests.wait", "inventory-tests.retry", "inventory-tests.dlq",
-				"inventory-tests-tap")) {
+		for (String queue : List.of("inventory-tests", "inventory-tests.wait", "inventory-tests.retry",
+				"inventory-tests.dlq", "inventory-tests-tap")) {
 			admin.deleteQueue(queue);
 		}
 		broker.destroy();

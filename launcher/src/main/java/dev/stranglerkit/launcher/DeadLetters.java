@@ -1,0 +1,144 @@
+package dev.stranglerkit.launcher;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeoutException;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+import com.rabbitmq.client.GetResponse;
+import org.yaml.snakeyaml.Yaml;
+
+/**
+ * {@code ./kit replay <queue|all>}: sends the messages waiting in a consumer queue's
+ * dead-letter queue ({@code <queue>.dlq}) back to the queue, once the cause that put them
+ * there is fixed. Each message goes back as it was (same message id, same body), without
+ * the broker's death records and the consumer's retry clocks, so it gets a full retry
+ * budget again; it is removed from the dead-letter queue only after the broker confirmed
+ * the copy, so a replay never loses one, and a crash in between only delivers it twice,
+ * which the idempotent consumer makes harmless. A replay takes at most the messages that
+ * were there when it started: one that is dead-lettered again at once waits for the next
+ * replay instead of going round for ever.
+ */
+final class DeadLetters {
+
+	/** Headers that describe a message's earlier tries, dropped on replay. */
+	static final List<String> RETRY_HEADERS = List.of("x-death", "x-first-death-exchange", "x-first-death-queue",
+			"x-first-death-reason", "x-last-death-exchange", "x-last-death-queue", "x-last-death-reason",
+			"x-kit-failing-since", "x-kit-deferred-since");
+
+	/** Counts how often a message was replayed. */
+	static final String REPLAYS = "x-kit-replays";
+
+	private final ConnectionFactory broker;
+
+	DeadLetters(ConnectionFactory broker) {
+		this.broker = broker;
+	}
+
+	/** The landscape's broker, as the applications reach it ({@code SHOP_RABBIT_*}). */
+	static DeadLetters of(Map<String, String> env) {
+		ConnectionFactory broker = new ConnectionFactory();
+		broker.setHost(env.getOrDefault("SHOP_RABBIT_HOST", "127.0.0.1"));
+		broker.setPort(Integer.parseInt(env.getOrDefault("SHOP_RABBIT_PORT", "5672")));
+		broker.setUsername(env.getOrDefault("SHOP_RABBIT_USER", "guest"));
+		broker.setPassword(env.getOrDefault("SHOP_RABBIT_PASSWORD", "guest"));
+		broker.setVirtualHost(env.getOrDefault("SHOP_RABBIT_VHOST", "/"));
+		return new DeadLetters(broker);
+	}
+
+	/**
+	 * The consumer queues of the landscape: the keys of
+	 * {@code kit.messaging.subscriptions} in config-repo's {@code application.yml}, the
+	 * one list every application declares.
+	 */
+	@SuppressWarnings("unchecked")
+	static List<String> queues(Path configRepo) {
+		Path shared = configRepo.resolve("application.yml");
+		try (Reader reader = Files.newBufferedReader(shared)) {
+			Object subscriptions = path(new Yaml().load(reader), "kit", "messaging", "subscriptions");
+			if (subscriptions instanceof Map<?, ?> map) {
+				return new ArrayList<>(((Map<String, ?>) map).keySet());
+			}
+			throw new LaunchException(shared + " has no kit.messaging.subscriptions: no queue to replay");
+		}
+		catch (IOException ex) {
+			throw new LaunchException("could not read " + shared + ": " + ex.getMessage());
+		}
+	}
+
+	private static Object path(Object yaml, String... keys) {
+		Object node = yaml;
+		for (String key : keys) {
+			node = (node instanceof Map<?, ?> map) ? map.get(key) : null;
+		}
+		return node;
+	}
+
+	/**
+	 * @return per queue, how many messages went back to it
+	 */
+	Map<String, Integer> replay(List<String> queues) {
+		Map<String, Integer> replayed = new LinkedHashMap<>();
+		try (Connection connection = this.broker.newConnection("kit replay")) {
+			for (String queue : queues) {
+				replayed.put(queue, replay(connection, queue));
+			}
+		}
+		catch (IOException | TimeoutException ex) {
+			throw new LaunchException("could not replay the dead letters through RabbitMQ at " + this.broker.getHost()
+					+ ":" + this.broker.getPort() + " (vhost " + this.broker.getVirtualHost() + "): "
+					+ ex.getMessage());
+		}
+		return replayed;
+	}
+
+	private int replay(Connection connection, String queue) throws IOException, TimeoutException {
+		String deadLetters = queue + ".dlq";
+		try (Channel channel = connection.createChannel()) {
+			try {
+				channel.queueDeclarePassive(deadLetters);
+				channel.queueDeclarePassive(queue);
+			}
+			catch (IOException ex) {
+				throw new LaunchException("no queue '" + queue + "' with a dead-letter queue '" + deadLetters
+						+ "' on the broker; the landscape's queues are " + "declared by its applications");
+			}
+		}
+		try (Channel channel = connection.createChannel()) {
+			channel.confirmSelect();
+			long waiting = channel.messageCount(deadLetters);
+			int replayed = 0;
+			for (GetResponse message; replayed < waiting
+					&& (message = channel.basicGet(deadLetters, false)) != null; replayed++) {
+				channel.basicPublish("", queue, true, withoutRetryHeaders(message.getProps()), message.getBody());
+				channel.waitForConfirmsOrDie(10_000);
+				channel.basicAck(message.getEnvelope().getDeliveryTag(), false);
+			}
+			return replayed;
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new LaunchException("interrupted while replaying " + deadLetters);
+		}
+	}
+
+	static AMQP.BasicProperties withoutRetryHeaders(AMQP.BasicProperties properties) {
+		Map<String, Object> headers = new HashMap<>(
+				(properties.getHeaders() != null) ? properties.getHeaders() : Map.of());
+		RETRY_HEADERS.forEach(headers::remove);
+		Object replays = headers.get(REPLAYS);
+		headers.put(REPLAYS, (replays instanceof Number number) ? number.intValue() + 1 : 1);
+		return properties.builder().headers(headers).expiration(null).build();
+	}
+
+}
