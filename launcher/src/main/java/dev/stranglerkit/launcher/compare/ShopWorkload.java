@@ -4,6 +4,7 @@ import java.net.http.HttpHeaders;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
@@ -13,6 +14,12 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * approved ones, declined ones (a card ending in 0002) and short ones (the product whose
  * stock the compare sets to 0). It keeps every order the shop accepted, so that the sagas
  * can be checked afterwards.
+ * <p>
+ * Each order carries an {@code Idempotency-Key} of its own, a random UUID (not derived
+ * from {@code n}: a later run against the same database must not be answered with an
+ * earlier run's orders), so that the workload can retry an order that got no answer
+ * without placing it twice. An order counts as accepted when the client knows it was: its
+ * final answer, after any retries, is {@code 202}.
  */
 public final class ShopWorkload implements RequestSource, ResponseListener {
 
@@ -70,7 +77,8 @@ public final class ShopWorkload implements RequestSource, ResponseListener {
 		String body = """
 				{"customerId": "compare-%d", "card": "%s", "lines": [{"productId": "%s", "quantity": %d}]}"""
 			.formatted(sequence % 100, card, product, quantity);
-		return new Request("POST /api/orders (" + kind + ")", "POST", "/api/orders", body);
+		return new Request("POST /api/orders (" + kind + ")", "POST", "/api/orders", body)
+			.withIdempotencyKey(UUID.randomUUID().toString());
 	}
 
 	@Override

@@ -6,8 +6,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -20,11 +22,26 @@ import java.util.concurrent.locks.LockSupport;
  * <p>
  * A request that times out or cannot connect counts as status {@code 0} with the latency
  * it took to fail.
+ * <p>
+ * A request with an {@code Idempotency-Key} is retried as a client of the shop would:
+ * when it got no answer (a timeout, a refused or reset connection), a {@code 502},
+ * {@code 503} or {@code 504} from the gateway, or a {@code 409} (the first attempt still
+ * in progress), it is sent again with the same key, up to {@value #RETRIES} times, after
+ * {@code 100}, {@code 200} and {@code 400} ms. Only its last answer counts (and reaches
+ * the listener), with its latency from the first attempt's intended time: what the client
+ * saw. Requests without a key are sent once.
  */
 public final class Workload {
 
 	/** How long a request may take by default before it counts as an error. */
 	public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
+
+	/** How often a request with an {@code Idempotency-Key} is sent again at most. */
+	static final int RETRIES = 3;
+
+	private static final Duration FIRST_BACKOFF = Duration.ofMillis(100);
+
+	private static final Set<Integer> RETRIED_STATUSES = Set.of(409, 502, 503, 504);
 
 	private final String base;
 
@@ -95,7 +112,7 @@ public final class Workload {
 					.whenComplete((done, failure) -> outstanding.countDown());
 			}
 			recorder.sendingEnded(System.nanoTime() - start);
-			outstanding.await(this.timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
+			outstanding.await(longestRequest().toMillis() + 1000, TimeUnit.MILLISECONDS);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
@@ -108,6 +125,31 @@ public final class Workload {
 
 	private CompletableFuture<?> send(HttpClient client, Request request, long start, long intended,
 			Recorder recorder) {
+		return attempt(client, request, (request.idempotencyKey() != null) ? RETRIES : 0, FIRST_BACKOFF)
+			.whenComplete((answer, failure) -> {
+				long completed = System.nanoTime() - start;
+				if (answer == null) {
+					recorder.completed(request.endpoint(), WorkloadResult.NO_RESPONSE, null, intended - start,
+							completed);
+					return;
+				}
+				recorder.completed(request.endpoint(), answer.statusCode(),
+						answer.headers().firstValue("X-Served-By").orElse(null), intended - start, completed);
+				try {
+					this.listener.onResponse(request, answer.statusCode(), answer.headers(), answer.body());
+				}
+				catch (RuntimeException ex) {
+					// the listener's trouble is not the deployment's
+				}
+			});
+	}
+
+	/**
+	 * Sends the request, and again after the back-off (doubled each time) while it gets
+	 * no answer or one worth retrying and retries are left.
+	 */
+	private CompletableFuture<HttpResponse<String>> attempt(HttpClient client, Request request, int retriesLeft,
+			Duration backoff) {
 		CompletableFuture<HttpResponse<String>> response;
 		try {
 			response = client.sendAsync(httpRequest(request), HttpResponse.BodyHandlers.ofString())
@@ -116,21 +158,24 @@ public final class Workload {
 		catch (RuntimeException ex) {
 			response = CompletableFuture.failedFuture(ex);
 		}
-		return response.whenComplete((answer, failure) -> {
-			long completed = System.nanoTime() - start;
-			if (answer == null) {
-				recorder.completed(request.endpoint(), WorkloadResult.NO_RESPONSE, null, intended - start, completed);
-				return;
+		if (retriesLeft == 0) {
+			return response;
+		}
+		return response.exceptionally((failure) -> null).thenCompose((answer) -> {
+			if (answer != null && !RETRIED_STATUSES.contains(answer.statusCode())) {
+				return CompletableFuture.completedFuture(answer);
 			}
-			recorder.completed(request.endpoint(), answer.statusCode(),
-					answer.headers().firstValue("X-Served-By").orElse(null), intended - start, completed);
-			try {
-				this.listener.onResponse(request, answer.statusCode(), answer.headers(), answer.body());
-			}
-			catch (RuntimeException ex) {
-				// the listener's trouble is not the deployment's
-			}
+			Executor later = CompletableFuture.delayedExecutor(backoff.toMillis(), TimeUnit.MILLISECONDS);
+			return CompletableFuture.supplyAsync(() -> backoff.multipliedBy(2), later)
+				.thenCompose((next) -> attempt(client, request, retriesLeft - 1, next));
 		});
+	}
+
+	/**
+	 * @return how long a request may take with all its retries
+	 */
+	private Duration longestRequest() {
+		return this.timeout.multipliedBy(RETRIES + 1).plus(FIRST_BACKOFF.multipliedBy((1L << RETRIES) - 1));
 	}
 
 	private HttpRequest httpRequest(Request request) {
@@ -138,6 +183,9 @@ public final class Workload {
 		HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(this.base + path))
 			.timeout(this.timeout)
 			.header("X-Kit-Workload", "compare");
+		if (request.idempotencyKey() != null) {
+			builder.header("Idempotency-Key", request.idempotencyKey());
+		}
 		if (request.body() != null) {
 			builder.header("Content-Type", "application/json")
 				.method(request.method(), HttpRequest.BodyPublishers.ofString(request.body()));

@@ -49,6 +49,9 @@ class WorkloadTests {
 	/** the headers the /echo path received */
 	private static final List<String> echoed = new CopyOnWriteArrayList<>();
 
+	/** the Idempotency-Keys the /flaky path received, one per attempt */
+	private static final List<String> flakyKeys = new CopyOnWriteArrayList<>();
+
 	@BeforeAll
 	static void start() throws IOException {
 		executor = Executors.newVirtualThreadPerTaskExecutor();
@@ -77,6 +80,17 @@ class WorkloadTests {
 					+ exchange.getRequestHeaders().getFirst("X-Kit-Workload") + " " + body);
 			exchange.getResponseHeaders().add("Location", "/api/orders/" + echoed.size());
 			respond(exchange, 201, "monolith");
+		});
+		server.createContext("/flaky", (exchange) -> {
+			// each key's first attempt gets no answer in time, or a 503; its retry a 202
+			String key = exchange.getRequestHeaders().getFirst("Idempotency-Key");
+			boolean first = !flakyKeys.contains(key);
+			flakyKeys.add(key);
+			if (first && exchange.getRequestURI().getQuery().equals("first=hang")) {
+				sleep(Duration.ofSeconds(1).toNanos());
+			}
+			exchange.getResponseHeaders().add("Location", "/api/orders/" + key);
+			respond(exchange, first ? 503 : 202, "monolith");
 		});
 		server.createContext("/hang", (exchange) -> {
 			sleep(Duration.ofSeconds(5).toNanos());
@@ -247,6 +261,31 @@ class WorkloadTests {
 		WorkloadResult.Percentiles latency = result.percentiles("GET /hang");
 		assertThat(latency.p50Ms()).isBetween(300.0, 600.0);
 		assertThat(latency.maxMs()).isBetween(300.0, 1000.0);
+	}
+
+	@Test
+	void aWriteThatGotNoAnswerIsSentAgainWithTheSameKey() {
+		flakyKeys.clear();
+		List<String> locations = new CopyOnWriteArrayList<>();
+		RequestSource writes = (sequence) -> new Request("POST /flaky", "POST",
+				(sequence % 2 == 0) ? "/flaky?first=hang" : "/flaky?first=503", "{}")
+			.withIdempotencyKey("key-" + sequence);
+
+		WorkloadResult result = new Workload(base, 20, Duration.ofMillis(500), writes).timeout(Duration.ofMillis(300))
+			.listener((request, status, headers, body) -> headers.firstValue("Location").ifPresent(locations::add))
+			.run();
+
+		// what the client knows: every write answered 202, once, after one retry
+		assertThat(result.sent()).isEqualTo(10);
+		assertThat(result.statuses("POST /flaky")).containsExactly(Map.entry(202, 10L));
+		assertThat(result.errors()).isZero();
+		assertThat(locations).hasSize(10).doesNotHaveDuplicates();
+		// each sent twice, the retry with the first attempt's key
+		assertThat(flakyKeys).hasSize(20);
+		assertThat(flakyKeys.stream().distinct()).hasSize(10)
+			.allMatch((key) -> flakyKeys.stream().filter(key::equals).count() == 2);
+		// the unanswered ones took the timeout, the back-off and the retry
+		assertThat(result.percentiles("POST /flaky").maxMs()).isBetween(400.0, 1500.0);
 	}
 
 	/**
