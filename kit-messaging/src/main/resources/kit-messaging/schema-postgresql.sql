@@ -6,3 +6,6 @@ CREATE TABLE IF NOT EXISTS kit_processed_message (
   processed_at TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(),
   PRIMARY KEY (consumer, message_id)
 );
+
+-- The retention deletes by age.
+CREATE INDEX IF NOT EXISTS kit_processed_message_by_time_idx ON kit_processed_message (processed_at);

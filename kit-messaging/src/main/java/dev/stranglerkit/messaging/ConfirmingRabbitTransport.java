@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -55,14 +57,19 @@ final class ConfirmingRabbitTransport implements EventExternalizationTransport, 
 
 	private final BatchingThread<Outgoing> publisher;
 
+	private final AtomicInteger inFlight = new AtomicInteger();
+
+	private final BrokerRecovery broker;
+
 	/**
 	 * @param completions runs what follows a confirm, above all the registry's update of
 	 * the publication; the confirm itself arrives on the connection's single I/O thread,
 	 * which must never wait for the database
 	 */
-	ConfirmingRabbitTransport(RabbitTemplate rabbit, Envelopes envelopes, Duration confirmTimeout,
-			Executor completions) {
+	ConfirmingRabbitTransport(RabbitTemplate rabbit, Envelopes envelopes, Duration confirmTimeout, Executor completions,
+			BrokerRecovery broker) {
 		this.rabbit = rabbit;
+		this.broker = broker;
 		this.envelopes = envelopes;
 		this.confirmTimeout = confirmTimeout;
 		this.completions = completions;
@@ -93,6 +100,7 @@ final class ConfirmingRabbitTransport implements EventExternalizationTransport, 
 			return failed(new UndeliveredMessageException("could not send %s %s: the application is stopping"
 				.formatted(envelope.type(), envelope.messageId())));
 		}
+		this.inFlight.incrementAndGet();
 		// The timeout covers the wait for the publisher and the broker's confirm, not the
 		// completion work queued behind it.
 		return sent.thenCompose((ignored) -> correlation.getFuture())
@@ -100,7 +108,7 @@ final class ConfirmingRabbitTransport implements EventExternalizationTransport, 
 			.thenApplyAsync((confirm) -> {
 				ReturnedMessage returned = correlation.getReturned();
 				if (returned != null) {
-					throw new UndeliveredMessageException(
+					throw new UnroutableMessageException(
 							"%s %s was returned by the broker as unroutable (%d %s): no queue is bound to exchange '%s' with routing key '%s'"
 								.formatted(envelope.type(), envelope.messageId(), returned.getReplyCode(),
 										returned.getReplyText(), returned.getExchange(), returned.getRoutingKey()));
@@ -113,10 +121,25 @@ final class ConfirmingRabbitTransport implements EventExternalizationTransport, 
 			}, this.completions)
 			.orTimeout(this.confirmTimeout.toMillis(), TimeUnit.MILLISECONDS)
 			.whenComplete((messageId, failure) -> {
+				this.inFlight.decrementAndGet();
+				if (failure == null) {
+					this.broker.confirmed();
+				}
+				else if (!(unwrap(failure) instanceof UnroutableMessageException)) {
+					this.broker.failed();
+				}
 				if (failure != null) {
 					log.warn("Publication stays incomplete and will be resubmitted: {}", describe(failure, envelope));
 				}
 			});
+	}
+
+	/**
+	 * @return how many messages this application has handed to the broker and not yet
+	 * seen confirmed or failed
+	 */
+	int inFlight() {
+		return this.inFlight.get();
 	}
 
 	/** Sends the batch on one channel; what could not be sent fails. */
@@ -179,7 +202,7 @@ final class ConfirmingRabbitTransport implements EventExternalizationTransport, 
 	}
 
 	/** The broker did not take responsibility for a message. */
-	static final class UndeliveredMessageException extends RuntimeException {
+	static class UndeliveredMessageException extends RuntimeException {
 
 		UndeliveredMessageException(String message) {
 			super(message);
@@ -189,6 +212,19 @@ final class ConfirmingRabbitTransport implements EventExternalizationTransport, 
 			super(message, cause);
 		}
 
+	}
+
+	/** The broker confirmed the message but could route it to no queue. */
+	static final class UnroutableMessageException extends UndeliveredMessageException {
+
+		UnroutableMessageException(String message) {
+			super(message);
+		}
+
+	}
+
+	private static Throwable unwrap(Throwable failure) {
+		return (failure instanceof CompletionException && failure.getCause() != null) ? failure.getCause() : failure;
 	}
 
 }

@@ -28,6 +28,7 @@ import org.springframework.core.PriorityOrdered;
 import org.springframework.jdbc.core.JdbcOperations;
 import org.springframework.modulith.events.EventPublication.Status;
 import org.springframework.modulith.events.core.EventPublicationRepository;
+import org.springframework.modulith.events.core.EventSerializer;
 import org.springframework.modulith.events.core.PublicationTargetIdentifier;
 import org.springframework.modulith.events.core.TargetEventPublication;
 import org.springframework.modulith.events.jdbc.JdbcRepositorySettings;
@@ -40,7 +41,9 @@ import org.springframework.util.ClassUtils;
  * Writes the state changes of event publications that follow every event, the
  * {@code PROCESSING} mark before the relay sends and the {@code COMPLETED} mark after the
  * broker confirmed, in shared transactions (group commit) instead of one transaction
- * each. Everything else goes to Spring Modulith's JDBC repository unchanged.
+ * each; and it picks and claims the failed publications a resubmission round sends again
+ * ({@link FailedPublicationClaims}: each backs off on its own, a whole batch is claimed
+ * in one statement). Everything else goes to Spring Modulith's JDBC repository unchanged.
  * <p>
  * Without it every event costs three commits: its insert in the business transaction,
  * then one for each mark. On two cores the marks' commits, and the relay's threads
@@ -88,6 +91,8 @@ final class GroupCommittedPublicationStates implements EventPublicationRepositor
 
 	private final EventPublicationRepository delegate;
 
+	private final FailedPublicationClaims claims;
+
 	private final JdbcOperations jdbc;
 
 	private final TransactionOperations transactions;
@@ -110,11 +115,11 @@ final class GroupCommittedPublicationStates implements EventPublicationRepositor
 	private volatile boolean stopped;
 
 	GroupCommittedPublicationStates(EventPublicationRepository delegate, JdbcOperations jdbc,
-			TransactionOperations transactions, @Nullable String schema) {
+			TransactionOperations transactions, String table, FailedPublicationClaims claims) {
 		this.delegate = delegate;
+		this.claims = claims;
 		this.jdbc = jdbc;
 		this.transactions = transactions;
-		String table = ((schema != null && !schema.isBlank()) ? schema + "." : "") + "event_publication";
 		this.markCompleted = "UPDATE " + table + " SET status = 'COMPLETED', completion_date = ? WHERE id = ?";
 		this.markProcessing = "UPDATE " + table
 				+ " SET status = 'PROCESSING' WHERE id = ? AND completion_date IS NULL AND status IN ('PUBLISHED', 'RESUBMITTED')";
@@ -274,7 +279,8 @@ final class GroupCommittedPublicationStates implements EventPublicationRepositor
 
 	@Override
 	public boolean markResubmitted(UUID identifier, Instant resubmissionDate) {
-		return this.delegate.markResubmitted(identifier, resubmissionDate);
+		return this.claims.claimedByThisInstance(identifier)
+				|| this.delegate.markResubmitted(identifier, resubmissionDate);
 	}
 
 	@Override
@@ -315,7 +321,7 @@ final class GroupCommittedPublicationStates implements EventPublicationRepositor
 
 	@Override
 	public List<TargetEventPublication> findFailedPublications(FailedCriteria criteria) {
-		return this.delegate.findFailedPublications(criteria);
+		return this.claims.claim(criteria);
 	}
 
 	@Override
@@ -325,7 +331,7 @@ final class GroupCommittedPublicationStates implements EventPublicationRepositor
 
 	@Override
 	public int countByStatus(Status status) {
-		return this.delegate.countByStatus(status);
+		return (status == Status.COMPLETED) ? this.delegate.countByStatus(status) : this.claims.countIncomplete(status);
 	}
 
 	/**
@@ -367,10 +373,16 @@ final class GroupCommittedPublicationStates implements EventPublicationRepositor
 			if (!settings.isUpdateCompletion()) {
 				return bean;
 			}
-			GroupCommittedPublicationStates states = new GroupCommittedPublicationStates(repository,
-					this.beans.getBean(JdbcOperations.class),
-					new TransactionTemplate(this.beans.getBean(PlatformTransactionManager.class)),
-					settings.getSchema());
+			String schema = settings.getSchema();
+			String table = ((schema != null && !schema.isBlank()) ? schema + "." : "") + "event_publication";
+			JdbcOperations jdbc = this.beans.getBean(JdbcOperations.class);
+			MessagingProperties.Resubmission resubmission = this.beans.getBean(MessagingProperties.class)
+				.resubmission();
+			FailedPublicationClaims claims = new FailedPublicationClaims(jdbc, table,
+					this.beans.getBean(EventSerializer.class), ClassUtils.getDefaultClassLoader(),
+					resubmission.backoff(), resubmission.maxBackoff(), this.beans.getBean(BrokerRecovery.class));
+			GroupCommittedPublicationStates states = new GroupCommittedPublicationStates(repository, jdbc,
+					new TransactionTemplate(this.beans.getBean(PlatformTransactionManager.class)), table, claims);
 			this.installed.add(states);
 			return states;
 		}

@@ -180,9 +180,15 @@ public class MessagingAutoConfiguration {
 
 	@Bean
 	ConfirmingRabbitTransport kitConfirmingRabbitTransport(ConfirmingPublisher publisher, Envelopes envelopes,
-			MessagingProperties properties) {
+			MessagingProperties properties, BrokerRecovery broker) {
 		return new ConfirmingRabbitTransport(publisher.template(), envelopes, properties.outbox().confirmTimeout(),
-				Executors.newVirtualThreadPerTaskExecutor());
+				Executors.newVirtualThreadPerTaskExecutor(), broker);
+	}
+
+	/** Static: the group commit's installer, a post-processor, needs it early. */
+	@Bean
+	static BrokerRecovery kitBrokerRecovery() {
+		return new BrokerRecovery();
 	}
 
 	/** The outbox relay: a listener on the event publication registry. */
@@ -212,8 +218,14 @@ public class MessagingAutoConfiguration {
 	}
 
 	@Bean
-	PublicationResubmission kitPublicationResubmission(FailedEventPublications failed, MessagingProperties properties) {
-		return new PublicationResubmission(failed, properties.resubmission());
+	PublicationResubmission kitPublicationResubmission(FailedEventPublications failed, MessagingProperties properties,
+			ConfirmingRabbitTransport transport) {
+		return new PublicationResubmission(failed, properties.resubmission(), transport::inFlight);
+	}
+
+	@Bean
+	Retention kitRetention(JdbcClient jdbc, MessagingProperties properties, MeterRegistry meters) {
+		return new Retention(jdbc, properties.retention(), meters);
 	}
 
 	@Bean

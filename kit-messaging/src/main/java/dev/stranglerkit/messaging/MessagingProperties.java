@@ -23,11 +23,12 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param consumer this application's own queue
  * @param outbox the relay from the event publication registry to the broker
  * @param resubmission the job that retries incomplete event publications
+ * @param retention how long completed publications and processed-message records are kept
  */
 @ConfigurationProperties("kit.messaging")
 public record MessagingProperties(@DefaultValue("shop.events") String exchange,
 		@DefaultValue Map<String, List<String>> subscriptions, @DefaultValue Consumer consumer,
-		@DefaultValue Outbox outbox, @DefaultValue Resubmission resubmission) {
+		@DefaultValue Outbox outbox, @DefaultValue Resubmission resubmission, @DefaultValue Retention retention) {
 
 	/**
 	 * @return the dead-letter exchange, shared by every queue of the exchange
@@ -93,12 +94,29 @@ public record MessagingProperties(@DefaultValue("shop.events") String exchange,
 	}
 
 	/**
-	 * @param interval how often incomplete publications are resubmitted
+	 * @param interval how often failed publications are looked for; while a round finds
+	 * some, the next one follows at once
 	 * @param minAge how old a failed publication must be before it is resubmitted
 	 * @param batchSize how many publications one round resubmits at most
+	 * @param maxInFlight how many resubmitted publications may await the broker's confirm
+	 * at once, across the application's instances
+	 * @param backoff how long a publication waits after its first failed resubmission
+	 * before the next, doubled after each further one
+	 * @param maxBackoff the longest a publication waits between two resubmissions
 	 */
-	public record Resubmission(@DefaultValue("10s") Duration interval, @DefaultValue("5s") Duration minAge,
-			@DefaultValue("100") int batchSize) {
+	public record Resubmission(@DefaultValue("1s") Duration interval, @DefaultValue("5s") Duration minAge,
+			@DefaultValue("200") int batchSize, @DefaultValue("1000") int maxInFlight,
+			@DefaultValue("1s") Duration backoff, @DefaultValue("10s") Duration maxBackoff) {
+	}
+
+	/**
+	 * @param completedPublications how long a completed event publication is kept
+	 * @param processedMessages how long the record of a processed message is kept: a
+	 * duplicate of the message that arrives later is applied again
+	 * @param interval how often what is older is deleted
+	 */
+	public record Retention(@DefaultValue("1h") Duration completedPublications,
+			@DefaultValue("7d") Duration processedMessages, @DefaultValue("10m") Duration interval) {
 	}
 
 }

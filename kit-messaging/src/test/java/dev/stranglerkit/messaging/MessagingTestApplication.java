@@ -73,6 +73,15 @@ class MessagingTestApplication {
 
 	}
 
+	@Externalized("kit-tests.events::kitlate.Thing")
+	record LateThingHappened(UUID eventId, Instant occurredAt, String name) implements IntegrationEvent {
+
+		LateThingHappened(String name) {
+			this(UUID.randomUUID(), Instant.now(), name);
+		}
+
+	}
+
 	/** Not subscribed by any queue: never leaves the process. */
 	@Externalized("kit-tests.events::nobody.Listens")
 	record IgnoredThingHappened(UUID eventId, Instant occurredAt) implements IntegrationEvent {

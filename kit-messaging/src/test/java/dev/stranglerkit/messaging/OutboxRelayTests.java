@@ -1,11 +1,13 @@
 package dev.stranglerkit.messaging;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.stream.IntStream;
 
 import dev.stranglerkit.messaging.MessagingTestApplication.IgnoredThingHappened;
 import dev.stranglerkit.messaging.MessagingTestApplication.ThingHappened;
+import dev.stranglerkit.messaging.MessagingTestApplication.LateThingHappened;
 import dev.stranglerkit.messaging.MessagingTestApplication.UnboundThingHappened;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterAll;
@@ -189,6 +191,67 @@ class OutboxRelayTests {
 		assertThat(delivered.getMessageProperties().getMessageId()).isEqualTo(event.eventId().toString());
 		await().atMost(Duration.ofSeconds(10))
 			.untilAsserted(() -> assertThat(incompletePublicationsOf(event.eventId().toString())).isZero());
+	}
+
+	/**
+	 * Publications that can never succeed (no queue is bound to their routing key), more
+	 * than one resubmission round takes, do not keep newer failed publications from being
+	 * delivered: each backs off on its own, and those with fewer attempts go first.
+	 */
+	@Test
+	void publicationsThatKeepFailingDoNotHoldUpNewerOnes() {
+		this.transactions.executeWithoutResult((tx) -> this.events.publishEvent(new ThingHappened("connect")));
+		assertThat(rabbit.receive(TAP, Duration.ofSeconds(10))).isNotNull();
+		Binding poisonBinding = binding("kit-tests-unbound", "kitunbound.Thing");
+		Binding lateBinding = binding("kit-tests-late", "kitlate.Thing");
+		rabbit.admin.removeBinding(poisonBinding);
+		rabbit.admin.removeBinding(lateBinding);
+		List<UnboundThingHappened> poison = IntStream.range(0, 300)
+			.mapToObj((i) -> new UnboundThingHappened("poison " + i))
+			.toList();
+		try {
+			this.transactions.executeWithoutResult((tx) -> poison.forEach(this.events::publishEvent));
+			await().atMost(Duration.ofSeconds(30))
+				.until(() -> failedPublicationsOf(poison, "AND completion_attempts >= 1") == poison.size());
+			List<LateThingHappened> newer = IntStream.range(0, 20)
+				.mapToObj((i) -> new LateThingHappened("after the poison " + i))
+				.toList();
+			newer.forEach((event) -> this.transactions.executeWithoutResult((tx) -> this.events.publishEvent(event)));
+			await().atMost(Duration.ofSeconds(20)).until(() -> failedPublicationsOf(newer, "") == newer.size());
+
+			rabbit.admin.declareBinding(lateBinding);
+
+			await().atMost(Duration.ofSeconds(20))
+				.untilAsserted(() -> assertThat(newer)
+					.allSatisfy((event) -> assertThat(incompletePublicationsOf(event.eventId().toString())).isZero()));
+			assertThat(failedPublicationsOf(poison, "")).as("the poison publications are still incomplete")
+				.isEqualTo(poison.size());
+		}
+		finally {
+			// they would be retried by every later run
+			poison.forEach((event) -> this.jdbc.sql("DELETE FROM event_publication WHERE serialized_event LIKE ?")
+				.param("%" + event.eventId() + "%")
+				.update());
+			rabbit.admin.declareBinding(poisonBinding);
+			rabbit.admin.declareBinding(lateBinding);
+			rabbit.purge("kit-tests-late");
+		}
+	}
+
+	private static Binding binding(String queue, String routingKey) {
+		return BindingBuilder.bind(new Queue(queue)).to(new TopicExchange(Rabbit.EXCHANGE)).with(routingKey);
+	}
+
+	/** Incomplete publications of the events that failed or are being resubmitted. */
+	private long failedPublicationsOf(List<? extends IntegrationEvent> events, String condition) {
+		return events.stream()
+			.filter((event) -> this.jdbc.sql("""
+					SELECT count(*) FROM event_publication WHERE serialized_event LIKE ? AND completion_date IS NULL
+					AND status IN ('FAILED', 'RESUBMITTED', 'PROCESSING') """ + condition)
+				.param("%" + event.eventId() + "%")
+				.query(Long.class)
+				.single() == 1)
+			.count();
 	}
 
 	private long incompletePublicationsOf(String eventId) {
