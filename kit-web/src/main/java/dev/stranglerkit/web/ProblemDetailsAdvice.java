@@ -8,12 +8,18 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.core.NestedExceptionUtils;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.TransientDataAccessException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.transaction.CannotCreateTransactionException;
+import org.springframework.transaction.TransactionSystemException;
 import org.springframework.validation.FieldError;
 import org.springframework.web.bind.MethodArgumentNotValidException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
@@ -70,6 +76,28 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 				"Invalid value '%s' for '%s'".formatted(ex.getValue(), ex.getName()));
 		problem.setTitle("Invalid parameter");
 		return problem;
+	}
+
+	/**
+	 * The database unreachable or restarting (no connection, a transaction that could not
+	 * begin, commit or roll back), or a deadlock or lock timeout: 503 with
+	 * {@code Retry-After}, because the same request will likely succeed in a moment. A
+	 * commit that failed with its connection may still have been applied, so the answer
+	 * does not promise that nothing changed: a write is retried with the same
+	 * {@code Idempotency-Key}, which applies it at most once.
+	 */
+	@ExceptionHandler({ DataAccessResourceFailureException.class, TransientDataAccessException.class,
+			CannotCreateTransactionException.class, TransactionSystemException.class })
+	ResponseEntity<ProblemDetail> databaseUnavailable(Exception ex) {
+		log.warn("Database unavailable, answered 503: {}", NestedExceptionUtils.getMostSpecificCause(ex).toString());
+		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE,
+				"The database is unavailable for a moment; retry the request (a write with the same "
+						+ "Idempotency-Key, which applies it at most once)");
+		problem.setTitle("Temporarily unavailable");
+		return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+			.header(HttpHeaders.RETRY_AFTER, "1")
+			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
+			.body(problem);
 	}
 
 	/** Anything unexpected: 500, logged here, with no internals in the response. */
