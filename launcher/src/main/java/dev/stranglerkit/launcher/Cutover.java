@@ -152,15 +152,14 @@ public final class Cutover {
 		}
 		Map<String, Map<URI, String>> unconfirmed = await(module, entry, true, instances, start,
 				handoff.minus(UNDO_MARGIN), "confirmed");
-		if (instances.get(taker).isEmpty()) {
-			// it stopped between the check and the write: nothing would decide
-			unconfirmed.put(taker, Map.of(this.usualInstances.get(taker), "stopped during the cutover"));
+		if (instances.get(taker).stream().noneMatch(Http::listening)) {
+			// it stopped since the check: nothing would decide after the instant
+			unconfirmed.put(taker, Map.of(this.usualInstances.get(taker), taker + " stopped during the cutover"));
 		}
 		if (unconfirmed.isEmpty()) {
 			return handoff;
 		}
-		undo(module, service, entry, before, handoff, instances, unconfirmed);
-		throw new IllegalStateException("unreachable: an undo always fails the cutover");
+		throw undo(module, service, entry, before, handoff, instances, unconfirmed);
 	}
 
 	/**
@@ -354,9 +353,9 @@ public final class Cutover {
 	 * Takes a move that a side did not confirm back, before its instant: the entry out of
 	 * both files, the route as it was, then waits for the instances that had applied the
 	 * entry to drop it.
-	 * @throws LaunchException always, naming the side that did not confirm
+	 * @return the failure to throw, naming the side that did not confirm
 	 */
-	private void undo(String module, String service, String entry, Route before, Instant handoff,
+	private LaunchException undo(String module, String service, String entry, Route before, Instant handoff,
 			Map<String, List<URI>> instances, Map<String, Map<URI, String>> unconfirmed) {
 		for (String application : List.of(Landscape.MONOLITH, service)) {
 			removeHandoff(this.configRepo.resolve(application + ".yml"), module, entry);
@@ -381,7 +380,7 @@ public final class Cutover {
 			message.append(". WARNING: at the handoff's instant these still applied it: ")
 				.append(reasons(stillApplying));
 		}
-		throw new LaunchException(message.toString());
+		return new LaunchException(message.toString());
 	}
 
 	private static String to(String entry) {

@@ -148,9 +148,8 @@ public final class Kit {
 				if (rest.size() != 2) {
 					throw new LaunchException("usage: ./kit cutover <module> <service|monolith>");
 				}
-				// prints the handoff written and each side's confirmation; a side that
-				// does
-				// not confirm in time undoes the move and fails it (exit status 1)
+				// prints the handoff and each side's confirmation; a side that does not
+				// confirm in time gets the move undone and fails it (exit status 1)
 				new Cutover(landscape.configRepo()).move(rest.get(0), rest.get(1));
 				if (launcher.running(Landscape.GATEWAY).isPresent()) {
 					Duration took = new Routes().awaitApplied(
