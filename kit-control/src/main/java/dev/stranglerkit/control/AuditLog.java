@@ -17,8 +17,10 @@ import java.util.List;
  * 2026-11-24T09:14:03.512Z alice console inventory canary 30
  * 2026-11-24T09:20:41.007Z bob cli inventory monolith -
  * </pre> the instant, the user (the console's logged-in user, the OS user for
- * {@code ./kit}), where the switch came from ({@code console} or {@code cli}), the route,
- * its mode and its percent ({@code -} when the switch left it as it was).
+ * {@code ./kit}), where the switch came from ({@code console} or {@code cli};
+ * {@code cutover-undo} when {@code ./kit cutover} put a route back because a side did not
+ * confirm the handoff), the route, its mode and its percent ({@code -} when the switch
+ * left it as it was).
  */
 public final class AuditLog {
 

@@ -42,7 +42,8 @@ public final class ConfigRepo {
 	 * the file itself is replaced atomically.
 	 * @param percent the canary percent, or {@code null} to leave it as it is
 	 * @param user who switched (the console's logged-in user, the OS user for the CLI)
-	 * @param via where the switch came from: {@code console} or {@code cli}
+	 * @param via where the switch came from: {@code console} or {@code cli} (or
+	 * {@code cutover-undo}, a cutover's route put back)
 	 * @return the audit log's new entry
 	 * @throws RouteChangeException when the switch is refused: then nothing is written,
 	 * neither the route nor the audit log

@@ -10,11 +10,11 @@ import java.util.function.Consumer;
 /**
  * Brings the landscape to a {@link Preset}: {@code ./kit up before},
  * {@code ./kit up after}, {@code ./kit up step-5}. The routes and owners go through
- * config-repo (the same moves as {@code ./kit route} and {@code ./kit cutover}), and the
- * order keeps every order safe: the applications the preset adds start first, then
- * ownership moves, and only once the handoff has passed and the events in flight are
- * settled do the applications it drops stop, so that nothing is owned by a stopped
- * process.
+ * config-repo (the same moves as {@code ./kit route} and {@code ./kit cutover}, each
+ * cutover confirmed by both sides when they run), and the order keeps every order safe:
+ * the applications the preset adds start first, then ownership moves, and only once the
+ * handoff has passed and the events in flight are settled do the applications it drops
+ * stop, so that nothing is owned by a stopped process.
  */
 public final class Deployment {
 
@@ -53,11 +53,11 @@ public final class Deployment {
 			.anyMatch((name) -> this.launcher.running(name).isPresent());
 		if (!anyRunning) {
 			// nothing runs that could own an event: write the control plane, then start
-			moveModules(preset, false);
+			moveModules(preset, false, false);
 			return this.launcher.up(Landscape.tiers(apps));
 		}
 		Map<String, Double> took = this.launcher.up(Landscape.tiers(apps));
-		Instant handoff = moveModules(preset, this.launcher.running(Landscape.GATEWAY).isPresent());
+		Instant handoff = moveModules(preset, true, this.launcher.running(Landscape.GATEWAY).isPresent());
 		List<String> dropped = Landscape.PORTS.keySet()
 			.stream()
 			.filter((name) -> !preset.apps().contains(name) && this.launcher.running(name).isPresent())
@@ -78,18 +78,27 @@ public final class Deployment {
 	/**
 	 * Moves each module to the preset's owner (a cutover) and its route to that owner's
 	 * mode, where they are not there yet.
+	 * @param confirm whether the applications run: then each cutover waits for both sides
+	 * to confirm its handoff (and is undone and fails when one does not); else it is only
+	 * written, and each application reads it when it starts
+	 * @param awaitGateway whether to wait for the gateway to apply each route
 	 * @return the latest handoff written, or null when every owner was right already
 	 */
-	private Instant moveModules(Preset preset, boolean awaitGateway) {
-		Cutover cutover = new Cutover(this.landscape.configRepo());
+	private Instant moveModules(Preset preset, boolean confirm, boolean awaitGateway) {
+		Cutover cutover = new Cutover(this.landscape.configRepo(), this.out);
 		Routes routes = new Routes();
 		java.nio.file.Path gatewayYml = this.landscape.configRepo().resolve("gateway.yml");
 		Instant latest = null;
 		for (Map.Entry<String, String> module : new java.util.TreeMap<>(preset.owners()).entrySet()) {
 			String route = module.getKey();
 			String owner = module.getValue();
-			if (!cutover.owner(route).equals(owner)) {
+			if (!cutover.owner(route).equals(owner) && confirm) {
+				// confirmed by both sides, or undone and failed (it reports either)
 				latest = cutover.move(route, owner);
+			}
+			else if (!cutover.owner(route).equals(owner)) {
+				// nothing runs yet that could confirm: each reads the move when it starts
+				latest = cutover.write(route, owner);
 				this.out.accept("config-repo: %s owned by the %s from %s, route %s -> %s".formatted(route, owner,
 						latest, route, owner));
 			}

@@ -1,6 +1,9 @@
 package dev.stranglerkit.launcher;
 
 import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -48,6 +51,24 @@ final class Http {
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 			return Optional.empty();
+		}
+	}
+
+	/**
+	 * @return whether something listens on the address's host and port: false only when
+	 * the connection is refused (a process that is paused, or too busy to answer, still
+	 * has its port open)
+	 */
+	static boolean listening(URI address) {
+		try (Socket socket = new Socket()) {
+			socket.connect(new InetSocketAddress(address.getHost(), address.getPort()), 1000);
+			return true;
+		}
+		catch (ConnectException ex) {
+			return false;
+		}
+		catch (IOException ex) {
+			return true;
 		}
 	}
 

@@ -17,7 +17,7 @@ import java.util.stream.Stream;
  * down [app...]                  stop every application of the kit (or the named ones)
  * status                         pid, port, health, Eureka registration, memory
  * route &lt;route&gt; &lt;mode&gt; [percent]   switch a strangler route and wait until the gateway applies it
- * cutover &lt;module&gt; &lt;service|monolith&gt; move a module's ownership and route together
+ * cutover &lt;module&gt; &lt;service|monolith&gt; move a module's ownership and route together, confirmed by both sides
  * replay &lt;queue|all&gt;             send a queue's dead-lettered messages back to it
  * </pre>
  *
@@ -148,11 +148,9 @@ public final class Kit {
 				if (rest.size() != 2) {
 					throw new LaunchException("usage: ./kit cutover <module> <service|monolith>");
 				}
-				java.time.Instant handoff = new Cutover(landscape.configRepo()).move(rest.get(0), rest.get(1));
-				System.out.printf(
-						"config-repo: %s owned by the %s for events from %s (monolith.yml, %s.yml); "
-								+ "gateway route %s -> %s%n",
-						rest.get(0), rest.get(1), handoff, Cutover.SERVICES.get(rest.get(0)), rest.get(0), rest.get(1));
+				// prints the handoff and each side's confirmation; a side that does not
+				// confirm in time gets the move undone and fails it (exit status 1)
+				new Cutover(landscape.configRepo()).move(rest.get(0), rest.get(1));
 				if (launcher.running(Landscape.GATEWAY).isPresent()) {
 					Duration took = new Routes().awaitApplied(
 							URI.create("http://127.0.0.1:" + Landscape.PORTS.get(Landscape.GATEWAY)),

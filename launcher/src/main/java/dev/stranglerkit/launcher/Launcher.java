@@ -2,8 +2,6 @@ package dev.stranglerkit.launcher;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ConnectException;
-import java.net.Socket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -366,15 +364,7 @@ public final class Launcher {
 	}
 
 	static boolean portInUse(int port) {
-		try (Socket socket = new Socket("127.0.0.1", port)) {
-			return true;
-		}
-		catch (ConnectException ex) {
-			return false;
-		}
-		catch (IOException ex) {
-			return true;
-		}
+		return Http.listening(URI.create("http://127.0.0.1:" + port));
 	}
 
 	/**

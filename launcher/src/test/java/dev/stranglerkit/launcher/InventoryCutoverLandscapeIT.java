@@ -86,11 +86,7 @@ class InventoryCutoverLandscapeIT {
 	@Test
 	@Order(1)
 	void ordersFlowWhileTheInventoryMovesToTheServiceAndBackAndEveryInvariantHolds() throws Exception {
-		for (Map.Entry<String, Integer> stock : initial.entrySet()) {
-			HttpResponse<String> set = send("PUT", gateway, "/api/inventory/" + stock.getKey(),
-					"{\"available\": " + stock.getValue() + "}");
-			assertThat(set.statusCode()).as(set.body()).isEqualTo(200);
-		}
+		setInitialStock();
 		// the service was backfilled at its start and follows the monolith's adjustments
 		await().atMost(Duration.ofSeconds(30))
 			.until(() -> stock(service, LOW).path("available").asInt() == initial.get(LOW));
@@ -142,31 +138,13 @@ class InventoryCutoverLandscapeIT {
 			.isGreaterThan(initial.get(LOW));
 
 		// stock conserved, and the same on both sides
-		Map<String, Integer> sold = new LinkedHashMap<>();
-		initial.keySet().forEach((product) -> sold.put(product, 0));
-		orders.forEach((id, order) -> {
-			if (order.path("status").asString().equals("CONFIRMED")) {
-				order.path("lines")
-					.forEach((line) -> sold.merge(line.path("productId").asString(), line.path("quantity").asInt(),
-							Integer::sum));
-			}
-		});
-		for (String product : initial.keySet()) {
-			int expected = initial.get(product) - sold.get(product);
-			for (URI side : List.of(monolith, service)) {
-				await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-					JsonNode stock = stock(side, product);
-					assertThat(stock.path("available").asInt()).as(side + " " + product).isEqualTo(expected);
-					assertThat(stock.path("reserved").asInt()).as(side + " " + product).isZero();
-				});
-			}
-		}
+		Map<String, Integer> sold = assertStockConserved(orders);
 		assertThat(sold.get(LOW)).as("no more of the low-stock product sold than there was")
 			.isEqualTo(initial.get(LOW));
 
 		// each order decided exactly once, by the owner of its time; both owners decided
-		Set<String> byMonolith = decided(TestLandscape.DATABASES.get(0), "dev.stranglerkit.shop.inventory.");
-		Set<String> byService = decided(TestLandscape.DATABASES.get(2), "dev.stranglerkit.inventory.Events$");
+		Set<String> byMonolith = decidedByMonolith();
+		Set<String> byService = decidedByService();
 		System.out.printf("[cutover] decided by the monolith: %d, by the inventory-service: %d%n", byMonolith.size(),
 				byService.size());
 		assertThat(byMonolith).doesNotContainAnyElementsOf(byService);
@@ -178,18 +156,7 @@ class InventoryCutoverLandscapeIT {
 
 		// one successful payment per confirmed order, none for a cancelled one; one
 		// notification per order
-		for (Map.Entry<String, JsonNode> entry : orders.entrySet()) {
-			JsonNode payments = json
-				.readTree(send("GET", gateway, "/api/payments?orderId=" + entry.getKey(), null).body());
-			long succeeded = 0;
-			for (JsonNode payment : payments) {
-				succeeded += payment.path("status").asString().equals("SUCCEEDED") ? 1 : 0;
-			}
-			assertThat(succeeded).as("successful payments of " + entry.getKey())
-				.isEqualTo(entry.getValue().path("status").asString().equals("CONFIRMED") ? 1 : 0);
-			assertThat(json.readTree(send("GET", gateway, "/api/notifications?orderId=" + entry.getKey(), null).body())
-				.size()).as("notifications of " + entry.getKey()).isEqualTo(1);
-		}
+		assertPaymentsAndNotifications(orders);
 
 		// exactly one notification sent per order, by the owner of its outcome's time
 		double sentByMonolith = metric(monolith, "shop_notifications_sent_total");
@@ -295,6 +262,78 @@ class InventoryCutoverLandscapeIT {
 		return took;
 	}
 
+	/** Sets each product's stock to {@link #initial}, through the gateway. */
+	static void setInitialStock() throws Exception {
+		for (Map.Entry<String, Integer> stock : initial.entrySet()) {
+			HttpResponse<String> set = send("PUT", gateway, "/api/inventory/" + stock.getKey(),
+					"{\"available\": " + stock.getValue() + "}");
+			assertThat(set.statusCode()).as(set.body()).isEqualTo(200);
+		}
+	}
+
+	/**
+	 * Stock conserved, and the same on both sides: for each product, {@link #initial}
+	 * minus what the confirmed orders took is available, and nothing is reserved.
+	 * @param orders every order placed since the stock was set, each terminal
+	 * @return product -> the quantity sold
+	 */
+	static Map<String, Integer> assertStockConserved(Map<String, JsonNode> orders) {
+		Map<String, Integer> sold = new LinkedHashMap<>();
+		initial.keySet().forEach((product) -> sold.put(product, 0));
+		orders.forEach((id, order) -> {
+			if (order.path("status").asString().equals("CONFIRMED")) {
+				order.path("lines")
+					.forEach((line) -> sold.merge(line.path("productId").asString(), line.path("quantity").asInt(),
+							Integer::sum));
+			}
+		});
+		for (String product : initial.keySet()) {
+			int expected = initial.get(product) - sold.get(product);
+			for (URI side : List.of(monolith, service)) {
+				await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+					JsonNode stock = stock(side, product);
+					assertThat(stock.path("available").asInt()).as(side + " " + product).isEqualTo(expected);
+					assertThat(stock.path("reserved").asInt()).as(side + " " + product).isZero();
+				});
+			}
+		}
+		return sold;
+	}
+
+	/**
+	 * One successful payment per confirmed order and none for a cancelled one; one
+	 * notification per order.
+	 */
+	static void assertPaymentsAndNotifications(Map<String, JsonNode> orders) throws Exception {
+		for (Map.Entry<String, JsonNode> entry : orders.entrySet()) {
+			JsonNode payments = json
+				.readTree(send("GET", gateway, "/api/payments?orderId=" + entry.getKey(), null).body());
+			long succeeded = 0;
+			for (JsonNode payment : payments) {
+				succeeded += payment.path("status").asString().equals("SUCCEEDED") ? 1 : 0;
+			}
+			assertThat(succeeded).as("successful payments of " + entry.getKey())
+				.isEqualTo(entry.getValue().path("status").asString().equals("CONFIRMED") ? 1 : 0);
+			// (the notification follows the order's outcome)
+			await().atMost(Duration.ofSeconds(10))
+				.untilAsserted(() -> assertThat(
+						json.readTree(send("GET", gateway, "/api/notifications?orderId=" + entry.getKey(), null).body())
+							.size())
+					.as("notifications of " + entry.getKey())
+					.isEqualTo(1));
+		}
+	}
+
+	/** The orders whose reservation the monolith decided. */
+	static Set<String> decidedByMonolith() throws Exception {
+		return decided(TestLandscape.DATABASES.get(0), "dev.stranglerkit.shop.inventory.");
+	}
+
+	/** The orders whose reservation the inventory-service decided. */
+	static Set<String> decidedByService() throws Exception {
+		return decided(TestLandscape.DATABASES.get(2), "dev.stranglerkit.inventory.Events$");
+	}
+
 	/**
 	 * The orders whose reservation a side decided (a StockReserved or StockShortage it
 	 * published).
@@ -388,10 +427,15 @@ class InventoryCutoverLandscapeIT {
 		final List<Thread> threads = new ArrayList<>();
 
 		void start() {
+			startOrders();
+			startReads(1);
+		}
+
+		/** the two clients placing orders, without the reads */
+		void startOrders() {
 			for (int i = 0; i < 2; i++) {
 				this.threads.add(Thread.ofPlatform().name("orders-" + i).start(this::placeOrders));
 			}
-			startReads(1);
 		}
 
 		/** stock reads of one product, by the landscape tests' shared reader */

@@ -49,12 +49,12 @@ class PresetTests {
 		assertThat(cutover.owner("inventory")).isEqualTo("monolith");
 		assertThat(routes.mode(this.configRepo.resolve("gateway.yml"), "inventory")).isEqualTo("monolith");
 
-		cutover.move("inventory", "service");
+		cutover.write("inventory", "service");
 
 		assertThat(cutover.owner("inventory")).isEqualTo("service");
 		assertThat(cutover.owner("notifications")).isEqualTo("monolith");
 		assertThat(routes.mode(this.configRepo.resolve("gateway.yml"), "inventory")).isEqualTo("service");
-		cutover.move("inventory", "monolith");
+		cutover.write("inventory", "monolith");
 		assertThat(cutover.owner("inventory")).isEqualTo("monolith");
 		// like every switch, recorded in the audit log
 		assertThat(new ConfigRepo(this.configRepo).audit().last(10))
