@@ -184,6 +184,35 @@ async function switchRoute(name, select, percent, button, refused) {
 	}
 }
 
+/** Every dead-lettered message back to its queue (./kit replay all); idempotent consumers apply each once. */
+async function replayDeadLetters(button, result) {
+	button.disabled = true;
+	result.textContent = "";
+	try {
+		const response = await fetch("/console/api/replay", {
+			method: "POST",
+			headers: { Accept: "application/json", [csrf.header]: csrf.token },
+		});
+		if (response.status === 401) {
+			location.href = "/console/login";
+			return;
+		}
+		const answer = await response.json().catch(() => ({}));
+		result.textContent = response.ok
+			? Object.entries(answer).map(([queue, count]) => queue + ": " + count).join(", ") + " sent back"
+			: answer.detail || answer.title || "not done: " + response.status;
+	}
+	catch (error) {
+		result.textContent = "not sent: " + error.message;
+	}
+	finally {
+		button.disabled = false;
+	}
+}
+
+document.getElementById("replay").addEventListener("click",
+	(event) => replayDeadLetters(event.target, document.getElementById("replayed")));
+
 let shownMismatches = "";
 
 function renderMismatches(mismatches) {

@@ -138,7 +138,7 @@ public record Compare(List<Preset> presets, double rate, Duration duration, Dura
 	}
 
 	/** Every measured application's Prometheus text, one after the other. */
-	private static String scrape(Launcher launcher) {
+	static String scrape(Launcher launcher) {
 		StringBuilder text = new StringBuilder();
 		for (String app : MEASURED) {
 			if (launcher.running(app).isPresent()) {
@@ -155,7 +155,7 @@ public record Compare(List<Preset> presets, double rate, Duration duration, Dura
 		return Prometheus.Histogram.of(text, metric);
 	}
 
-	private long awaitOutboxDrained(Launcher launcher, Duration timeout) {
+	static long awaitOutboxDrained(Launcher launcher, Duration timeout) {
 		long deadline = System.nanoTime() + timeout.toNanos();
 		long backlog = Math.round(Prometheus.sum(scrape(launcher), "kit_outbox_incomplete"));
 		while (backlog > 0 && System.nanoTime() < deadline) {

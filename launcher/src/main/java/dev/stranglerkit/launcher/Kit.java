@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
+import dev.stranglerkit.control.DeadLetters;
+
 /**
  * The launcher's command line, called by {@code ./kit} (which picks the JDK, starts
  * PostgreSQL and RabbitMQ, and builds what is missing first).
@@ -19,6 +21,7 @@ import java.util.stream.Stream;
  * route &lt;route&gt; &lt;mode&gt; [percent]   switch a strangler route and wait until the gateway applies it
  * cutover &lt;module&gt; &lt;service|monolith&gt; move a module's ownership and route together, confirmed by both sides
  * replay &lt;queue|all&gt;             send a queue's dead-lettered messages back to it
+ * chaos [preset] [--duration S] [--seed N] [--faults LIST] [--rate R]  the workload under random faults
  * </pre>
  *
  * Settings from the environment: {@code KIT_STATE} (logs and pids, default {@code .kit}),
@@ -163,16 +166,24 @@ public final class Kit {
 			case "compare" -> {
 				return compare(rest, env, home, landscape, launcher);
 			}
+			case "chaos" -> {
+				return chaos(rest, env, home, landscape, launcher);
+			}
 			case "replay" -> {
 				if (rest.size() != 1) {
 					throw new LaunchException("usage: ./kit replay <queue|all> (the queues: "
 							+ String.join(", ", DeadLetters.queues(landscape.configRepo())) + ")");
 				}
-				List<String> queues = rest.get(0).equals("all") ? DeadLetters.queues(landscape.configRepo()) : rest;
-				DeadLetters.of(env)
-					.replay(queues)
-					.forEach((queue, count) -> System.out.printf("%s.dlq: %d message%s sent back to %s%n", queue, count,
-							(count == 1) ? "" : "s", queue));
+				DeadLetters deadLetters = DeadLetters.of(env);
+				try {
+					(rest.get(0).equals("all") ? deadLetters.replayAll(landscape.configRepo())
+							: deadLetters.replay(rest))
+						.forEach((queue, count) -> System.out.printf("%s.dlq: %d message%s sent back to %s%n", queue,
+								count, (count == 1) ? "" : "s", queue));
+				}
+				catch (DeadLetters.ReplayException ex) {
+					throw new LaunchException(ex.getMessage());
+				}
 				return 0;
 			}
 			default -> {
@@ -221,6 +232,58 @@ public final class Kit {
 		return new Compare(presets, numbers.get("--rate"), Duration.ofMillis((long) (numbers.get("--duration") * 1000)),
 				Duration.ofMillis((long) (numbers.get("--warm-up") * 1000)), reports)
 			.run(landscape, launcher, System.out::println, credentials(env, "KIT_ADMIN", "admin", "admin-secret"));
+	}
+
+	/**
+	 * {@code chaos [preset] [--duration S] [--seed N] [--faults kill,broker,db,control]
+	 * [--rate R]}: by default the deployment after extraction, 600 s, every fault kind,
+	 * 10 requests/s, and a seed of its own (printed, so the run can be repeated).
+	 */
+	static int chaos(List<String> args, Map<String, String> env, Path home, Landscape landscape, Launcher launcher) {
+		Preset preset = Preset.named("after");
+		double rate = 10;
+		long duration = 600;
+		long seed = new java.util.Random().nextLong(1_000_000);
+		java.util.Set<Chaos.Kind> kinds = java.util.EnumSet.allOf(Chaos.Kind.class);
+		for (int i = 0; i < args.size(); i++) {
+			String arg = args.get(i);
+			if (!arg.startsWith("--")) {
+				preset = Preset.named(arg);
+				continue;
+			}
+			if (i + 1 == args.size()) {
+				throw new LaunchException(arg + " needs a value");
+			}
+			String value = args.get(++i);
+			try {
+				switch (arg) {
+					case "--rate" -> rate = positive(arg, Double.parseDouble(value));
+					case "--duration" -> duration = (long) positive(arg, Long.parseLong(value));
+					case "--seed" -> seed = Long.parseLong(value);
+					case "--faults" -> {
+						kinds = java.util.EnumSet.noneOf(Chaos.Kind.class);
+						for (String kind : value.split(",")) {
+							kinds.add(Chaos.Kind.named(kind));
+						}
+					}
+					default ->
+						throw new LaunchException("unknown option " + arg + " (--duration, --seed, --faults, --rate)");
+				}
+			}
+			catch (NumberFormatException ex) {
+				throw new LaunchException(arg + " needs a number, not '" + value + "'");
+			}
+		}
+		Path reports = home.resolve(env.getOrDefault("KIT_STATE", ".kit")).resolve("chaos");
+		return new Chaos(preset, rate, Duration.ofSeconds(duration), seed, kinds, reports).run(landscape, launcher,
+				System.out::println, credentials(env, "KIT_ADMIN", "admin", "admin-secret"));
+	}
+
+	private static double positive(String option, double value) {
+		if (!(value > 0)) {
+			throw new LaunchException(option + " must be positive, not " + value);
+		}
+		return value;
 	}
 
 	static Launcher launcher(Path home, Map<String, String> env) {

@@ -198,7 +198,7 @@ class NotificationServiceLandscapeIT {
 		com.rabbitmq.client.ConnectionFactory broker = new com.rabbitmq.client.ConnectionFactory();
 		broker.setHost("127.0.0.1");
 		broker.setVirtualHost(TestLandscape.VHOST);
-		DeadLetters deadLetters = new DeadLetters(broker);
+		dev.stranglerkit.control.DeadLetters deadLetters = new dev.stranglerkit.control.DeadLetters(broker);
 		String confirmed = """
 				{"messageId": "%s", "type": "orders.OrderConfirmed", "schemaVersion": 1,
 				 "occurredAt": "%s", "source": "monolith", "traceparent": null,

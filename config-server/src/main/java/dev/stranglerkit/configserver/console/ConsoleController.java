@@ -7,6 +7,7 @@ import java.util.Map;
 
 import dev.stranglerkit.control.AuditLog;
 import dev.stranglerkit.control.ConfigRepo;
+import dev.stranglerkit.control.DeadLetters;
 
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.http.CacheControl;
@@ -39,9 +40,12 @@ class ConsoleController {
 
 	private final ConfigRepo repo;
 
-	ConsoleController(LandscapeReader reader, ConfigRepo repo) {
+	private final DeadLetters deadLetters;
+
+	ConsoleController(LandscapeReader reader, ConfigRepo repo, DeadLetters deadLetters) {
 		this.reader = reader;
 		this.repo = repo;
+		this.deadLetters = deadLetters;
 	}
 
 	@GetMapping("/console")
@@ -84,6 +88,17 @@ class ConsoleController {
 	@PostMapping(path = "/console/api/switch", produces = MediaType.APPLICATION_JSON_VALUE)
 	AuditLog.Entry switchRoute(@RequestBody Switch request, Authentication user) {
 		return this.repo.switchRoute(request.route(), request.mode(), request.percent(), user.getName(), "console");
+	}
+
+	/**
+	 * Sends every dead-lettered message of the landscape's queues back to its queue, as
+	 * {@code ./kit replay all} does; the consumers are idempotent, so a replay applies
+	 * each message once.
+	 * @return per queue, how many messages went back
+	 */
+	@PostMapping(path = "/console/api/replay", produces = MediaType.APPLICATION_JSON_VALUE)
+	Map<String, Integer> replayDeadLetters() {
+		return this.deadLetters.replayAll(this.repo.folder());
 	}
 
 	/**

@@ -1,5 +1,6 @@
 package dev.stranglerkit.configserver.console;
 
+import dev.stranglerkit.control.DeadLetters;
 import dev.stranglerkit.control.RouteChangeException;
 
 import org.springframework.http.HttpStatus;
@@ -10,8 +11,8 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExcep
 
 /**
  * The console's errors as {@code application/problem+json} (RFC 9457), never a stack
- * trace: a refused switch is a 422 that says what is expected, a malformed request the
- * 400 of Spring MVC's own handler.
+ * trace: a refused switch is a 422 that says what is expected, a replay the broker did
+ * not take a 503, a malformed request the 400 of Spring MVC's own handler.
  */
 @RestControllerAdvice(assignableTypes = ConsoleController.class)
 class ConsoleProblems extends ResponseEntityExceptionHandler {
@@ -20,6 +21,14 @@ class ConsoleProblems extends ResponseEntityExceptionHandler {
 	ProblemDetail refused(RouteChangeException ex) {
 		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.UNPROCESSABLE_CONTENT, ex.getMessage());
 		problem.setTitle("Switch refused");
+		return problem;
+	}
+
+	/** The broker unreachable: 503, with what the replay tried. */
+	@ExceptionHandler
+	ProblemDetail replayFailed(DeadLetters.ReplayException ex) {
+		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE, ex.getMessage());
+		problem.setTitle("Replay not done");
 		return problem;
 	}
 

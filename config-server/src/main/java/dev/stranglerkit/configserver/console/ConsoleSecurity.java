@@ -1,8 +1,10 @@
 package dev.stranglerkit.configserver.console;
 
 import dev.stranglerkit.control.ConfigRepo;
+import dev.stranglerkit.control.DeadLetters;
 
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.amqp.autoconfigure.RabbitProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
@@ -42,6 +44,21 @@ class ConsoleSecurity {
 				.defaultAuthenticationEntryPointFor(new LoginUrlAuthenticationEntryPoint("/console/login"),
 						AnyRequestMatcher.INSTANCE))
 			.build();
+	}
+
+	/**
+	 * The console's replay of dead letters, through the broker the config server's bus
+	 * uses (the landscape's).
+	 */
+	@Bean
+	DeadLetters deadLetters(RabbitProperties rabbit) {
+		com.rabbitmq.client.ConnectionFactory broker = new com.rabbitmq.client.ConnectionFactory();
+		broker.setHost(rabbit.determineHost());
+		broker.setPort(rabbit.determinePort());
+		broker.setUsername(rabbit.determineUsername());
+		broker.setPassword(rabbit.determinePassword());
+		broker.setVirtualHost((rabbit.determineVirtualHost() != null) ? rabbit.determineVirtualHost() : "/");
+		return new DeadLetters(broker);
 	}
 
 	/** the folder this config server serves: where the console's switches are written */

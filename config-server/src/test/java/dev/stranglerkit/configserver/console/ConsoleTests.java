@@ -40,6 +40,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 				"kit.console.gateway.url=http://127.0.0.1:9", "kit.console.eureka.url=http://127.0.0.1:9/eureka" })
 class ConsoleTests {
 
+	static final String REPLAY_QUEUE = "console-replay-tests";
+
 	static final Path repo;
 
 	static {
@@ -47,6 +49,13 @@ class ConsoleTests {
 			repo = Files.createTempDirectory("config-repo");
 			FileSystemUtils.copyRecursively(Path.of("../config-repo"), repo);
 			Files.deleteIfExists(repo.resolve("audit.log"));
+			// the replay's queues: one of the test's own (the tests' virtual host has
+			// other
+			// tests' queues, not the landscape's)
+			Path shared = repo.resolve("application.yml");
+			Files.writeString(shared, Files.readString(shared)
+				.replaceAll("(?m)^      (inventory-service|notification-service|monolith): \\[.*\\]$", "")
+				.replace("    subscriptions:\n", "    subscriptions:\n      " + REPLAY_QUEUE + ": [consoletest.#]\n"));
 		}
 		catch (IOException ex) {
 			throw new IllegalStateException(ex);
@@ -174,6 +183,35 @@ class ConsoleTests {
 		assertThat(session.switchRoute("{\"route\":\"payments\",\"mode\":\"monolith\"}").statusCode()).isEqualTo(200);
 		assertThat(Files.readAllLines(repo.resolve("audit.log")).getLast())
 			.endsWith(" config console payments monolith -");
+	}
+
+	@Test
+	void theReplayButtonSendsTheDeadLettersBackToTheirQueue() throws Exception {
+		com.rabbitmq.client.ConnectionFactory factory = new com.rabbitmq.client.ConnectionFactory();
+		factory.setHost("127.0.0.1");
+		factory.setVirtualHost(System.getenv().getOrDefault("SHOP_TEST_RABBIT_VHOST", "shop_test"));
+		try (com.rabbitmq.client.Connection broker = factory.newConnection();
+				com.rabbitmq.client.Channel channel = broker.createChannel()) {
+			channel.queueDeclare(REPLAY_QUEUE, true, false, false, null);
+			channel.queueDeclare(REPLAY_QUEUE + ".dlq", true, false, false, null);
+			channel.queuePurge(REPLAY_QUEUE);
+			channel.queuePurge(REPLAY_QUEUE + ".dlq");
+			channel.basicPublish("", REPLAY_QUEUE + ".dlq",
+					new com.rabbitmq.client.AMQP.BasicProperties.Builder().messageId("dead-1").build(),
+					"{}".getBytes(StandardCharsets.UTF_8));
+			Session session = signIn();
+
+			assertThat(send(client(), post("/console/api/replay", "")).statusCode()).as("needs a login").isIn(401, 403);
+			HttpResponse<String> replayed = send(session.http(),
+					post("/console/api/replay", "").header(session.csrfHeader(), session.csrfToken()));
+
+			assertThat(replayed.statusCode()).as(replayed.body()).isEqualTo(200);
+			assertThat(this.json.readTree(replayed.body()).path(REPLAY_QUEUE).asInt()).isEqualTo(1);
+			com.rabbitmq.client.GetResponse back = channel.basicGet(REPLAY_QUEUE, true);
+			assertThat(back).isNotNull();
+			assertThat(back.getProps().getMessageId()).isEqualTo("dead-1");
+			assertThat(channel.messageCount(REPLAY_QUEUE + ".dlq")).isZero();
+		}
 	}
 
 	/** A logged-in browser: its cookies, and the CSRF token its page carries. */

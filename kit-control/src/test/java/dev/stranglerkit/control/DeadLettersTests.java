@@ -1,6 +1,7 @@
-package dev.stranglerkit.launcher;
+package dev.stranglerkit.control;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,6 +16,7 @@ import com.rabbitmq.client.GetResponse;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -99,9 +101,24 @@ class DeadLettersTests {
 
 	@Test
 	void refusesAQueueTheBrokerDoesNotHave() {
-		assertThatExceptionOfType(LaunchException.class)
+		assertThatExceptionOfType(DeadLetters.ReplayException.class)
 			.isThrownBy(() -> this.deadLetters.replay(List.of("no-such-queue")))
 			.withMessageContaining("no queue 'no-such-queue'");
+	}
+
+	@Test
+	void replaysEveryQueueOfTheLandscapeThatTheBrokerHas(@TempDir Path configRepo) throws Exception {
+		Files.writeString(configRepo.resolve("application.yml"), """
+				kit:
+				  messaging:
+				    subscriptions:
+				      %s: [kittest.#]
+				      not-declared-yet: [other.#]
+				""".formatted(QUEUE));
+		deadLetter("one of all");
+
+		assertThat(this.deadLetters.replayAll(configRepo)).containsExactly(Map.entry(QUEUE, 1));
+		assertThat(drain(QUEUE)).hasSize(1);
 	}
 
 	@Test

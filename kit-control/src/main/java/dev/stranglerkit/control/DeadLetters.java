@@ -1,4 +1,4 @@
-package dev.stranglerkit.launcher;
+package dev.stranglerkit.control;
 
 import java.io.IOException;
 import java.io.Reader;
@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.concurrent.TimeoutException;
 
 import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.AlreadyClosedException;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
@@ -19,17 +20,18 @@ import com.rabbitmq.client.GetResponse;
 import org.yaml.snakeyaml.Yaml;
 
 /**
- * {@code ./kit replay <queue|all>}: sends the messages waiting in a consumer queue's
- * dead-letter queue ({@code <queue>.dlq}) back to the queue, once the cause that put them
- * there is fixed. Each message goes back as it was (same message id, same body), without
- * the broker's death records and the consumer's retry clocks, so it gets a full retry
- * budget again; it is removed from the dead-letter queue only after the broker confirmed
- * the copy, so a replay never loses one, and a crash in between only delivers it twice,
- * which the idempotent consumer makes harmless. A replay takes at most the messages that
- * were there when it started: one that is dead-lettered again at once waits for the next
- * replay instead of going round for ever.
+ * Sends the messages waiting in a consumer queue's dead-letter queue
+ * ({@code <queue>.dlq}) back to the queue, once the cause that put them there is fixed:
+ * {@code ./kit replay
+ * <queue|all>} and the migration console's replay button. Each message goes back as it
+ * was (same message id, same body), without the broker's death records and the consumer's
+ * retry clocks, so it gets a full retry budget again; it is removed from the dead-letter
+ * queue only after the broker confirmed the copy, so a replay never loses one, and a
+ * crash in between only delivers it twice, which the idempotent consumer makes harmless.
+ * A replay takes at most the messages that were there when it started: one that is
+ * dead-lettered again at once waits for the next replay instead of going round for ever.
  */
-final class DeadLetters {
+public final class DeadLetters {
 
 	/** Headers that describe a message's earlier tries, dropped on replay. */
 	static final List<String> RETRY_HEADERS = List.of("x-death", "x-first-death-exchange", "x-first-death-queue",
@@ -41,12 +43,12 @@ final class DeadLetters {
 
 	private final ConnectionFactory broker;
 
-	DeadLetters(ConnectionFactory broker) {
+	public DeadLetters(ConnectionFactory broker) {
 		this.broker = broker;
 	}
 
 	/** The landscape's broker, as the applications reach it ({@code SHOP_RABBIT_*}). */
-	static DeadLetters of(Map<String, String> env) {
+	public static DeadLetters of(Map<String, String> env) {
 		ConnectionFactory broker = new ConnectionFactory();
 		broker.setHost(env.getOrDefault("SHOP_RABBIT_HOST", "127.0.0.1"));
 		broker.setPort(Integer.parseInt(env.getOrDefault("SHOP_RABBIT_PORT", "5672")));
@@ -62,17 +64,17 @@ final class DeadLetters {
 	 * one list every application declares.
 	 */
 	@SuppressWarnings("unchecked")
-	static List<String> queues(Path configRepo) {
+	public static List<String> queues(Path configRepo) {
 		Path shared = configRepo.resolve("application.yml");
 		try (Reader reader = Files.newBufferedReader(shared)) {
 			Object subscriptions = path(new Yaml().load(reader), "kit", "messaging", "subscriptions");
 			if (subscriptions instanceof Map<?, ?> map) {
 				return new ArrayList<>(((Map<String, ?>) map).keySet());
 			}
-			throw new LaunchException(shared + " has no kit.messaging.subscriptions: no queue to replay");
+			throw new ReplayException(shared + " has no kit.messaging.subscriptions: no queue to replay");
 		}
 		catch (IOException ex) {
-			throw new LaunchException("could not read " + shared + ": " + ex.getMessage());
+			throw new ReplayException("could not read " + shared + ": " + ex.getMessage());
 		}
 	}
 
@@ -85,9 +87,30 @@ final class DeadLetters {
 	}
 
 	/**
+	 * Replays every consumer queue of the landscape that the broker has (a queue is
+	 * declared by the applications once one of them has run).
 	 * @return per queue, how many messages went back to it
 	 */
-	Map<String, Integer> replay(List<String> queues) {
+	public Map<String, Integer> replayAll(Path configRepo) {
+		List<String> declared = new ArrayList<>();
+		try (Connection connection = this.broker.newConnection("kit replay")) {
+			for (String queue : queues(configRepo)) {
+				if (exists(connection, queue)) {
+					declared.add(queue);
+				}
+			}
+		}
+		catch (IOException | TimeoutException ex) {
+			throw unreachable(ex);
+		}
+		return replay(declared);
+	}
+
+	/**
+	 * @return per queue, how many messages went back to it
+	 * @throws ReplayException if a queue or its dead-letter queue is not on the broker
+	 */
+	public Map<String, Integer> replay(List<String> queues) {
 		Map<String, Integer> replayed = new LinkedHashMap<>();
 		try (Connection connection = this.broker.newConnection("kit replay")) {
 			for (String queue : queues) {
@@ -95,24 +118,33 @@ final class DeadLetters {
 			}
 		}
 		catch (IOException | TimeoutException ex) {
-			throw new LaunchException("could not replay the dead letters through RabbitMQ at " + this.broker.getHost()
-					+ ":" + this.broker.getPort() + " (vhost " + this.broker.getVirtualHost() + "): "
-					+ ex.getMessage());
+			throw unreachable(ex);
 		}
 		return replayed;
 	}
 
+	private ReplayException unreachable(Exception ex) {
+		return new ReplayException("could not replay the dead letters through RabbitMQ at " + this.broker.getHost()
+				+ ":" + this.broker.getPort() + " (vhost " + this.broker.getVirtualHost() + "): " + ex.getMessage());
+	}
+
+	private static boolean exists(Connection connection, String queue) throws IOException {
+		// a passive declaration of a missing queue closes its channel
+		try (Channel channel = connection.createChannel()) {
+			channel.queueDeclarePassive(queue + ".dlq");
+			channel.queueDeclarePassive(queue);
+			return true;
+		}
+		catch (IOException | TimeoutException | AlreadyClosedException ex) {
+			return false;
+		}
+	}
+
 	private int replay(Connection connection, String queue) throws IOException, TimeoutException {
 		String deadLetters = queue + ".dlq";
-		try (Channel channel = connection.createChannel()) {
-			try {
-				channel.queueDeclarePassive(deadLetters);
-				channel.queueDeclarePassive(queue);
-			}
-			catch (IOException ex) {
-				throw new LaunchException("no queue '" + queue + "' with a dead-letter queue '" + deadLetters
-						+ "' on the broker; the landscape's queues are " + "declared by its applications");
-			}
+		if (!exists(connection, queue)) {
+			throw new ReplayException("no queue '" + queue + "' with a dead-letter queue '" + deadLetters
+					+ "' on the broker; the landscape's queues are declared by its applications");
 		}
 		try (Channel channel = connection.createChannel()) {
 			channel.confirmSelect();
@@ -128,7 +160,7 @@ final class DeadLetters {
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
-			throw new LaunchException("interrupted while replaying " + deadLetters);
+			throw new ReplayException("interrupted while replaying " + deadLetters);
 		}
 	}
 
@@ -139,6 +171,15 @@ final class DeadLetters {
 		Object replays = headers.get(REPLAYS);
 		headers.put(REPLAYS, (replays instanceof Number number) ? number.intValue() + 1 : 1);
 		return properties.builder().headers(headers).expiration(null).build();
+	}
+
+	/** A replay that could not be done; the message says why. */
+	public static final class ReplayException extends RuntimeException {
+
+		ReplayException(String message) {
+			super(message);
+		}
+
 	}
 
 }
