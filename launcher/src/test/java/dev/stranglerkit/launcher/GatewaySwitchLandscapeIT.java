@@ -115,6 +115,34 @@ class GatewaySwitchLandscapeIT {
 	}
 
 	/**
+	 * Eureka killed (SIGKILL) under a stream of reads: the gateway keeps routing with the
+	 * registry it last fetched and no read of the running route fails; started again,
+	 * Eureka has the applications back.
+	 */
+	@Test
+	void aRunningRouteFailsNoReadWhileEurekaIsDown() throws Exception {
+		await().atMost(Duration.ofSeconds(60)).until(() -> registered("MONOLITH"));
+		GatewayReads load = new GatewayReads(http, gateway, "/api/catalog/products", 2, false, Duration.ofMillis(20));
+		load.start();
+		try {
+			await().atMost(Duration.ofSeconds(10)).until(() -> load.total.get() > 20);
+			assertThat(landscape.launcher.kill(Landscape.DISCOVERY)).isTrue();
+			long killed = System.nanoTime();
+			// for longer than a lease (6 s, counted twice) and many registry fetches (1
+			// s)
+			await().during(Duration.ofSeconds(15)).atMost(Duration.ofSeconds(20)).until(() -> load.failures.isEmpty());
+			assertThat(load.countSince(killed)).isGreaterThan(100);
+		}
+		finally {
+			load.stop();
+			landscape.up(List.of(List.of(landscape.app(Landscape.DISCOVERY))));
+		}
+		System.out.printf("[landscape] Eureka down: %d reads, failures %s%n", load.total.get(), load.failures);
+		assertThat(load.failures).isEmpty();
+		await().atMost(Duration.ofSeconds(60)).until(() -> registered("MONOLITH") && registered("GATEWAY"));
+	}
+
+	/**
 	 * Edits the route in the config-repo copy, as {@code ./kit route} does, and measures
 	 * until every read that starts afterwards is served by the expected application.
 	 */
