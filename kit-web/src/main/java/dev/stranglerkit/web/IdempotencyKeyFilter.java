@@ -151,8 +151,8 @@ final class IdempotencyKeyFilter extends OncePerRequestFilter {
 			log.error("Could not complete the request with Idempotency-Key {}", key, ex);
 			answer.reset();
 			outcome = Outcome.problem("failed", HttpStatus.SERVICE_UNAVAILABLE, "Request not completed",
-					"The request could not be completed (the database is unavailable for a moment?); retry it with "
-							+ "the same Idempotency-Key, which applies it at most once");
+					"The request could not be completed; retry it with the same Idempotency-Key, which applies "
+							+ "it at most once");
 		}
 		count(outcome.name());
 		if (outcome.answer() != null) {
