@@ -22,8 +22,8 @@ import org.springframework.core.env.Environment;
  * </pre> Read from the live {@link Environment} on every call, so the answer changes as
  * soon as a bus refresh has reached this process, and not before: {@code ./kit cutover}
  * asks every instance of both sides for its new entry before it lets a handoff stand.
- * Every key under {@code kit.ownership} is a module's list except {@code settle}. Read
- * only; the entries are configuration, not secrets.
+ * Every key under {@code kit.ownership} is a module's list except {@code settle} and
+ * {@code overdue-after}. Read only; the entries are configuration, not secrets.
  */
 @Endpoint(id = "ownership")
 class OwnershipEndpoint {
@@ -31,7 +31,7 @@ class OwnershipEndpoint {
 	private static final ConfigurationPropertyName OWNERSHIP = ConfigurationPropertyName.of("kit.ownership");
 
 	/** the settings under {@code kit.ownership} that are not a module's handoffs */
-	private static final Set<String> SETTINGS = Set.of("settle");
+	private static final Set<String> SETTINGS = Set.of("settle", "overdue-after");
 
 	private final Environment environment;
 

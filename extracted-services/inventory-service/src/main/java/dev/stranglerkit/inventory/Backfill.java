@@ -25,9 +25,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * Copies the inventory module's data from the monolith's database into the service's,
  * once, before the service first follows the monolith's events: one consistent snapshot
- * of the module's four tables (a repeatable-read transaction), written with upserts in
- * one transaction, then a {@link Reconciliation} of the copy against that snapshot,
- * stored with the time of the snapshot.
+ * of the module's tables (a repeatable-read transaction), written with upserts in one
+ * transaction, then a {@link Reconciliation} of the copy against that snapshot, stored
+ * with the time of the snapshot.
  * <p>
  * Idempotent and resumable: until its row in {@code inventory.backfill} is written, a
  * restart runs it again and the upserts overwrite what an interrupted run wrote (the
@@ -58,6 +58,10 @@ class Backfill implements InitializingBean {
 		UPSERTS.put("reservation_lines",
 				"""
 						INSERT INTO inventory.reservation_lines (order_id, product_id, quantity) VALUES (:order_id, :product_id, :quantity)
+						ON CONFLICT DO NOTHING""");
+		UPSERTS.put("awaited_lines",
+				"""
+						INSERT INTO inventory.awaited_lines (order_id, product_id, quantity) VALUES (:order_id, :product_id, :quantity)
 						ON CONFLICT DO NOTHING""");
 		UPSERTS.put("adjustments", """
 				INSERT INTO inventory.adjustments (event_id, product_id, previously_available, available, adjusted_at)
@@ -136,7 +140,7 @@ class Backfill implements InitializingBean {
 		while (true) {
 			try {
 				if (monolith.sql(
-						"SELECT EXISTS (SELECT 1 FROM information_schema.columns WHERE table_schema = 'inventory' AND table_name = 'reservations' AND column_name = 'placed_at')")
+						"SELECT EXISTS (SELECT 1 FROM information_schema.tables WHERE table_schema = 'inventory' AND table_name = 'awaited_lines')")
 					.query(Boolean.class)
 					.single()) {
 					return;
@@ -146,7 +150,7 @@ class Backfill implements InitializingBean {
 				log.info("Waiting for the monolith's database: {}", ex.getMessage());
 			}
 			if (System.nanoTime() > deadline) {
-				throw new IllegalStateException("The monolith's inventory schema (up to its V4) is not in "
+				throw new IllegalStateException("The monolith's inventory schema (up to its V5) is not in "
 						+ this.source.source().url() + " after " + this.source.schemaTimeout()
 						+ ": start the monolith (it migrates its schemas), or set inventory.backfill.source.url");
 			}

@@ -4,9 +4,14 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 import dev.stranglerkit.messaging.MessageNotReadyException;
 import dev.stranglerkit.messaging.Ownership;
@@ -28,9 +33,10 @@ import org.springframework.transaction.annotation.Transactional;
  * adjustments from their messages, and confirms and releases reservations from the order
  * events itself. Every step is idempotent per business key (one reservation per order,
  * one adjustment per event) and every follower step commutes with the others, so both
- * sides end equal whatever order the messages arrive in. A new owner decides only once
- * the handoff has settled and it has applied every decision of the previous owner, so no
- * stock is promised twice across a handoff.
+ * sides end equal whatever order the messages arrive in. A new owner decides once the
+ * handoff has settled, keeping back what the orders that still await the previous owner's
+ * decision ask for, so no stock is promised twice across a handoff and no order waits for
+ * another.
  */
 @Service
 @Transactional(readOnly = true)
@@ -95,50 +101,95 @@ class Inventory {
 
 	/**
 	 * An order was placed: its owner reserves every line or nothing; the follower notes
-	 * that a decision is awaited from the owner.
+	 * that a decision is awaited from the owner, and what the order asks for.
 	 */
 	@Transactional
 	void orderPlaced(UUID orderId, Instant placedAt, List<StockLine> requested) {
 		Ownership.Handoff owner = Ownership.handoffAt(this.environment, MODULE, placedAt);
 		if (!owner.is(SELF)) {
-			claim(orderId, "AWAITING", placedAt);
+			if (claim(orderId, "AWAITING", placedAt)) {
+				requested.stream()
+					.collect(Collectors.groupingBy(StockLine::productId, TreeMap::new,
+							Collectors.summingInt(StockLine::quantity)))
+					.forEach((product, quantity) -> this.jdbc
+						.sql("INSERT INTO inventory.awaited_lines (order_id, product_id, quantity) VALUES (?, ?, ?)")
+						.params(orderId, product, quantity)
+						.update());
+			}
 			return;
 		}
 		Duration settle = this.environment.getProperty("kit.ownership.settle", Duration.class, Duration.ofSeconds(2));
 		if (Instant.now().isBefore(owner.from().plus(settle))) {
 			throw new MessageNotReadyException("the inventory handoff of " + owner.from() + " is still settling");
 		}
-		// only orders placed before the handoff: the other side may await this one's
-		// decisions of the later ones, and both would wait for each other
-		long awaited = this.jdbc
-			.sql("SELECT count(*) FROM inventory.reservations WHERE status = 'AWAITING' AND placed_at < ?")
-			.param(Timestamp.from(owner.from()))
-			.query(Long.class)
-			.single();
-		if (awaited > 0) {
-			throw new MessageNotReadyException(
-					"%d decision(s) of the previous inventory owner not applied yet".formatted(awaited));
-		}
-		reserve(orderId, requested, placedAt);
+		reserve(orderId, requested, placedAt, owner.from());
 	}
 
-	private void reserve(UUID orderId, List<StockLine> requested, Instant placedAt) {
+	/**
+	 * Decides an order as the owner since {@code handoff}, keeping back what the orders
+	 * placed before it that still await the previous owner's decision ask for: an order
+	 * that fits only if they do not get their stock waits for their decision, one that
+	 * does not fit even now is short either way, and nothing else waits.
+	 */
+	private void reserve(UUID orderId, List<StockLine> requested, Instant placedAt, Instant handoff) {
 		if (!claim(orderId, "DECIDING", placedAt)) {
 			return;
 		}
 		List<StockLine> lines = sorted(requested);
+		Map<UUID, Integer> available = new HashMap<>();
 		for (StockLine line : lines) {
-			int available = lock(line.productId()).map(Stock::available).orElse(0);
-			if (available < line.quantity()) {
+			available.put(line.productId(), lock(line.productId()).map(Stock::available).orElse(0));
+			if (available.get(line.productId()) < line.quantity()) {
 				move(orderId, "DECIDING", "REJECTED");
-				this.events
-					.publishEvent(new Events.StockShortage(orderId, line.productId(), line.quantity(), available));
+				this.events.publishEvent(new Events.StockShortage(orderId, line.productId(), line.quantity(),
+						available.get(line.productId())));
 				return;
+			}
+		}
+		Map<UUID, Integer> awaited = awaited(handoff, available.keySet());
+		for (StockLine line : lines) {
+			int keptBack = awaited.getOrDefault(line.productId(), 0);
+			if (available.get(line.productId()) - keptBack < line.quantity()) {
+				throw new MessageNotReadyException(("order %s asks for %d of product %s: %d available, %d of them "
+						+ "asked for by orders placed before the handoff of %s that await the previous owner's decision")
+					.formatted(orderId, line.quantity(), line.productId(), available.get(line.productId()), keptBack,
+							handoff));
 			}
 		}
 		lines.forEach((line) -> hold(orderId, line));
 		move(orderId, "DECIDING", "RESERVED");
 		this.events.publishEvent(new Events.StockReserved(orderId, lines));
+	}
+
+	/**
+	 * @return product -> what the orders placed before the handoff that still await the
+	 * previous owner's decision ask for of it
+	 * @throws MessageNotReadyException if one was noted without what it asks for (by a
+	 * version before awaited lines)
+	 */
+	private Map<UUID, Integer> awaited(Instant handoff, Set<UUID> products) {
+		long unknown = this.jdbc.sql("""
+				SELECT count(*) FROM inventory.reservations r
+				WHERE r.status = 'AWAITING' AND r.placed_at < ?
+				  AND NOT EXISTS (SELECT 1 FROM inventory.awaited_lines a WHERE a.order_id = r.order_id)""")
+			.param(Timestamp.from(handoff))
+			.query(Long.class)
+			.single();
+		if (unknown > 0) {
+			throw new MessageNotReadyException(
+					"%d decision(s) of the previous inventory owner not applied yet".formatted(unknown));
+		}
+		Map<UUID, Integer> awaited = new HashMap<>();
+		this.jdbc.sql("""
+				SELECT a.product_id, sum(a.quantity) AS quantity
+				FROM inventory.reservations r JOIN inventory.awaited_lines a ON a.order_id = r.order_id
+				WHERE r.status = 'AWAITING' AND r.placed_at < :handoff AND a.product_id IN (:products)
+				GROUP BY a.product_id""")
+			.param("handoff", Timestamp.from(handoff))
+			.param("products", List.copyOf(products))
+			.query((rs, row) -> awaited.put(rs.getObject("product_id", UUID.class), rs.getInt("quantity")))
+			.list();
+		return awaited;
 	}
 
 	/**

@@ -1,11 +1,15 @@
 package dev.stranglerkit.inventory;
 
+import dev.stranglerkit.messaging.AwaitedDecisions;
 import dev.stranglerkit.web.ProblemDetailsAdvice;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
+import org.springframework.core.env.Environment;
+import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
  * The inventory-service: the shop's inventory module, extracted. It shares no code with
@@ -18,6 +22,15 @@ import org.springframework.context.annotation.Import;
 @ConfigurationPropertiesScan
 @Import(ProblemDetailsAdvice.class)
 public class InventoryServiceApplication {
+
+	/**
+	 * The reservations this side awaits from the monolith while it owns the inventory,
+	 * and those overdue.
+	 */
+	@Bean
+	AwaitedDecisions inventoryAwaitedDecisions(JdbcClient jdbc, Environment environment) {
+		return new AwaitedDecisions(Inventory.MODULE, "inventory.reservations", jdbc, environment);
+	}
 
 	public static void main(String[] args) {
 		SpringApplication.run(InventoryServiceApplication.class, args);

@@ -42,6 +42,10 @@ class Reconciliation {
 	static Report compare(JdbcClient monolith, JdbcClient service) {
 		List<Table> tables = new ArrayList<>();
 		for (String table : Backfill.TABLES) {
+			if (!COLUMNS.containsKey(table)) {
+				// what a follower awaits: the decider keeps none
+				continue;
+			}
 			tables.add(new Table(table, summary(monolith, table), summary(service, table)));
 		}
 		return new Report(tables.stream().allMatch(Table::equal), tables);

@@ -100,7 +100,7 @@ class InventoryServiceTests {
 		try (Connection connection = DriverManager.getConnection(DATABASE, "postgres", "")) {
 			connection.createStatement()
 				.execute("DO $$ BEGIN IF to_regclass('inventory.stock') IS NOT NULL THEN "
-						+ "TRUNCATE inventory.stock, inventory.reservations, inventory.reservation_lines, inventory.adjustments; "
+						+ "TRUNCATE inventory.stock, inventory.reservations, inventory.reservation_lines, inventory.awaited_lines, inventory.adjustments; "
 						+ "END IF; END $$");
 		}
 	}
@@ -201,6 +201,33 @@ class InventoryServiceTests {
 			.orElseThrow();
 		assertThat(shortage.path("payload").path("requested").asInt()).isEqualTo(9);
 		assertThat(shortage.path("payload").path("available").asInt()).isEqualTo(3);
+	}
+
+	/**
+	 * An order of the monolith's time whose decision has not come (the monolith is down,
+	 * say): reported overdue, its stock kept back, and the service's own orders decided
+	 * meanwhile; the decision, when it comes, finds its stock.
+	 */
+	@Test
+	void anOrderStillAwaitingThePreviousOwnerKeepsItsStockBackAndBlocksNoOther() throws Exception {
+		UUID product = trackedProduct();
+		this.inventory.adjustedByOwner(UUID.randomUUID(), product, 0, 10);
+		double overdue = overdue();
+		UUID stranded = UUID.randomUUID();
+		send(message("orders.OrderPlaced", "monolith", BEFORE, (p) -> order(p, stranded, product, 4)));
+		await().atMost(Duration.ofSeconds(15)).until(() -> overdue() == overdue + 1);
+
+		UUID later = UUID.randomUUID();
+		send(message("orders.OrderPlaced", "monolith", Instant.now(), (p) -> order(p, later, product, 6)));
+		await().atMost(Duration.ofSeconds(15)).until(() -> stock(product).equals(new Stock(product, 4, 6)));
+
+		send(message("inventory.StockReserved", "monolith", BEFORE, (p) -> order(p, stranded, product, 4)));
+		await().atMost(Duration.ofSeconds(15)).until(() -> stock(product).equals(new Stock(product, 0, 10)));
+		assertThat(overdue()).isEqualTo(overdue);
+	}
+
+	private double overdue() {
+		return this.meters.get("kit.ownership.overdue.decisions").tag("module", "inventory").gauge().value();
 	}
 
 	@Test

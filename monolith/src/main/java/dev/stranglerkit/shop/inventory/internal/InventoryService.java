@@ -37,9 +37,10 @@ import org.springframework.transaction.annotation.Transactional;
  * from the order events itself, so its data stays current for shadow and canary reads and
  * for a rollback. Every step is idempotent per business key (one reservation per order,
  * one adjustment per event), and every follower step commutes with the others, so the two
- * sides end equal whatever order the messages arrive in. A new owner decides only once it
- * has applied every decision of the previous one and the handoff has settled, so no stock
- * is promised twice across a handoff.
+ * sides end equal whatever order the messages arrive in. A new owner decides once the
+ * handoff has settled, keeping back what the orders that still await the previous owner's
+ * decision ask for, so no stock is promised twice across a handoff and no order waits for
+ * another.
  */
 @Service
 @Transactional(readOnly = true)
@@ -99,37 +100,21 @@ public class InventoryService {
 
 	/**
 	 * An order was placed: its owner reserves every line or nothing; the follower notes
-	 * that a decision is awaited from the owner. Handling the same order twice changes
-	 * nothing.
+	 * that a decision is awaited from the owner, and what the order asks for. Handling
+	 * the same order twice changes nothing.
 	 */
 	@Transactional
 	public void orderPlaced(OrderId orderId, Instant placedAt, List<StockLine> requested) {
 		Ownership.Handoff owner = Ownership.handoffAt(this.environment, MODULE, placedAt);
 		if (!owner.is(SELF)) {
-			this.reservations.claim(orderId, Status.AWAITING, placedAt);
+			this.reservations.claimAwaiting(orderId, placedAt, requested);
 			return;
 		}
-		awaitPreviousOwner(owner);
-		reserve(orderId, requested, placedAt);
-	}
-
-	/**
-	 * A new owner decides only once the handoff has settled (every order placed before it
-	 * has reached both sides) and it has applied every decision the previous owner made
-	 * (no order placed before the handoff still awaits one). Orders placed after it,
-	 * which the other side may await from this one, do not count: waiting for those would
-	 * have both sides wait for each other.
-	 */
-	private void awaitPreviousOwner(Ownership.Handoff owner) {
 		Duration settle = this.environment.getProperty("kit.ownership.settle", Duration.class, Duration.ofSeconds(2));
 		if (!owner.from().equals(Instant.EPOCH) && Instant.now().isBefore(owner.from().plus(settle))) {
 			throw new MessageNotReadyException("the inventory handoff of " + owner.from() + " is still settling");
 		}
-		long awaited = this.reservations.countAwaiting(owner.from());
-		if (awaited > 0) {
-			throw new MessageNotReadyException(
-					"%d decision(s) of the previous inventory owner not applied yet".formatted(awaited));
-		}
+		reserve(orderId, requested, placedAt, owner.from());
 	}
 
 	/**
@@ -138,17 +123,27 @@ public class InventoryService {
 	 */
 	@Transactional
 	public void reserve(OrderId orderId, List<StockLine> requested) {
-		reserve(orderId, requested, null);
+		reserve(orderId, requested, null, Instant.EPOCH);
 	}
 
-	private void reserve(OrderId orderId, List<StockLine> requested, Instant placedAt) {
+	/**
+	 * Decides an order as the owner since {@code handoff}. Orders placed before the
+	 * handoff may still await the previous owner's decision (it is down, say, or their
+	 * message is being retried): whatever they ask for is kept back, so that this
+	 * decision holds whatever that one will be. An order that fits only if they do not
+	 * get their stock waits for their decision; one that does not fit even now is short
+	 * either way. Nothing else waits: one stranded order never blocks the orders after it
+	 * ({@link dev.stranglerkit.messaging.AwaitedDecisions} reports it).
+	 */
+	private void reserve(OrderId orderId, List<StockLine> requested, Instant placedAt, Instant handoff) {
 		if (!this.reservations.claim(orderId, Status.DECIDING, placedAt)) {
 			return;
 		}
 		List<StockLine> lines = requested.stream()
 			.sorted(Comparator.comparing((StockLine l) -> l.productId().value()))
 			.toList();
-		Map<ProductId, Stock> current = this.stock.lock(lines.stream().map(StockLine::productId).toList())
+		List<ProductId> products = lines.stream().map(StockLine::productId).toList();
+		Map<ProductId, Stock> current = this.stock.lock(products)
 			.stream()
 			.collect(Collectors.toMap(Stock::productId, Function.identity()));
 		for (StockLine line : lines) {
@@ -157,6 +152,19 @@ public class InventoryService {
 				this.reservations.move(orderId, Status.DECIDING, Status.REJECTED);
 				this.events.publishEvent(new StockShortage(orderId, line.productId(), line.quantity(), available));
 				return;
+			}
+		}
+		if (!handoff.equals(Instant.EPOCH)) {
+			Map<ProductId, Integer> awaited = this.reservations.awaited(handoff, products);
+			for (StockLine line : lines) {
+				int available = current.get(line.productId()).available();
+				int keptBack = awaited.getOrDefault(line.productId(), 0);
+				if (available - keptBack < line.quantity()) {
+					throw new MessageNotReadyException(("order %s asks for %d of product %s: %d available, %d of them "
+							+ "asked for by orders placed before the handoff of %s that await the previous owner's "
+							+ "decision")
+						.formatted(orderId, line.quantity(), line.productId(), available, keptBack, handoff));
+				}
 			}
 		}
 		for (StockLine line : lines) {

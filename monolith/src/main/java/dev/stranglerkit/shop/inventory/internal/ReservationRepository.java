@@ -2,9 +2,15 @@ package dev.stranglerkit.shop.inventory.internal;
 
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.stream.Collectors;
+
+import dev.stranglerkit.messaging.MessageNotReadyException;
 
 import dev.stranglerkit.shop.catalog.ProductId;
 import dev.stranglerkit.shop.inventory.StockLine;
@@ -86,14 +92,53 @@ class ReservationRepository {
 	}
 
 	/**
-	 * @return how many orders placed before the given instant wait for the decision of
-	 * the inventory's other owner
+	 * Notes that an order's reservation is the other owner's to decide, and what the
+	 * order asks for.
 	 */
-	long countAwaiting(Instant placedBefore) {
-		return this.jdbc.sql("SELECT count(*) FROM inventory.reservations WHERE status = 'AWAITING' AND placed_at < ?")
+	void claimAwaiting(OrderId orderId, Instant placedAt, List<StockLine> requested) {
+		if (claim(orderId, Status.AWAITING, placedAt)) {
+			requested.stream()
+				.collect(Collectors.groupingBy(StockLine::productId, LinkedHashMap::new,
+						Collectors.summingInt(StockLine::quantity)))
+				.forEach((product, quantity) -> this.jdbc
+					.sql("INSERT INTO inventory.awaited_lines (order_id, product_id, quantity) VALUES (?, ?, ?)")
+					.params(orderId.value(), product.value(), quantity)
+					.update());
+		}
+	}
+
+	/**
+	 * What the orders placed before an instant that still await the other owner's
+	 * decision ask for, of some products: at most that much of each may still be reserved
+	 * by that decision.
+	 * @return product -> quantity, for the products some of them ask for
+	 * @throws MessageNotReadyException if one of them was noted without what it asks for
+	 * (by a version before awaited lines), so that nothing can be held back for it
+	 */
+	Map<ProductId, Integer> awaited(Instant placedBefore, List<ProductId> products) {
+		long unknown = this.jdbc.sql("""
+				SELECT count(*) FROM inventory.reservations r
+				WHERE r.status = 'AWAITING' AND r.placed_at < ?
+				  AND NOT EXISTS (SELECT 1 FROM inventory.awaited_lines a WHERE a.order_id = r.order_id)""")
 			.param(Timestamp.from(placedBefore))
 			.query(Long.class)
 			.single();
+		if (unknown > 0) {
+			throw new MessageNotReadyException(
+					"%d decision(s) of the previous inventory owner not applied yet".formatted(unknown));
+		}
+		Map<ProductId, Integer> awaited = new HashMap<>();
+		this.jdbc.sql("""
+				SELECT a.product_id, sum(a.quantity) AS quantity
+				FROM inventory.reservations r JOIN inventory.awaited_lines a ON a.order_id = r.order_id
+				WHERE r.status = 'AWAITING' AND r.placed_at < :placedBefore AND a.product_id IN (:products)
+				GROUP BY a.product_id""")
+			.param("placedBefore", Timestamp.from(placedBefore))
+			.param("products", products.stream().map(ProductId::value).toList())
+			.query((rs, row) -> awaited.put(new ProductId(rs.getObject("product_id", UUID.class)),
+					rs.getInt("quantity")))
+			.list();
+		return awaited;
 	}
 
 	void addLine(OrderId orderId, StockLine line) {

@@ -1,0 +1,22 @@
+package dev.stranglerkit.shop.inventory.internal;
+
+import dev.stranglerkit.messaging.AwaitedDecisions;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * The reservations this side awaits from the inventory-service while it owns the
+ * inventory, and those overdue ({@link AwaitedDecisions}).
+ */
+@Configuration(proxyBeanMethods = false)
+class InventoryMetrics {
+
+	@Bean
+	AwaitedDecisions inventoryAwaitedDecisions(JdbcClient jdbc, Environment environment) {
+		return new AwaitedDecisions(InventoryService.MODULE, "inventory.reservations", jdbc, environment);
+	}
+
+}
