@@ -76,8 +76,9 @@ function render(state) {
 			...(outbox.reachable
 				? [el("td", { class: "num", text: number(outbox.incomplete, 0) }),
 					el("td", { class: "num", text: outbox.oldestAgeSeconds ? number(outbox.oldestAgeSeconds) + " s" : "–" }),
-					el("td", { class: "num" + (outbox.deadLetters > 0 ? " errors" : ""), text: number(outbox.deadLetters, 0) })]
-				: [el("td", { colspan: 3, class: "num status off", text: "not running" })]))));
+					el("td", { class: "num" + (outbox.deadLetters > 0 ? " errors" : ""), text: number(outbox.deadLetters, 0) }),
+					el("td", { class: "num" + (outbox.overdueDecisions > 0 ? " errors" : ""), text: number(outbox.overdueDecisions, 0) })]
+				: [el("td", { colspan: 4, class: "num status off", text: "not running" })]))));
 	document.querySelector("#audit tbody").replaceChildren(...state.audit.map((entry) =>
 		el("tr", {},
 			el("td", { text: new Date(entry.at).toLocaleString() }), el("td", { text: entry.user }),

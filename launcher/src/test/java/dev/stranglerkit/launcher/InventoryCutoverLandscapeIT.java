@@ -1,5 +1,6 @@
 package dev.stranglerkit.launcher;
 
+import java.net.CookieManager;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -19,6 +20,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.StreamSupport;
 
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.ConnectionFactory;
@@ -229,6 +233,140 @@ class InventoryCutoverLandscapeIT {
 		assertThat(load.reads.failures).as("failed reads").isEmpty();
 		assertThat(load.reads.total.get()).isGreaterThan(100);
 		assertThat(outOfRotation).isLessThan(5);
+	}
+
+	/**
+	 * Then orders stranded on purpose, and the recovery. With the inventory in the
+	 * service, the inventory-service is killed (SIGKILL) and orders are placed: they are
+	 * the service's to decide, and wait in its queue. The inventory goes back to the
+	 * monolith while the service is down (a side with no instance has nothing to
+	 * confirm). The orders placed after that end at once: the monolith keeps back what
+	 * the stranded ones ask for instead of waiting for them. The stranded orders are
+	 * reported overdue by the monolith's metric, the console and {@code ./kit doctor};
+	 * the recovery the doctor names (start the decider) ends them, each decided once, and
+	 * every invariant holds.
+	 */
+	@Test
+	@Order(3)
+	void strandedOrdersAreReportedAndRecoveredAndBlockNoOrderAfterThem() throws Exception {
+		String product = "00000000-0000-0000-0000-000000000001";
+		int available = stock(monolith, product).path("available").asInt();
+		assertThat(landscape.launcher.kill("inventory-service")).isTrue();
+		List<String> stranded = placeOrders(product, 4);
+		await().atMost(Duration.ofSeconds(20))
+			.until(() -> metric(monolith, "kit_ownership_awaited_decisions") == stranded.size());
+
+		Instant rollback = new Cutover(landscape.landscape.configRepo()).move("inventory", "monolith");
+		new Routes().awaitApplied(gateway, ADMIN, "inventory", "monolith", null, Duration.ofSeconds(10));
+		Thread.sleep(Math.max(0, Duration.between(Instant.now(), rollback.plusSeconds(1)).toMillis()));
+		List<String> later = placeOrders(product, 4);
+		await().atMost(Duration.ofSeconds(30))
+			.until(() -> later.stream().allMatch((id) -> status(id).equals("CONFIRMED")));
+		assertThat(stranded).as("the stranded orders, their decider down")
+			.allMatch((id) -> status(id).equals("PENDING"));
+
+		// reported: the metric, the console, ./kit doctor with the recovery
+		await().atMost(Duration.ofSeconds(60))
+			.until(() -> metric(monolith, "kit_ownership_overdue_decisions") == stranded.size());
+		JsonNode outbox = StreamSupport.stream(consoleState().path("outboxes").spliterator(), false)
+			.filter((row) -> row.path("app").asString().equals("monolith"))
+			.findFirst()
+			.orElseThrow();
+		assertThat(outbox.path("overdueDecisions").asDouble()).isEqualTo(stranded.size());
+		String doctor = doctor();
+		assertThat(doctor)
+			.contains("monolith: %d order(s) have waited too long for the inventory decision of the "
+				.formatted(stranded.size()) + "inventory-service")
+			.contains("./kit up inventory-service");
+
+		// the recovery: the decider started again decides them from its queue
+		landscape.up(List.of(List.of(landscape.app("inventory-service"))));
+		await().atMost(Duration.ofSeconds(60))
+			.until(() -> stranded.stream().allMatch((id) -> status(id).equals("CONFIRMED")));
+		await().atMost(Duration.ofSeconds(30)).until(() -> metric(monolith, "kit_ownership_overdue_decisions") == 0);
+
+		Set<String> byService = decidedByService();
+		Set<String> byMonolith = decidedByMonolith();
+		assertThat(byService).containsAll(stranded).doesNotContainAnyElementsOf(later);
+		assertThat(byMonolith).containsAll(later).doesNotContainAnyElementsOf(stranded);
+		int sold = stranded.size() + later.size();
+		for (URI side : List.of(monolith, service)) {
+			await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+				JsonNode stock = stock(side, product);
+				assertThat(stock.path("available").asInt()).as(side.toString()).isEqualTo(available - sold);
+				assertThat(stock.path("reserved").asInt()).as(side.toString()).isZero();
+			});
+		}
+		Map<String, JsonNode> orders = new LinkedHashMap<>();
+		for (String id : stranded) {
+			orders.put(id, json.readTree(send("GET", gateway, "/api/orders/" + id, null).body()));
+		}
+		for (String id : later) {
+			orders.put(id, json.readTree(send("GET", gateway, "/api/orders/" + id, null).body()));
+		}
+		assertPaymentsAndNotifications(orders);
+		assertThat(deadLettered()).as("messages in the dead-letter queues").isEmpty();
+		System.out.printf(
+				"[stranded] %d orders stranded with the inventory-service down, %d placed after the "
+						+ "rollback confirmed meanwhile; all ended once the service was back%n",
+				stranded.size(), later.size());
+	}
+
+	/** Places approved orders of one item each through the gateway; their ids. */
+	private static List<String> placeOrders(String product, int count) throws Exception {
+		List<String> ids = new ArrayList<>();
+		for (int i = 0; i < count; i++) {
+			HttpResponse<String> response = send("POST", gateway, "/api/orders",
+					"""
+							{"customerId": "c-stranded", "card": "4242424242424242", "lines": [{"productId": "%s", "quantity": 1}]}"""
+						.formatted(product));
+			assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+			String location = response.headers().firstValue("Location").orElseThrow();
+			ids.add(location.substring(location.lastIndexOf('/') + 1));
+		}
+		return ids;
+	}
+
+	private static String status(String order) {
+		try {
+			return json.readTree(send("GET", gateway, "/api/orders/" + order, null).body()).path("status").asString();
+		}
+		catch (Exception ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	/** What the migration console shows, read as its page does after a login. */
+	private static JsonNode consoleState() throws Exception {
+		HttpClient browser = HttpClient.newBuilder()
+			.version(HttpClient.Version.HTTP_1_1)
+			.cookieHandler(new CookieManager())
+			.build();
+		URI console = URI.create("http://127.0.0.1:8888/console/");
+		String form = browser
+			.send(HttpRequest.newBuilder(console.resolve("login")).build(), HttpResponse.BodyHandlers.ofString())
+			.body();
+		Matcher csrf = Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"").matcher(form);
+		assertThat(csrf.find()).as(form).isTrue();
+		browser.send(HttpRequest.newBuilder(console.resolve("login"))
+			.header("Content-Type", "application/x-www-form-urlencoded")
+			.POST(HttpRequest.BodyPublishers.ofString("username=config&password=config-secret&_csrf=" + csrf.group(1)))
+			.build(), HttpResponse.BodyHandlers.ofString());
+		HttpResponse<String> state = browser.send(HttpRequest.newBuilder(console.resolve("api/state")).build(),
+				HttpResponse.BodyHandlers.ofString());
+		assertThat(state.statusCode()).as(state.body()).isEqualTo(200);
+		return json.readTree(state.body());
+	}
+
+	/** {@code ./kit doctor}, as a user runs it; what it printed. */
+	private static String doctor() throws Exception {
+		Process doctor = new ProcessBuilder("bash", TestLandscape.home.resolve("kit").toString(), "doctor")
+			.redirectErrorStream(true)
+			.start();
+		String out = new String(doctor.getInputStream().readAllBytes());
+		doctor.waitFor();
+		System.out.println("[stranded] ./kit doctor:\n" + out);
+		return out;
 	}
 
 	/** How many inventory reads an instance has served (its own request metrics). */

@@ -93,10 +93,13 @@ class LandscapeReader {
 	}
 
 	/**
-	 * An application's outbox: incomplete publications, the oldest's age, dead letters.
+	 * An application's outbox: incomplete publications, the oldest's age, dead letters;
+	 * and the decisions it has awaited from a module's other owner for too long
+	 * ({@code kit_ownership_overdue_decisions}: stranded orders, whose decider is down or
+	 * whose message is dead-lettered).
 	 */
 	record Outbox(String app, URI url, boolean reachable, Double incomplete, Double oldestAgeSeconds,
-			Double deadLetters) {
+			Double deadLetters, Double overdueDecisions) {
 	}
 
 	synchronized State state() {
@@ -214,13 +217,14 @@ class LandscapeReader {
 			URI url = this.properties.applications().get(app);
 			Answer answer = future.join();
 			if (!answer.ok()) {
-				outboxes.add(new Outbox(app, url, false, null, null, null));
+				outboxes.add(new Outbox(app, url, false, null, null, null, null));
 				return;
 			}
 			List<PrometheusText.Sample> samples = PrometheusText.parse(answer.body());
 			outboxes.add(new Outbox(app, url, true, PrometheusText.sum(samples, "kit_outbox_incomplete"),
 					PrometheusText.sum(samples, "kit_outbox_oldest_age_seconds"),
-					PrometheusText.sum(samples, "kit_messaging_dead_letters")));
+					PrometheusText.sum(samples, "kit_messaging_dead_letters"),
+					PrometheusText.sum(samples, "kit_ownership_overdue_decisions")));
 		});
 		return outboxes;
 	}
