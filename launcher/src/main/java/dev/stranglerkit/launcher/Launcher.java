@@ -183,6 +183,8 @@ public final class Launcher {
 				.redirectOutput(log(app.id()).toFile())
 				.redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
 			builder.environment().putAll(this.env);
+			// where an application keeps the configuration it last received (kit-config)
+			builder.environment().put("KIT_CONFIG_LAST_KNOWN_DIR", this.state.resolve("config").toString());
 			builder.environment().putAll(app.env());
 			Process process = builder.start();
 			Files.writeString(pidFile(app.id()), Long.toString(process.pid()));

@@ -39,8 +39,7 @@ class GatewaySwitchLandscapeIT {
 	static void startTheLandscape() {
 		landscape = new TestLandscape();
 		App monolith = landscape.app(Landscape.MONOLITH);
-		App standIn = new App("inventory-service", 8082, monolith.jar(), List.of("--spring.profiles.active=landscape",
-				"--spring.application.name=inventory-service", "--server.port=8082"), Map.of());
+		App standIn = standIn();
 		// The stand-in starts once the monolith is up: two processes that create
 		// Modulith's
 		// event publication table in one fresh database at the same moment can collide
@@ -116,8 +115,8 @@ class GatewaySwitchLandscapeIT {
 
 	/**
 	 * Eureka killed (SIGKILL) under a stream of reads: the gateway keeps routing with the
-	 * registry it last fetched and no read of the running route fails; started again,
-	 * Eureka has the applications back.
+	 * registry it last fetched and no read of the running route fails; started again
+	 * (empty at first), Eureka has the applications back, and no read failed meanwhile.
 	 */
 	@Test
 	void aRunningRouteFailsNoReadWhileEurekaIsDown() throws Exception {
@@ -132,14 +131,91 @@ class GatewaySwitchLandscapeIT {
 			// s)
 			await().during(Duration.ofSeconds(15)).atMost(Duration.ofSeconds(20)).until(() -> load.failures.isEmpty());
 			assertThat(load.countSince(killed)).isGreaterThan(100);
+			// started again, with an empty registry at first: the gateway keeps routing
+			landscape.up(List.of(List.of(landscape.app(Landscape.DISCOVERY))));
+			await().atMost(Duration.ofSeconds(60)).until(() -> registered("MONOLITH") && registered("GATEWAY"));
+			long back = System.nanoTime();
+			await().atMost(Duration.ofSeconds(10)).until(() -> load.countSince(back) > 50);
 		}
 		finally {
 			load.stop();
-			landscape.up(List.of(List.of(landscape.app(Landscape.DISCOVERY))));
+			if (!Http.listening(URI.create("http://127.0.0.1:8761"))) {
+				landscape.up(List.of(List.of(landscape.app(Landscape.DISCOVERY))));
+			}
 		}
-		System.out.printf("[landscape] Eureka down: %d reads, failures %s%n", load.total.get(), load.failures);
+		System.out.printf("[landscape] Eureka down and started again: %d reads, failures %s%n", load.total.get(),
+				load.failures);
 		assertThat(load.failures).isEmpty();
-		await().atMost(Duration.ofSeconds(60)).until(() -> registered("MONOLITH") && registered("GATEWAY"));
+	}
+
+	/**
+	 * The config server down (SIGKILL) while applications restart: the gateway starts
+	 * from the configuration it last received, says so in its health, and serves its
+	 * routes; an application that decides by ownership (the stand-in, a monolith) waits
+	 * for the server instead of exiting, and starts once the server is back, when the
+	 * gateway takes the server's configuration again.
+	 */
+	@Test
+	void applicationsStartWhileTheConfigServerIsDown() throws Exception {
+		assertThat(landscape.launcher.kill(Landscape.CONFIG_SERVER)).isTrue();
+		assertThat(landscape.launcher.kill(Landscape.GATEWAY)).isTrue();
+		// (the stand-in may have been stopped by another test)
+		landscape.launcher.kill("inventory-service");
+		GatewayReads load = new GatewayReads(http, gateway, "/api/catalog/products", 1, false, Duration.ofMillis(20));
+		Thread standIn = null;
+		try {
+			landscape.up(List.of(List.of(landscape.app(Landscape.GATEWAY))));
+			assertThat(configHealth()).containsEntry("source", "last-known");
+			load.start();
+			standIn = Thread.ofPlatform().start(() -> landscape.up(List.of(List.of(standIn()))));
+			await().atMost(Duration.ofSeconds(10)).until(() -> load.total.get() > 50);
+			// the stand-in waits for the server: alive, not serving
+			Thread starting = standIn;
+			await().during(Duration.ofSeconds(10))
+				.atMost(Duration.ofSeconds(15))
+				.until(() -> starting.isAlive() && !Http.listening(URI.create("http://127.0.0.1:8082")));
+			landscape.up(List.of(List.of(landscape.app(Landscape.CONFIG_SERVER))));
+			standIn.join(Duration.ofSeconds(120));
+			assertThat(standIn.isAlive()).as("the stand-in started once the config server was back").isFalse();
+			await().atMost(Duration.ofSeconds(30)).until(() -> "config-server".equals(configHealth().get("source")));
+		}
+		finally {
+			load.stop();
+			// whatever failed, the next test finds the landscape running
+			for (String app : List.of(Landscape.CONFIG_SERVER, Landscape.GATEWAY)) {
+				if (!Http.listening(URI.create("http://127.0.0.1:" + Landscape.PORTS.get(app)))) {
+					landscape.up(List.of(List.of(landscape.app(app))));
+				}
+			}
+		}
+		System.out.printf("[landscape] config server down: gateway started from its last known configuration, "
+				+ "%d reads through it, failures %s%n", load.total.get(), load.failures);
+		assertThat(load.failures).isEmpty();
+		assertThat(Http.listening(URI.create("http://127.0.0.1:8082"))).isTrue();
+	}
+
+	/** the gateway's {@code config} health: where its configuration came from */
+	private static Map<String, String> configHealth() {
+		return Http.get(gateway.resolve("/actuator/health/config"), null)
+			.filter((response) -> response.statusCode() == 200)
+			.map((response) -> {
+				Map<String, String> details = new java.util.TreeMap<>();
+				Matcher detail = Pattern.compile("\"(source|file|receivedAt)\"\\s*:\\s*\"([^\"]*)\"")
+					.matcher(response.body());
+				while (detail.find()) {
+					details.put(detail.group(1), detail.group(2));
+				}
+				return details;
+			})
+			.orElse(Map.of());
+	}
+
+	/** a monolith in the inventory-service's place */
+	private static App standIn() {
+		return new App("inventory-service", 8082, landscape.app(Landscape.MONOLITH).jar(),
+				List.of("--spring.profiles.active=landscape", "--spring.application.name=inventory-service",
+						"--server.port=8082"),
+				Map.of());
 	}
 
 	/**

@@ -1,6 +1,7 @@
 package dev.stranglerkit.launcher.compare;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -24,6 +25,9 @@ import tools.jackson.databind.json.JsonMapper;
  * checks.
  */
 public final class ShopFacts {
+
+	/** how long a read is asked again while the landscape cannot answer it */
+	static final Duration READ_PATIENCE = Duration.ofSeconds(60);
 
 	private final URI gateway;
 
@@ -125,13 +129,33 @@ public final class ShopFacts {
 		return get("/api/inventory/" + product);
 	}
 
+	/**
+	 * A read, asked again for up to {@link #READ_PATIENCE} while the landscape cannot
+	 * answer it (no connection, a 5xx: an application or the registry still recovering
+	 * from a fault); a 4xx is final.
+	 */
 	private JsonNode get(String path) {
-		HttpResponse<String> response = send(HttpRequest.newBuilder(this.gateway.resolve(path)).GET());
-		if (response.statusCode() != 200) {
-			throw new IllegalStateException(
-					"GET " + path + " answered " + response.statusCode() + ": " + response.body());
+		long deadline = System.nanoTime() + READ_PATIENCE.toNanos();
+		while (true) {
+			String failure;
+			try {
+				HttpResponse<String> response = send(HttpRequest.newBuilder(this.gateway.resolve(path)).GET());
+				if (response.statusCode() == 200) {
+					return this.json.readTree(response.body());
+				}
+				failure = "GET " + path + " answered " + response.statusCode() + ": " + response.body();
+				if (response.statusCode() < 500) {
+					throw new IllegalStateException(failure);
+				}
+			}
+			catch (UncheckedIOException ex) {
+				failure = ex.getMessage();
+			}
+			if (System.nanoTime() > deadline) {
+				throw new IllegalStateException(failure + " (for " + READ_PATIENCE.toSeconds() + " s)");
+			}
+			sleep(500);
 		}
-		return this.json.readTree(response.body());
 	}
 
 	private HttpResponse<String> send(HttpRequest.Builder request) {
@@ -141,7 +165,7 @@ public final class ShopFacts {
 					HttpResponse.BodyHandlers.ofString());
 		}
 		catch (IOException ex) {
-			throw new IllegalStateException(request.build().uri() + ": " + ex, ex);
+			throw new UncheckedIOException(request.build().uri() + ": " + ex, ex);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
