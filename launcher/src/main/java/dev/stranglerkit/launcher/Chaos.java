@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -30,10 +31,10 @@ import dev.stranglerkit.launcher.compare.WorkloadResult;
  * process killed with SIGKILL (and restarted after a random delay, as a supervisor
  * would), RabbitMQ's application stopped and started ({@code rabbitmqctl stop_app}, every
  * connection dropped, the port closed), PostgreSQL stopped (fast shutdown) and started,
- * the config server or Eureka down. The same seed gives the same faults, targets, times
- * and durations. Every kind asked for is injected at least once; faults do not overlap.
- * Client-visible errors during a fault are allowed and counted; a lost or doubled
- * business effect fails the run (exit status 1).
+ * the config server or Eureka down, one hop delayed ({@code tc netem}). The same seed
+ * gives the same faults, targets, times and durations. Every kind asked for is injected
+ * at least once; faults do not overlap. Client-visible errors during a fault are allowed
+ * and counted; a lost or doubled business effect fails the run (exit status 1).
  *
  * @param preset the deployment (by default {@code after})
  * @param rate requests per second
@@ -57,14 +58,19 @@ public record Chaos(Preset preset, double rate, Duration duration, long seed, Se
 		/** PostgreSQL stopped (fast shutdown) for 5 to 30 s */
 		DB,
 		/** the config server or Eureka down for 30 s */
-		CONTROL;
+		CONTROL,
+		/**
+		 * 50 to 500 ms added for 10 to 30 s to one hop: to PostgreSQL, to RabbitMQ, or
+		 * the gateway's to an application ({@link NetworkDelay})
+		 */
+		LATENCY;
 
 		static Kind named(String name) {
 			try {
 				return valueOf(name.trim().toUpperCase(java.util.Locale.ROOT));
 			}
 			catch (IllegalArgumentException ex) {
-				throw new LaunchException("unknown fault '" + name + "' (faults: kill, broker, db, control)");
+				throw new LaunchException("unknown fault '" + name + "' (faults: kill, broker, db, control, latency)");
 			}
 		}
 
@@ -85,6 +91,31 @@ public record Chaos(Preset preset, double rate, Duration duration, long seed, Se
 		URI gateway = URI.create("http://127.0.0.1:" + Landscape.PORTS.get(Landscape.GATEWAY));
 		out.accept("== chaos on " + this.preset.name() + ": seed " + this.seed + ", faults " + this.kinds
 				+ ", %.0f requests/s for %d s".formatted(this.rate, this.duration.toSeconds()));
+		List<FaultProxy> proxies = List.of();
+		if (this.kinds.contains(Kind.LATENCY)) {
+			proxies = List.of(FaultProxy.start("postgresql", 5432), FaultProxy.start("rabbitmq", 5672));
+			out.accept("the applications reach PostgreSQL and RabbitMQ through fault proxies for the run "
+					+ "(ports %d and %d): restarting the landscape".formatted(proxies.get(0).port(),
+							proxies.get(1).port()));
+			launcher.down();
+			launcher = launcher.withEnv(Map.of("SHOP_DB_PORT", Integer.toString(proxies.get(0).port()),
+					"SHOP_RABBIT_PORT", Integer.toString(proxies.get(1).port())));
+		}
+		try {
+			return run(landscape, launcher, out, adminCredentials, gateway, proxies);
+		}
+		finally {
+			if (!proxies.isEmpty()) {
+				launcher.down();
+				proxies.forEach(FaultProxy::close);
+				out.accept("landscape stopped: it reached PostgreSQL and RabbitMQ through the run's fault proxies "
+						+ "(./kit up " + this.preset.name() + " starts it again)");
+			}
+		}
+	}
+
+	private int run(Landscape landscape, Launcher launcher, Consumer<String> out, String adminCredentials, URI gateway,
+			List<FaultProxy> proxies) {
 		new Deployment(landscape, launcher, out, gateway, adminCredentials).apply(this.preset);
 		ShopFacts shop = new ShopFacts(gateway);
 		shop.setStock(ShopWorkload.STOCK, Duration.ofSeconds(30));
@@ -92,7 +123,7 @@ public record Chaos(Preset preset, double rate, Duration duration, long seed, Se
 		long start = System.nanoTime();
 		Thread monkey = Thread.ofPlatform()
 			.name("chaos-monkey")
-			.start(() -> inject(landscape, launcher, out, start, injected));
+			.start(() -> inject(landscape, launcher, proxies, out, start, injected));
 		ShopWorkload workload = new ShopWorkload(this.seed);
 		WorkloadResult result;
 		try {
@@ -107,6 +138,11 @@ public record Chaos(Preset preset, double rate, Duration duration, long seed, Se
 			}
 		}
 		out.accept("faults over; waiting for every saga to end, then checking the invariants");
+		int resolved = workload.resolveUnanswered(shop);
+		if (resolved > 0) {
+			out.accept(
+					resolved + " order(s) unanswered during a fault, asked again with their Idempotency-Key: accepted");
+		}
 		List<Invariants.OrderFacts> orders = shop.orders(workload.placed(), SETTLE);
 		List<Invariants.StockFacts> stock = shop.stock(ShopWorkload.STOCK, Duration.ofSeconds(30));
 		long backlog = Compare.awaitOutboxDrained(launcher, Duration.ofSeconds(60));
@@ -117,6 +153,7 @@ public record Chaos(Preset preset, double rate, Duration duration, long seed, Se
 		try {
 			Files.createDirectories(folder);
 			Files.writeString(folder.resolve("chaos.md"), report);
+			Files.writeString(folder.resolve("chaos.html"), ChaosReport.html(this, injected, result, invariants));
 		}
 		catch (IOException ex) {
 			throw new LaunchException("cannot write the report to " + folder + ": " + ex.getMessage());
@@ -124,7 +161,7 @@ public record Chaos(Preset preset, double rate, Duration duration, long seed, Se
 		boolean holds = invariants.stream().allMatch(InvariantCheck::holds);
 		out.accept("%d faults, %d requests, %d client-visible errors; invariants %s".formatted(injected.size(),
 				result.completed(), result.errors(), holds ? "hold" : "FAILED"));
-		out.accept("report: " + folder.resolve("chaos.md"));
+		out.accept("report: " + folder.resolve("chaos.md") + " (and chaos.html, the timeline drawn)");
 		return holds ? 0 : 1;
 	}
 
@@ -132,8 +169,8 @@ public record Chaos(Preset preset, double rate, Duration duration, long seed, Se
 	 * Injects the faults one after the other: every kind once in a random order, then
 	 * random kinds, each at a random moment of its share of the run.
 	 */
-	private void inject(Landscape landscape, Launcher launcher, Consumer<String> out, long start,
-			List<Injected> injected) {
+	private void inject(Landscape landscape, Launcher launcher, List<FaultProxy> proxies, Consumer<String> out,
+			long start, List<Injected> injected) {
 		Random random = new Random(this.seed);
 		List<Kind> plan = new ArrayList<>(this.kinds);
 		Collections.shuffle(plan, random);
@@ -157,7 +194,7 @@ public record Chaos(Preset preset, double rate, Duration duration, long seed, Se
 			out.accept(
 					"[chaos %5.1f s] %s %s".formatted(began, kind.name().toLowerCase(java.util.Locale.ROOT), target));
 			try {
-				cause(kind, target, random, Math.max(5, share * 0.6), landscape, launcher);
+				cause(kind, target, random, Math.max(5, share * 0.6), landscape, launcher, proxies);
 			}
 			catch (RuntimeException ex) {
 				out.accept("[chaos] " + kind + " " + target + " did not recover: " + ex.getMessage());
@@ -174,6 +211,8 @@ public record Chaos(Preset preset, double rate, Duration duration, long seed, Se
 			case BROKER -> "rabbitmq";
 			case DB -> "postgresql";
 			case CONTROL -> random.nextBoolean() ? Landscape.CONFIG_SERVER : Landscape.DISCOVERY;
+			case LATENCY ->
+				(random.nextBoolean() ? "postgresql" : "rabbitmq") + " +" + (50 + random.nextInt(451)) + " ms";
 		};
 	}
 
@@ -182,7 +221,8 @@ public record Chaos(Preset preset, double rate, Duration duration, long seed, Se
 	 * @param cap the longest a fault lasts, in seconds, so that a short run has room for
 	 * every kind (a restart takes what it takes on top)
 	 */
-	private void cause(Kind kind, String target, Random random, double cap, Landscape landscape, Launcher launcher) {
+	private void cause(Kind kind, String target, Random random, double cap, Landscape landscape, Launcher launcher,
+			List<FaultProxy> proxies) {
 		switch (kind) {
 			case KILL -> {
 				launcher.kill(target);
@@ -201,6 +241,19 @@ public record Chaos(Preset preset, double rate, Duration duration, long seed, Se
 				}
 				finally {
 					run("rabbitmqctl", "start_app");
+				}
+			}
+			case LATENCY -> {
+				FaultProxy hop = proxies.stream()
+					.filter((proxy) -> target.startsWith(proxy.name() + " "))
+					.findFirst()
+					.orElseThrow(() -> new IllegalStateException("no fault proxy for " + target));
+				hop.delay(Duration.ofMillis(Long.parseLong(target.replaceAll(".* \\+(\\d+) ms", "$1"))));
+				try {
+					Launcher.sleep(between(random, Math.min(10, cap), Math.min(30, cap)));
+				}
+				finally {
+					hop.clear();
 				}
 			}
 			case DB -> {

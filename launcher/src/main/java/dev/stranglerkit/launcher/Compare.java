@@ -103,6 +103,8 @@ public record Compare(List<Preset> presets, double rate, Duration duration, Dura
 		ShopWorkload workload = new ShopWorkload(1);
 		WorkloadResult result = new Workload(gateway, this.rate, this.duration, workload).listener(workload).run();
 		out.accept("waiting for every saga to end, then checking the invariants");
+		warmUp.resolveUnanswered(shop);
+		workload.resolveUnanswered(shop);
 		List<ShopWorkload.PlacedOrder> placed = new ArrayList<>(warmUp.placed());
 		placed.addAll(workload.placed());
 		List<Invariants.OrderFacts> orders = shop.orders(placed, SETTLE);

@@ -235,16 +235,16 @@ public final class Kit {
 	}
 
 	/**
-	 * {@code chaos [preset] [--duration S] [--seed N] [--faults kill,broker,db,control]
-	 * [--rate R]}: by default the deployment after extraction, 600 s, every fault kind,
-	 * 10 requests/s, and a seed of its own (printed, so the run can be repeated).
+	 * {@code chaos [preset] [--duration S] [--seed N] [--faults kill,broker,db,control,latency]
+	 * [--rate R]}: by default the deployment after extraction, 600 s, every fault kind 10
+	 * requests/s, and a seed of its own (printed, so the run can be repeated).
 	 */
 	static int chaos(List<String> args, Map<String, String> env, Path home, Landscape landscape, Launcher launcher) {
 		Preset preset = Preset.named("after");
 		double rate = 10;
 		long duration = 600;
 		long seed = new java.util.Random().nextLong(1_000_000);
-		java.util.Set<Chaos.Kind> kinds = java.util.EnumSet.allOf(Chaos.Kind.class);
+		java.util.Set<Chaos.Kind> kinds = null;
 		for (int i = 0; i < args.size(); i++) {
 			String arg = args.get(i);
 			if (!arg.startsWith("--")) {
@@ -273,6 +273,9 @@ public final class Kit {
 			catch (NumberFormatException ex) {
 				throw new LaunchException(arg + " needs a number, not '" + value + "'");
 			}
+		}
+		if (kinds == null) {
+			kinds = java.util.EnumSet.allOf(Chaos.Kind.class);
 		}
 		Path reports = home.resolve(env.getOrDefault("KIT_STATE", ".kit")).resolve("chaos");
 		return new Chaos(preset, rate, Duration.ofSeconds(duration), seed, kinds, reports).run(landscape, launcher,

@@ -59,6 +59,16 @@ public final class Launcher {
 	}
 
 	/**
+	 * @return a launcher of the same landscape whose applications get this environment
+	 * too (those it starts from now on)
+	 */
+	public Launcher withEnv(Map<String, String> extra) {
+		Map<String, String> env = new java.util.HashMap<>(this.env);
+		env.putAll(extra);
+		return new Launcher(this.state, this.javaOptions, env, this.out, this.startTimeout).aotCache(this.aotCache);
+	}
+
+	/**
 	 * Whether applications start with the JDK's AOT cache ({@link AotCache}); on by
 	 * default on JDK 25 unless {@code KIT_AOT=off}.
 	 */

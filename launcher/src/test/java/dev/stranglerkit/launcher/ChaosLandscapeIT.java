@@ -14,8 +14,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * A short seeded {@code ./kit chaos} run on the deployment after extraction, every fault
  * kind at least once (a process killed, RabbitMQ and PostgreSQL stopped, the config
- * server or Eureka down), as a user runs it: every invariant of {@code ./kit compare}
- * holds afterwards, and RabbitMQ and PostgreSQL are running again for the tests after it.
+ * server or Eureka down, one hop delayed), as a user runs it: every invariant of
+ * {@code ./kit compare} holds afterwards, the report has its timeline drawn, and RabbitMQ
+ * and PostgreSQL are running again, undelayed, for the tests after it.
  */
 class ChaosLandscapeIT {
 
@@ -36,11 +37,17 @@ class ChaosLandscapeIT {
 			landscape.down();
 		}
 		String report;
+		String page;
 		try (Stream<Path> runs = Files.list(reports)) {
-			report = Files.readString(runs.findFirst().orElseThrow().resolve("chaos.md"));
+			Path run = runs.findFirst().orElseThrow();
+			report = Files.readString(run.resolve("chaos.md"));
+			page = Files.readString(run.resolve("chaos.html"));
 		}
 		System.out.println(report);
-		for (String kind : List.of("kill", "broker", "db", "control")) {
+		assertThat(page).contains("<svg")
+			.contains("p99 ms")
+			.containsPattern("latency (postgresql|rabbitmq) \\+\\d+ ms");
+		for (String kind : List.of("kill", "broker", "db", "control", "latency")) {
 			assertThat(report).as("a %s fault was injected", kind).containsPattern("\\| [\\d.]+ \\| " + kind + " \\|");
 		}
 		assertThat(exit).as("the invariants (see the report above)").isZero();

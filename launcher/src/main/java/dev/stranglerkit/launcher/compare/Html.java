@@ -4,12 +4,12 @@ package dev.stranglerkit.launcher.compare;
  * Escapes text for HTML and SVG: deployment names, endpoints and invariant details come
  * from outside the report.
  */
-final class Html {
+public final class Html {
 
 	private Html() {
 	}
 
-	static String escape(String text) {
+	public static String escape(String text) {
 		if (text == null) {
 			return "";
 		}

@@ -29,6 +29,9 @@ final class Recorder {
 	/** per second: completed, errors, sum of the latencies in microseconds */
 	private final List<long[]> seconds = new ArrayList<>();
 
+	/** per second: the latencies in microseconds */
+	private final List<Histogram> secondLatencies = new ArrayList<>();
+
 	private long sent;
 
 	private long maxSendLag;
@@ -73,7 +76,9 @@ final class Recorder {
 		int second = (int) (Math.max(0, completed) / SECOND);
 		while (this.seconds.size() <= second) {
 			this.seconds.add(new long[3]);
+			this.secondLatencies.add(new Histogram(2));
 		}
+		this.secondLatencies.get(second).recordValue(micros);
 		long[] counts = this.seconds.get(second);
 		counts[0]++;
 		counts[1] += WorkloadResult.isError(status) ? 1 : 0;
@@ -88,7 +93,9 @@ final class Recorder {
 		for (int i = 0; i < this.seconds.size(); i++) {
 			long[] counts = this.seconds.get(i);
 			double mean = (counts[0] > 0) ? counts[2] / 1000.0 / counts[0] : 0;
-			timeline.add(new WorkloadResult.Second(i, counts[0], counts[1], mean));
+			Histogram micros = this.secondLatencies.get(i);
+			timeline.add(new WorkloadResult.Second(i, counts[0], counts[1], mean,
+					micros.getValueAtPercentile(50) / 1000.0, micros.getValueAtPercentile(99) / 1000.0));
 		}
 		long runNanos = Math.max(Math.max(this.duration.toNanos(), this.sendingEnded), this.lastCompletion);
 		long sendingNanos = Math.max(this.duration.toNanos(), this.sendingEnded);

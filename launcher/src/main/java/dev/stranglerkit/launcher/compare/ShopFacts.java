@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import dev.stranglerkit.launcher.compare.Invariants.OrderFacts;
 import dev.stranglerkit.launcher.compare.Invariants.StockFacts;
@@ -127,6 +128,39 @@ public final class ShopFacts {
 
 	private JsonNode stock(String product) {
 		return get("/api/inventory/" + product);
+	}
+
+	/**
+	 * A write sent again with its {@code Idempotency-Key} while the shop cannot answer it
+	 * (no connection, a 5xx, a 409 for an attempt still in progress), for up to
+	 * {@link #READ_PATIENCE}.
+	 * @return the {@code Location} of a {@code 202}; empty for any other final answer
+	 */
+	public Optional<String> retryWrite(Request write) {
+		long deadline = System.nanoTime() + READ_PATIENCE.toNanos();
+		while (true) {
+			HttpResponse<String> response = null;
+			try {
+				response = send(HttpRequest.newBuilder(this.gateway.resolve(write.path()))
+					.header("Content-Type", "application/json")
+					.header("Idempotency-Key", write.idempotencyKey())
+					.method(write.method(), HttpRequest.BodyPublishers.ofString(write.body())));
+			}
+			catch (UncheckedIOException ex) {
+				// no answer: asked again
+			}
+			if (response != null && response.statusCode() == 202) {
+				return response.headers().firstValue("Location");
+			}
+			if (response != null && response.statusCode() < 500 && response.statusCode() != 409) {
+				return Optional.empty();
+			}
+			if (System.nanoTime() > deadline) {
+				throw new IllegalStateException(write.method() + " " + write.path() + " with Idempotency-Key "
+						+ write.idempotencyKey() + " got no final answer for " + READ_PATIENCE.toSeconds() + " s");
+			}
+			sleep(500);
+		}
 	}
 
 	/**

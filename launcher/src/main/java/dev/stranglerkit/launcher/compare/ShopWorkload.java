@@ -3,6 +3,7 @@ package dev.stranglerkit.launcher.compare;
 import java.net.http.HttpHeaders;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -19,7 +20,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * from {@code n}: a later run against the same database must not be answered with an
  * earlier run's orders), so that the workload can retry an order that got no answer
  * without placing it twice. An order counts as accepted when the client knows it was: its
- * final answer, after any retries, is {@code 202}.
+ * final answer, after any retries, is {@code 202}; one that got none during the run is
+ * asked again with its key afterwards ({@link #resolveUnanswered}).
  */
 public final class ShopWorkload implements RequestSource, ResponseListener {
 
@@ -41,6 +43,9 @@ public final class ShopWorkload implements RequestSource, ResponseListener {
 	private final long seed;
 
 	private final ConcurrentLinkedQueue<PlacedOrder> placed = new ConcurrentLinkedQueue<>();
+
+	/** orders whose retries ran out without a final answer */
+	private final ConcurrentLinkedQueue<Request> unanswered = new ConcurrentLinkedQueue<>();
 
 	/**
 	 * @param seed chooses the sequence (a warm-up uses another seed than the measured
@@ -84,10 +89,36 @@ public final class ShopWorkload implements RequestSource, ResponseListener {
 	@Override
 	public void onResponse(Request request, int status, HttpHeaders headers, String body) {
 		if (request.method().equals("POST") && status == 202) {
-			headers.firstValue("Location")
-				.ifPresent((location) -> this.placed.add(new PlacedOrder(location, product(request.body()),
-						quantity(request.body()), request.endpoint())));
+			headers.firstValue("Location").ifPresent((location) -> accepted(request, location));
 		}
+		else if (request.method().equals("POST") && (WorkloadResult.isError(status) || status == 409)) {
+			this.unanswered.add(request);
+		}
+	}
+
+	private void accepted(Request request, String location) {
+		this.placed
+			.add(new PlacedOrder(location, product(request.body()), quantity(request.body()), request.endpoint()));
+	}
+
+	/**
+	 * Sends each order that got no final answer during the run (its retries ran out in a
+	 * fault) once more with its {@code Idempotency-Key}, as a client that must know
+	 * would, asking again while the shop cannot answer: a {@code 202} is the order the
+	 * first attempts placed, or the one placed now, never a second one.
+	 * @return how many of them turned out accepted
+	 */
+	public int resolveUnanswered(ShopFacts shop) {
+		int accepted = 0;
+		Request request;
+		while ((request = this.unanswered.poll()) != null) {
+			Optional<String> location = shop.retryWrite(request);
+			if (location.isPresent()) {
+				accepted(request, location.get());
+				accepted++;
+			}
+		}
+		return accepted;
 	}
 
 	/**

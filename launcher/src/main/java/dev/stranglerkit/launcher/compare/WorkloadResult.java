@@ -206,8 +206,10 @@ public final class WorkloadResult {
 	 * @param completed requests that completed in that second, errors included
 	 * @param errors of which got no response or a server error
 	 * @param meanLatencyMs their mean latency
+	 * @param p50Ms their median latency
+	 * @param p99Ms their 99th percentile latency
 	 */
-	public record Second(int second, long completed, long errors, double meanLatencyMs) {
+	public record Second(int second, long completed, long errors, double meanLatencyMs, double p50Ms, double p99Ms) {
 	}
 
 	/**
