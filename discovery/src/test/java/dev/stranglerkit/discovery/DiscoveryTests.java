@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.test.context.SpringBootTest;
@@ -32,6 +33,18 @@ class DiscoveryTests {
 	int port;
 
 	final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+	/**
+	 * A server that has just started refuses registry reads (403) for 10 s
+	 * (wait-time-in-ms-when-sync-empty), so that its clients keep the registry they had
+	 * while their instances register again; the tests read it once it is open.
+	 */
+	@BeforeEach
+	void awaitTheRegistryOpen() {
+		await().atMost(Duration.ofSeconds(20))
+			.pollInterval(Duration.ofMillis(200))
+			.until(() -> send("GET", "/eureka/apps", CREDENTIALS, null).statusCode() == 200);
+	}
 
 	@Test
 	void theRegistryNeedsTheCredentials() throws Exception {
