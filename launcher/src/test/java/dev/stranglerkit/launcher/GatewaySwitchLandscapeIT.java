@@ -115,8 +115,9 @@ class GatewaySwitchLandscapeIT {
 
 	/**
 	 * Eureka killed (SIGKILL) under a stream of reads: the gateway keeps routing with the
-	 * registry it last fetched and no read of the running route fails; started again
-	 * (empty at first), Eureka has the applications back, and no read failed meanwhile.
+	 * registry it last fetched and no read of the running route fails; an application
+	 * started meanwhile starts all the same; started again (empty at first), Eureka has
+	 * the applications back, the new one too, and no read failed meanwhile.
 	 */
 	@Test
 	void aRunningRouteFailsNoReadWhileEurekaIsDown() throws Exception {
@@ -131,9 +132,14 @@ class GatewaySwitchLandscapeIT {
 			// s)
 			await().during(Duration.ofSeconds(15)).atMost(Duration.ofSeconds(20)).until(() -> load.failures.isEmpty());
 			assertThat(load.countSince(killed)).isGreaterThan(100);
+			// an application started while Eureka is down starts (and registers later)
+			landscape.launcher.kill("inventory-service");
+			landscape.up(List.of(List.of(standIn())));
+			assertThat(Http.listening(URI.create("http://127.0.0.1:8082"))).isTrue();
 			// started again, with an empty registry at first: the gateway keeps routing
 			landscape.up(List.of(List.of(landscape.app(Landscape.DISCOVERY))));
-			await().atMost(Duration.ofSeconds(60)).until(() -> registered("MONOLITH") && registered("GATEWAY"));
+			await().atMost(Duration.ofSeconds(60))
+				.until(() -> registered("MONOLITH") && registered("GATEWAY") && registered("INVENTORY-SERVICE"));
 			long back = System.nanoTime();
 			await().atMost(Duration.ofSeconds(10)).until(() -> load.countSince(back) > 50);
 		}
