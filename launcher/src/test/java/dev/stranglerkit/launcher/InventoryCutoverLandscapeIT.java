@@ -258,7 +258,8 @@ class InventoryCutoverLandscapeIT {
 
 		Instant rollback = new Cutover(landscape.landscape.configRepo()).move("inventory", "monolith");
 		new Routes().awaitApplied(gateway, ADMIN, "inventory", "monolith", null, Duration.ofSeconds(10));
-		Thread.sleep(Math.max(0, Duration.between(Instant.now(), rollback.plusSeconds(1)).toMillis()));
+		// the orders after it are the monolith's
+		await().atMost(Duration.ofSeconds(20)).until(() -> Instant.now().isAfter(rollback.plusSeconds(1)));
 		List<String> later = placeOrders(product, 4);
 		await().atMost(Duration.ofSeconds(30))
 			.until(() -> later.stream().allMatch((id) -> status(id).equals("CONFIRMED")));
