@@ -12,6 +12,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
 
 import dev.stranglerkit.launcher.compare.Invariants.OrderFacts;
 import dev.stranglerkit.launcher.compare.Invariants.StockFacts;
@@ -132,55 +134,46 @@ public final class ShopFacts {
 
 	/**
 	 * A write sent again with its {@code Idempotency-Key} while the shop cannot answer it
-	 * (no connection, a 5xx, a 409 for an attempt still in progress), for up to
-	 * {@link #READ_PATIENCE}.
+	 * (see {@link #patiently}; a 409 is an attempt still in progress).
 	 * @return the {@code Location} of a {@code 202}; empty for any other final answer
 	 */
 	public Optional<String> retryWrite(Request write) {
-		long deadline = System.nanoTime() + READ_PATIENCE.toNanos();
-		while (true) {
-			HttpResponse<String> response = null;
-			try {
-				response = send(HttpRequest.newBuilder(this.gateway.resolve(write.path()))
+		HttpResponse<String> response = patiently(
+				write.method() + " " + write.path() + " with Idempotency-Key " + write.idempotencyKey(), Set.of(409),
+				() -> HttpRequest.newBuilder(this.gateway.resolve(write.path()))
 					.header("Content-Type", "application/json")
 					.header("Idempotency-Key", write.idempotencyKey())
 					.method(write.method(), HttpRequest.BodyPublishers.ofString(write.body())));
-			}
-			catch (UncheckedIOException ex) {
-				// no answer: asked again
-			}
-			if (response != null && response.statusCode() == 202) {
-				return response.headers().firstValue("Location");
-			}
-			if (response != null && response.statusCode() < 500 && response.statusCode() != 409) {
-				return Optional.empty();
-			}
-			if (System.nanoTime() > deadline) {
-				throw new IllegalStateException(write.method() + " " + write.path() + " with Idempotency-Key "
-						+ write.idempotencyKey() + " got no final answer for " + READ_PATIENCE.toSeconds() + " s");
-			}
-			sleep(500);
+		return (response.statusCode() == 202) ? response.headers().firstValue("Location") : Optional.empty();
+	}
+
+	/** A read; anything but a 200 in the end is a failure. */
+	private JsonNode get(String path) {
+		HttpResponse<String> response = patiently("GET " + path, Set.of(),
+				() -> HttpRequest.newBuilder(this.gateway.resolve(path)).GET());
+		if (response.statusCode() != 200) {
+			throw new IllegalStateException(
+					"GET " + path + " answered " + response.statusCode() + ": " + response.body());
 		}
+		return this.json.readTree(response.body());
 	}
 
 	/**
-	 * A read, asked again for up to {@link #READ_PATIENCE} while the landscape cannot
-	 * answer it (no connection, a 5xx: an application or the registry still recovering
-	 * from a fault); a 4xx is final.
+	 * Sends a request, and again every half second for up to {@link #READ_PATIENCE} while
+	 * the landscape cannot answer it: no connection, a 5xx (an application or the
+	 * registry still recovering from a fault), or one of the statuses given.
+	 * @return the first other answer
 	 */
-	private JsonNode get(String path) {
+	private HttpResponse<String> patiently(String what, Set<Integer> notYet, Supplier<HttpRequest.Builder> request) {
 		long deadline = System.nanoTime() + READ_PATIENCE.toNanos();
 		while (true) {
 			String failure;
 			try {
-				HttpResponse<String> response = send(HttpRequest.newBuilder(this.gateway.resolve(path)).GET());
-				if (response.statusCode() == 200) {
-					return this.json.readTree(response.body());
+				HttpResponse<String> response = send(request.get());
+				if (response.statusCode() < 500 && !notYet.contains(response.statusCode())) {
+					return response;
 				}
-				failure = "GET " + path + " answered " + response.statusCode() + ": " + response.body();
-				if (response.statusCode() < 500) {
-					throw new IllegalStateException(failure);
-				}
+				failure = what + " answered " + response.statusCode() + ": " + response.body();
 			}
 			catch (UncheckedIOException ex) {
 				failure = ex.getMessage();
