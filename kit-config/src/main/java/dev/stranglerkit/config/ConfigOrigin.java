@@ -2,6 +2,7 @@ package dev.stranglerkit.config;
 
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -16,6 +17,9 @@ import java.util.concurrent.atomic.AtomicReference;
 record ConfigOrigin(Path lastKnown, Instant receivedAt, String why) {
 
 	private static final AtomicReference<ConfigOrigin> current = new AtomicReference<>();
+
+	/** whether the start's configuration is complete: a load from now on is a refresh */
+	private static final AtomicBoolean loaded = new AtomicBoolean();
 
 	static ConfigOrigin server() {
 		return new ConfigOrigin(null, null, null);
@@ -35,6 +39,22 @@ record ConfigOrigin(Path lastKnown, Instant receivedAt, String why) {
 
 	static void set(ConfigOrigin origin) {
 		current.set(origin);
+		if (origin == null) {
+			loaded.set(false);
+		}
+	}
+
+	/** The start's configuration is complete (every import loaded, beans being made). */
+	static void loaded() {
+		loaded.set(true);
+	}
+
+	/**
+	 * @return whether the start's configuration is complete, so that a load now is a
+	 * refresh
+	 */
+	static boolean isLoaded() {
+		return loaded.get();
 	}
 
 }

@@ -32,15 +32,20 @@ import org.springframework.core.retry.RetryTemplate;
  * <li>{@code retry-for} (5 min): how long to ask the server again (after 1 s, then up to
  * every 10 s) before the start fails. Every application waits: without its configuration,
  * one that decides by ownership would decide as if nothing had been handed over.</li>
- * <li>{@code last-known.enabled} (false): whether to start from
+ * <li>{@code last-known.enabled} (true): whether to start from
  * {@code last-known.dir}/{@code <application>.properties}, the configuration it last
- * received, once the server has not answered for {@code last-known.after} (10 s). Only
- * for an application whose configuration decides no ownership (the gateway: routes;
- * Eureka): its health says so ({@link LastKnownConfiguration}), and it takes the server's
- * as soon as the server answers. The launcher sets {@code last-known.dir}
- * ({@code KIT_CONFIG_LAST_KNOWN_DIR}, under its state folder).</li>
+ * received, once the server has not answered for {@code last-known.after} (10 s). Its
+ * health says so ({@link LastKnownConfiguration}), and it takes the server's as soon as
+ * the server answers. The launcher sets {@code last-known.dir}
+ * ({@code KIT_CONFIG_LAST_KNOWN_DIR}, under its state folder); without it, or without a
+ * file yet, the application waits.</li>
  * </ul>
- * Needs {@code spring.cloud.config.fail-fast: true}, so that a failed load is an
+ * A configuration started from is marked: {@value #SOURCE} is {@code last-known} until
+ * the server's replaces it. What it cannot know is whether the server has changed since,
+ * so what must not be decided on a stale configuration waits for the server:
+ * kit-messaging holds every decision by ownership (a handoff may have been added
+ * meanwhile) and its consumers while the mark is there, and the application serves the
+ * rest. Needs {@code spring.cloud.config.fail-fast: true}, so that a failed load is an
  * exception to retry rather than an empty configuration. A refresh (the bus, or
  * {@link LastKnownConfiguration}'s polling) asks once: the application runs already.
  */
@@ -48,6 +53,12 @@ public class ConfigServerStart implements BootstrapRegistryInitializer {
 
 	/** the name of the property source of the last known configuration */
 	static final String LAST_KNOWN = "kit-config-last-known";
+
+	/**
+	 * the property that marks a configuration started from while the server did not
+	 * answer: {@code last-known} while it is in force, absent otherwise
+	 */
+	public static final String SOURCE = "kit.config.source";
 
 	@Override
 	public void initialize(BootstrapRegistry registry) {
@@ -61,8 +72,15 @@ public class ConfigServerStart implements BootstrapRegistryInitializer {
 		Settings settings = Settings.of(context.getLoaderContext()
 			.getBootstrapContext()
 			.get(ConfigServerConfigDataLocationResolver.PropertyResolver.class)::get);
-		if (ConfigOrigin.current() != null) {
-			// a refresh of a running application: the server answers or not
+		ConfigOrigin origin = ConfigOrigin.current();
+		if (origin != null && !origin.fromServer() && !ConfigOrigin.isLoaded()) {
+			// another import of the same start (an active profile's): the last known
+			// configuration holds what every one of them gave
+			return ConfigData.EMPTY;
+		}
+		if (origin != null) {
+			// a later import of a start the server answered, or a refresh: the server
+			// answers or not
 			return context.getInvocation().apply(context.getLoaderContext(), context.getResource());
 		}
 		Path lastKnown = settings.lastKnownFile();
@@ -98,11 +116,14 @@ public class ConfigServerStart implements BootstrapRegistryInitializer {
 				throw (ex.getCause() instanceof RuntimeException runtime) ? runtime
 						: new IllegalStateException(why, ex);
 			}
-			ConfigOrigin origin = ConfigOrigin.lastKnown(lastKnown, modified(lastKnown), why);
-			say("Starting from the last known configuration (" + lastKnown + ", received " + origin.receivedAt() + "): "
-					+ why + ". It is taken from the server as soon as the server answers");
-			ConfigOrigin.set(origin);
-			return new ConfigData(List.of(new MapPropertySource(LAST_KNOWN, read(lastKnown))));
+			ConfigOrigin lastKnownOrigin = ConfigOrigin.lastKnown(lastKnown, modified(lastKnown), why);
+			say("Starting from the last known configuration (" + lastKnown + ", received "
+					+ lastKnownOrigin.receivedAt() + "): " + why
+					+ ". It is taken from the server as soon as the server answers");
+			ConfigOrigin.set(lastKnownOrigin);
+			Map<String, Object> values = read(lastKnown);
+			values.put(SOURCE, "last-known");
+			return new ConfigData(List.of(new MapPropertySource(LAST_KNOWN, values)));
 		}
 	}
 
@@ -152,7 +173,7 @@ public class ConfigServerStart implements BootstrapRegistryInitializer {
 
 		static Settings of(Lookup properties) {
 			return new Settings(properties.get("kit.config.retry-for", Duration.class, Duration.ofMinutes(5)),
-					properties.get("kit.config.last-known.enabled", Boolean.class, false),
+					properties.get("kit.config.last-known.enabled", Boolean.class, true),
 					properties.get("kit.config.last-known.dir", Path.class, null),
 					properties.get("kit.config.last-known.after", Duration.class, Duration.ofSeconds(10)),
 					properties.get("spring.application.name", String.class, "application"));

@@ -68,6 +68,9 @@ class LastKnownConfiguration implements ApplicationListener<ApplicationEvent>, H
 		Binder binder = Binder.get(environment);
 		this.settings = ConfigServerStart.Settings.of(binder);
 		this.poll = binder.bind("kit.config.last-known.poll", Duration.class).orElse(Duration.ofSeconds(5));
+		// made once the environment is complete: a configuration load from now on is a
+		// refresh
+		ConfigOrigin.loaded();
 	}
 
 	@Override

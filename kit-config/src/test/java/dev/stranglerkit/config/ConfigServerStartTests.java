@@ -47,15 +47,16 @@ class ConfigServerStartTests {
 	@Test
 	void withoutLastKnownEnabledAFileIsNotUsed() throws Exception {
 		Files.writeString(this.lastKnown.resolve("kit-config-test.properties"), "greeting=from before\n");
-		assertThatException().isThrownBy(() -> start("--kit.config.retry-for=2s").close());
+		assertThatException()
+			.isThrownBy(() -> start("--kit.config.last-known.enabled=false", "--kit.config.retry-for=2s").close());
 	}
 
 	@Test
 	void startsFromTheLastKnownConfigurationAndSaysSoInItsHealth() throws Exception {
 		Files.writeString(this.lastKnown.resolve("kit-config-test.properties"), "greeting=from before\n");
-		try (ConfigurableApplicationContext context = start("--kit.config.last-known.enabled=true",
-				"--kit.config.last-known.after=2s")) {
+		try (ConfigurableApplicationContext context = start("--kit.config.last-known.after=2s")) {
 			assertThat(context.getEnvironment().getProperty("greeting")).isEqualTo("from before");
+			assertThat(context.getEnvironment().getProperty(ConfigServerStart.SOURCE)).isEqualTo("last-known");
 			assertThat(context.getBean(LastKnownConfiguration.class).health().getDetails())
 				.containsEntry("source", "last-known")
 				.containsKey("receivedAt");
@@ -63,9 +64,20 @@ class ConfigServerStartTests {
 	}
 
 	@Test
+	void startsFromTheLastKnownConfigurationWithAProfileActive() throws Exception {
+		// the profile's import is a second load of the same start: the file holds it too
+		Files.writeString(this.lastKnown.resolve("kit-config-test.properties"), "greeting=from before\n");
+		try (ConfigurableApplicationContext context = start("--kit.config.last-known.after=2s",
+				"--spring.profiles.active=landscape")) {
+			assertThat(context.getEnvironment().getProperty("greeting")).isEqualTo("from before");
+			assertThat(context.getBean(LastKnownConfiguration.class).health().getDetails()).containsEntry("source",
+					"last-known");
+		}
+	}
+
+	@Test
 	void withNoLastKnownConfigurationItWaitsAsTheOthersDo() throws Exception {
-		assertThatException()
-			.isThrownBy(() -> start("--kit.config.last-known.enabled=true", "--kit.config.retry-for=2s").close());
+		assertThatException().isThrownBy(() -> start("--kit.config.retry-for=2s").close());
 	}
 
 	private ConfigurableApplicationContext start(String... args) throws IOException {

@@ -21,9 +21,11 @@ import org.springframework.amqp.core.Queue;
 import org.springframework.amqp.core.QueueBuilder;
 import org.springframework.amqp.core.TopicExchange;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
+import org.springframework.amqp.rabbit.listener.AbstractMessageListenerContainer;
 import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
 import org.springframework.beans.factory.InitializingBean;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.amqp.autoconfigure.CachingConnectionFactoryConfigurer;
 import org.springframework.boot.amqp.autoconfigure.ConnectionFactoryCustomizer;
 import org.springframework.boot.amqp.autoconfigure.RabbitAutoConfiguration;
@@ -240,11 +242,18 @@ public class MessagingAutoConfiguration {
 	}
 
 	@Bean
+	OwnershipHold ownershipHold(Environment environment,
+			@Qualifier("kitInboundMessages") ObjectProvider<AbstractMessageListenerContainer> consumer) {
+		return new OwnershipHold(environment, consumer);
+	}
+
+	@Bean
 	@ConditionalOnProperty("kit.messaging.consumer.queue")
 	@ConditionalOnBean(MessageHandlers.class)
 	SimpleMessageListenerContainer kitInboundMessages(ConnectionFactory connectionFactory,
 			MessagingProperties properties, ObjectProvider<MessageHandlers> handlers, Envelopes envelopes,
-			JdbcClient jdbc, TransactionOperations transactions, MeterRegistry meters, ConfirmingPublisher publisher) {
+			JdbcClient jdbc, TransactionOperations transactions, MeterRegistry meters, ConfirmingPublisher publisher,
+			Environment environment) {
 		MessagingProperties.Consumer consumer = properties.consumer();
 		String queue = consumer.queue();
 		if (!properties.subscriptions().containsKey(queue)) {
@@ -259,6 +268,7 @@ public class MessagingAutoConfiguration {
 			.multiplier(2)
 			.build());
 		SimpleMessageListenerContainer container = new SimpleMessageListenerContainer(connectionFactory);
+		container.setAutoStartup(OwnershipHold.startsConsuming(environment));
 		container.setQueueNames(queue);
 		container.setConcurrentConsumers(consumer.concurrency());
 		container.setPrefetchCount(10);

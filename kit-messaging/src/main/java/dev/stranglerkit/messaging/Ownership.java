@@ -19,6 +19,11 @@ import org.springframework.core.env.Environment;
  * events and ask the same question of the same event time, so each event has exactly one
  * owner: no gap and no double effect while the change travels over the bus, as long as it
  * arrives before its instant.
+ * <p>
+ * An application that runs on the configuration it last received (kit-config marks it:
+ * {@value #CONFIG_SOURCE} is {@code last-known}) does not know whether a handoff was
+ * written since, so it answers nothing ({@link OwnershipUnconfirmedException}) until the
+ * config server's configuration replaces it.
  */
 public final class Ownership {
 
@@ -26,13 +31,27 @@ public final class Ownership {
 
 	public static final String SERVICE = "service";
 
+	/**
+	 * the property kit-config sets to {@code last-known} on a configuration started from
+	 */
+	static final String CONFIG_SOURCE = "kit.config.source";
+
 	private Ownership() {
+	}
+
+	/**
+	 * @return whether the handoffs are the config server's, not a last known copy that
+	 * may lack the latest
+	 */
+	public static boolean confirmed(Environment environment) {
+		return !"last-known".equals(environment.getProperty(CONFIG_SOURCE));
 	}
 
 	/**
 	 * @return {@link #MONOLITH} or {@link #SERVICE}: the owner of the module for an event
 	 * that happened at {@code when}
 	 * @throws IllegalStateException if an entry is malformed
+	 * @throws OwnershipUnconfirmedException if the handoffs are not {@link #confirmed}
 	 */
 	public static String ownerAt(Environment environment, String module, Instant when) {
 		return handoffAt(environment, module, when).owner();
@@ -43,8 +62,12 @@ public final class Ownership {
 	 * and the instant from which it owns the module ({@link Instant#EPOCH} for the
 	 * monolith before any handoff)
 	 * @throws IllegalStateException if an entry is malformed
+	 * @throws OwnershipUnconfirmedException if the handoffs are not {@link #confirmed}
 	 */
 	public static Handoff handoffAt(Environment environment, String module, Instant when) {
+		if (!confirmed(environment)) {
+			throw new OwnershipUnconfirmedException(module);
+		}
 		List<String> handoffs = Binder.get(environment)
 			.bind("kit.ownership." + module, Bindable.listOf(String.class))
 			.orElse(List.of());

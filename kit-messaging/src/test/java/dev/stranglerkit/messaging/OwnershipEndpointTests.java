@@ -34,7 +34,7 @@ class OwnershipEndpointTests {
 	@Test
 	void isThereOnlyWhenTheApplicationExposesIt() {
 		ApplicationContextRunner runner = new ApplicationContextRunner()
-			.withConfiguration(AutoConfigurations.of(OwnershipEndpointAutoConfiguration.class));
+			.withConfiguration(AutoConfigurations.of(OwnershipAutoConfiguration.class));
 		runner.run((context) -> assertThat(context).doesNotHaveBean(OwnershipEndpoint.class));
 		runner.withPropertyValues("management.endpoints.web.exposure.include=health,ownership")
 			.run((context) -> assertThat(context).hasSingleBean(OwnershipEndpoint.class));

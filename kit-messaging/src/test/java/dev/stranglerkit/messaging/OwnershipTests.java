@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.mock.env.MockEnvironment;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 class OwnershipTests {
@@ -51,6 +52,22 @@ class OwnershipTests {
 				cutover + "=somebody");
 		assertThatIllegalStateException().isThrownBy(() -> Ownership.ownerAt(environment, "notifications", cutover))
 			.withMessageContaining("names no owner");
+	}
+
+	@Test
+	void onALastKnownConfigurationNoOwnerIsAnsweredUntilTheServersReplacesIt() {
+		MockEnvironment environment = new MockEnvironment()
+			.withProperty("kit.ownership.inventory[0]", cutover + "=service")
+			.withProperty("kit.config.source", "last-known");
+		assertThat(Ownership.confirmed(environment)).isFalse();
+		assertThatExceptionOfType(OwnershipUnconfirmedException.class)
+			.isThrownBy(() -> Ownership.handoffAt(environment, "inventory", rollback))
+			.isInstanceOf(MessageNotReadyException.class)
+			.withMessageContaining("the ownership of the inventory is not confirmed");
+		MockEnvironment fromTheServer = new MockEnvironment().withProperty("kit.ownership.inventory[0]",
+				cutover + "=service");
+		assertThat(Ownership.confirmed(fromTheServer)).isTrue();
+		assertThat(Ownership.ownerAt(fromTheServer, "inventory", rollback)).isEqualTo("service");
 	}
 
 }

@@ -157,9 +157,10 @@ class GatewaySwitchLandscapeIT {
 	/**
 	 * The config server down (SIGKILL) while applications restart: the gateway starts
 	 * from the configuration it last received, says so in its health, and serves its
-	 * routes; an application that decides by ownership (the stand-in, a monolith) waits
-	 * for the server instead of exiting, and starts once the server is back, when the
-	 * gateway takes the server's configuration again.
+	 * routes; an application that decides by ownership (the stand-in, a monolith) starts
+	 * from its own last known configuration too, and holds its decisions by ownership
+	 * (its health says so; InventoryCutoverLandscapeIT shows the orders held and then
+	 * decided). Once the server is back, both take the server's configuration again.
 	 */
 	@Test
 	void applicationsStartWhileTheConfigServerIsDown() throws Exception {
@@ -168,22 +169,22 @@ class GatewaySwitchLandscapeIT {
 		// (the stand-in may have been stopped by another test)
 		landscape.launcher.kill("inventory-service");
 		GatewayReads load = new GatewayReads(http, gateway, "/api/catalog/products", 1, false, Duration.ofMillis(20));
-		Thread standIn = null;
+		URI standInAt = URI.create("http://127.0.0.1:8082");
 		try {
 			landscape.up(List.of(List.of(landscape.app(Landscape.GATEWAY))));
-			assertThat(configHealth()).containsEntry("source", "last-known");
+			assertThat(configHealth(gateway)).containsEntry("source", "last-known");
 			load.start();
-			standIn = Thread.ofPlatform().start(() -> landscape.up(List.of(List.of(standIn()))));
+			landscape.up(List.of(List.of(standIn())));
+			assertThat(configHealth(standInAt)).containsEntry("source", "last-known")
+				.containsEntry("decisions", "held");
 			await().atMost(Duration.ofSeconds(10)).until(() -> load.total.get() > 50);
-			// the stand-in waits for the server: alive, not serving
-			Thread starting = standIn;
-			await().during(Duration.ofSeconds(10))
-				.atMost(Duration.ofSeconds(15))
-				.until(() -> starting.isAlive() && !Http.listening(URI.create("http://127.0.0.1:8082")));
+			assertThat(Http.listening(URI.create("http://127.0.0.1:8888"))).as("the config server").isFalse();
 			landscape.up(List.of(List.of(landscape.app(Landscape.CONFIG_SERVER))));
-			standIn.join(Duration.ofSeconds(120));
-			assertThat(standIn.isAlive()).as("the stand-in started once the config server was back").isFalse();
-			await().atMost(Duration.ofSeconds(30)).until(() -> "config-server".equals(configHealth().get("source")));
+			await().atMost(Duration.ofSeconds(30))
+				.until(() -> "config-server".equals(configHealth(gateway).get("source")));
+			await().atMost(Duration.ofSeconds(30))
+				.untilAsserted(() -> assertThat(configHealth(standInAt)).containsEntry("source", "config-server")
+					.containsEntry("decisions", "made"));
 		}
 		finally {
 			load.stop();
@@ -200,13 +201,16 @@ class GatewaySwitchLandscapeIT {
 		assertThat(Http.listening(URI.create("http://127.0.0.1:8082"))).isTrue();
 	}
 
-	/** the gateway's {@code config} health: where its configuration came from */
-	private static Map<String, String> configHealth() {
-		return Http.get(gateway.resolve("/actuator/health/config"), null)
+	/**
+	 * an application's {@code config} health: where its configuration came from, and
+	 * whether its decisions by ownership are held
+	 */
+	private static Map<String, String> configHealth(URI application) {
+		return Http.get(application.resolve("/actuator/health/config"), null)
 			.filter((response) -> response.statusCode() == 200)
 			.map((response) -> {
 				Map<String, String> details = new java.util.TreeMap<>();
-				Matcher detail = Pattern.compile("\"(source|file|receivedAt)\"\\s*:\\s*\"([^\"]*)\"")
+				Matcher detail = Pattern.compile("\"(source|file|receivedAt|decisions)\"\\s*:\\s*\"([^\"]*)\"")
 					.matcher(response.body());
 				while (detail.find()) {
 					details.put(detail.group(1), detail.group(2));

@@ -313,6 +313,86 @@ class InventoryCutoverLandscapeIT {
 				stranded.size(), later.size());
 	}
 
+	/**
+	 * The config server down while the inventory-service, which owns the inventory,
+	 * starts again: it starts from its last known configuration and holds every decision
+	 * by ownership, since a handoff may have been written meanwhile. Its consumer does
+	 * not start (the orders placed meanwhile wait in its queue, PENDING), a write only
+	 * the owner may make is a 503 problem, its health says so, and reads are served. Once
+	 * the config server is back, it takes the server's configuration and decides them,
+	 * each once, with the stock conserved on both sides.
+	 */
+	@Test
+	@Order(4)
+	void anOwnerStartedWhileTheConfigServerIsDownHoldsItsDecisionsUntilTheServerAnswers() throws Exception {
+		String product = "00000000-0000-0000-0000-000000000002";
+		Instant handoff = new Cutover(landscape.landscape.configRepo()).move("inventory", "service");
+		new Routes().awaitApplied(gateway, ADMIN, "inventory", "service", null, Duration.ofSeconds(10));
+		await().atMost(Duration.ofSeconds(20)).until(() -> Instant.now().isAfter(handoff.plusSeconds(3)));
+		int available = stock(service, product).path("available").asInt();
+
+		assertThat(landscape.launcher.kill(Landscape.CONFIG_SERVER)).isTrue();
+		List<String> held;
+		try {
+			assertThat(landscape.launcher.kill("inventory-service")).isTrue();
+			landscape.up(List.of(List.of(landscape.app("inventory-service"))));
+			assertThat(configHealth(service)).contains("\"source\":\"last-known\"").contains("\"decisions\":\"held\"");
+			assertThat(consumers("inventory-service")).as("consumers of the service's queue").isZero();
+			assertThat(stock(service, product).path("available").asInt()).isEqualTo(available);
+			HttpResponse<String> write = send("PUT", service, "/api/inventory/" + product,
+					"{\"available\": " + available + "}");
+			assertThat(write.statusCode()).as(write.body()).isEqualTo(503);
+			assertThat(write.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+			assertThat(write.headers().firstValue("Retry-After")).isPresent();
+			assertThat(write.body()).contains("not confirmed").doesNotContain("Exception");
+
+			held = placeOrders(product, 3);
+			await().during(Duration.ofSeconds(5))
+				.atMost(Duration.ofSeconds(10))
+				.until(() -> held.stream().allMatch((id) -> status(id).equals("PENDING")));
+		}
+		finally {
+			landscape.up(List.of(List.of(landscape.app(Landscape.CONFIG_SERVER))));
+		}
+		await().atMost(Duration.ofSeconds(60))
+			.until(() -> held.stream().allMatch((id) -> status(id).equals("CONFIRMED")));
+		assertThat(configHealth(service)).contains("\"source\":\"config-server\"").contains("\"decisions\":\"made\"");
+		assertThat(consumers("inventory-service")).isPositive();
+		assertThat(decidedByService()).containsAll(held);
+		assertThat(decidedByMonolith()).doesNotContainAnyElementsOf(held);
+		for (URI side : List.of(monolith, service)) {
+			await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+				JsonNode stock = stock(side, product);
+				assertThat(stock.path("available").asInt()).as(side.toString()).isEqualTo(available - held.size());
+				assertThat(stock.path("reserved").asInt()).as(side.toString()).isZero();
+			});
+		}
+		Map<String, JsonNode> orders = new LinkedHashMap<>();
+		for (String id : held) {
+			orders.put(id, json.readTree(send("GET", gateway, "/api/orders/" + id, null).body()));
+		}
+		assertPaymentsAndNotifications(orders);
+		assertThat(deadLettered()).as("messages in the dead-letter queues").isEmpty();
+	}
+
+	/** an application's {@code GET /actuator/health/config}, spaces taken out */
+	private static String configHealth(URI application) {
+		return Http.get(application.resolve("/actuator/health/config"), null)
+			.map((response) -> response.body().replace(" ", ""))
+			.orElse("");
+	}
+
+	/** how many consumers a queue of the landscape has */
+	private static long consumers(String queue) throws Exception {
+		ConnectionFactory rabbit = new ConnectionFactory();
+		rabbit.setHost("127.0.0.1");
+		rabbit.setVirtualHost(TestLandscape.VHOST);
+		try (com.rabbitmq.client.Connection connection = rabbit.newConnection();
+				Channel channel = connection.createChannel()) {
+			return channel.consumerCount(queue);
+		}
+	}
+
 	/** Places approved orders of one item each through the gateway; their ids. */
 	private static List<String> placeOrders(String product, int count) throws Exception {
 		List<String> ids = new ArrayList<>();
