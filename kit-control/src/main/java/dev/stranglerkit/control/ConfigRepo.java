@@ -33,6 +33,11 @@ public final class ConfigRepo {
 		return new RouteFile(this.folder.resolve("gateway.yml"));
 	}
 
+	/** the handoffs of every module, kept once for the landscape in application.yml */
+	public Handoffs handoffs() {
+		return new Handoffs(this.folder.resolve("application.yml"));
+	}
+
 	public AuditLog audit() {
 		return new AuditLog(this.folder.resolve("audit.log"));
 	}

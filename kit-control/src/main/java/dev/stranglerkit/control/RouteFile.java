@@ -1,11 +1,6 @@
 package dev.stranglerkit.control;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -83,7 +78,7 @@ public final class RouteFile {
 	 */
 	public void change(String route, String mode, Integer percent, String owner) {
 		check(route, mode, percent);
-		List<String> lines = new ArrayList<>(read());
+		List<String> lines = read();
 		set(lines, block(lines, route), "mode", mode);
 		if (percent != null) {
 			set(lines, block(lines, route), "canary-percent", percent.toString());
@@ -91,24 +86,11 @@ public final class RouteFile {
 		if (owner != null) {
 			set(lines, block(lines, route), "owner", owner);
 		}
-		try {
-			// a dot file: the config server's folder monitor ignores it
-			Path written = Files.createTempFile(this.file.toAbsolutePath().getParent(), ".gateway", ".yml");
-			Files.write(written, lines, StandardCharsets.UTF_8);
-			Files.move(written, this.file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
+		YamlLines.write(this.file, lines);
 	}
 
 	private List<String> read() {
-		try {
-			return Files.readAllLines(this.file, StandardCharsets.UTF_8);
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
+		return YamlLines.read(this.file);
 	}
 
 	/**

@@ -1,13 +1,8 @@
 package dev.stranglerkit.launcher;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -25,7 +20,9 @@ import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 import dev.stranglerkit.control.ConfigRepo;
+import dev.stranglerkit.control.Handoffs;
 import dev.stranglerkit.control.Route;
+import dev.stranglerkit.control.RouteChangeException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -40,15 +37,16 @@ import tools.jackson.databind.json.JsonMapper;
  * (UP in Eureka and answering health UP; when Eureka does not answer, the instance on the
  * application's usual port): the module's orders would have no decider.</li>
  * <li>It appends a handoff ({@code <instant>=<owner>}, {@link #LEAD} ahead) to
- * {@code kit.ownership.<module>} in the monolith's and the service's configuration, and
- * switches the route to the new owner (mode and owner), recorded in
- * {@code config-repo/audit.log} like every switch.</li>
+ * {@code kit.ownership.<module>}, kept once for the monolith and the services in
+ * {@code config-repo/application.yml} (kit-control's {@link Handoffs}), and switches the
+ * route to the new owner (mode and owner), recorded in {@code config-repo/audit.log} like
+ * every switch.</li>
  * <li>It waits until every running instance of both sides (Eureka's, and whatever answers
  * on the usual port) lists the handoff in {@code /actuator/ownership}, and reports each
  * side's confirmation.</li>
  * <li>If a side has not confirmed {@link #UNDO_MARGIN} before the instant, it undoes the
- * move: the entry leaves both files (it has not taken effect, so nothing was decided
- * under it), the route goes back as it was (recorded in the audit log, {@code via}
+ * move: the entry leaves the list (it has not taken effect, so nothing was decided under
+ * it), the route goes back as it was (recorded in the audit log, {@code via}
  * {@code cutover-undo}), it waits until the instances that had confirmed no longer list
  * the entry, and fails naming the side that did not confirm.</li>
  * </ol>
@@ -143,9 +141,8 @@ public final class Cutover {
 		long start = System.nanoTime();
 		Instant handoff = write(module, to);
 		String entry = handoff + "=" + to;
-		this.out
-			.accept("config-repo: %s owned by the %s for events from %s (monolith.yml, %s.yml); gateway route %s -> %s"
-				.formatted(module, to, handoff, service, module, to));
+		this.out.accept("config-repo: %s owned by the %s for events from %s (application.yml); gateway route %s -> %s"
+			.formatted(module, to, handoff, module, to));
 		Map<String, List<URI>> instances = new LinkedHashMap<>();
 		for (String side : List.of(Landscape.MONOLITH, service)) {
 			instances.put(side, runningInstances(side));
@@ -159,7 +156,7 @@ public final class Cutover {
 		if (unconfirmed.isEmpty()) {
 			return handoff;
 		}
-		throw undo(module, service, entry, before, handoff, instances, unconfirmed);
+		throw undo(module, entry, before, handoff, instances, unconfirmed);
 	}
 
 	/**
@@ -171,8 +168,11 @@ public final class Cutover {
 	public Instant write(String module, String to) {
 		String service = service(module, to);
 		Instant handoff = Instant.now().plus(LEAD).truncatedTo(ChronoUnit.SECONDS);
-		for (String application : List.of(Landscape.MONOLITH, service)) {
-			appendHandoff(this.configRepo.resolve(application + ".yml"), module, handoff + "=" + to);
+		try {
+			handoffs().append(module, handoff + "=" + to);
+		}
+		catch (RouteChangeException ex) {
+			throw new LaunchException(ex.getMessage());
 		}
 		new Routes().switchRoute(this.configRepo, module, to, null, to);
 		return handoff;
@@ -351,20 +351,18 @@ public final class Cutover {
 
 	/**
 	 * Takes a move that a side did not confirm back, before its instant: the entry out of
-	 * both files, the route as it was, then waits for the instances that had applied the
+	 * the list, the route as it was, then waits for the instances that had applied the
 	 * entry to drop it.
 	 * @return the failure to throw, naming the side that did not confirm
 	 */
-	private LaunchException undo(String module, String service, String entry, Route before, Instant handoff,
+	private LaunchException undo(String module, String entry, Route before, Instant handoff,
 			Map<String, List<URI>> instances, Map<String, Map<URI, String>> unconfirmed) {
-		for (String application : List.of(Landscape.MONOLITH, service)) {
-			removeHandoff(this.configRepo.resolve(application + ".yml"), module, entry);
-		}
+		handoffs().remove(module, entry);
 		new Routes().switchBack(this.configRepo, before, UNDO);
 		String sides = String.join(" and ", unconfirmed.keySet());
-		this.out.accept(("%s did not confirm the handoff in time: undone, the entry %s removed from monolith.yml and "
-				+ "%s.yml, gateway route %s back to %s (audit.log: %s)")
-			.formatted(sides, entry, service, module, before.mode(), UNDO));
+		this.out.accept(("%s did not confirm the handoff in time: undone, the entry %s removed from application.yml, "
+				+ "gateway route %s back to %s (audit.log: %s)")
+			.formatted(sides, entry, module, before.mode(), UNDO));
 		Map<String, List<URI>> confirmed = new LinkedHashMap<>();
 		instances.forEach((side, uris) -> confirmed.put(side,
 				uris.stream().filter((uri) -> !unconfirmed.getOrDefault(side, Map.of()).containsKey(uri)).toList()));
@@ -372,10 +370,10 @@ public final class Cutover {
 		Map<String, Map<URI, String>> stillApplying = await(module, entry, false, confirmed, System.nanoTime(), handoff,
 				"dropped");
 		StringBuilder message = new StringBuilder(("cutover of %s to the %s undone: %s did not confirm the handoff %s "
-				+ "by %s (%s). The entry is gone from monolith.yml and %s.yml and the route %s is back to %s, so the %s "
+				+ "by %s (%s). The entry is gone from application.yml and the route %s is back to %s, so the %s "
 				+ "still owns %s and nothing was decided under the handoff. See ./kit logs %s, then run the cutover again")
-			.formatted(module, to(entry), sides, entry, handoff.minus(UNDO_MARGIN), reasons(unconfirmed), service,
-					module, before.mode(), owner(module), module, unconfirmed.keySet().iterator().next()));
+			.formatted(module, to(entry), sides, entry, handoff.minus(UNDO_MARGIN), reasons(unconfirmed), module,
+					before.mode(), owner(module), module, unconfirmed.keySet().iterator().next()));
 		if (!stillApplying.isEmpty()) {
 			message.append(". WARNING: at the handoff's instant these still applied it: ")
 				.append(reasons(stillApplying));
@@ -404,94 +402,15 @@ public final class Cutover {
 	}
 
 	/**
-	 * @return who owns the module after its last handoff in the monolith's configuration
-	 * ({@code monolith} before the first one)
+	 * @return who owns the module after its last handoff ({@code monolith} before the
+	 * first one)
 	 */
 	public String owner(String module) {
-		List<String> lines = read(this.configRepo.resolve("monolith.yml"));
-		int at = list(lines, module);
-		String owner = "monolith";
-		for (int j = at + 1; at >= 0 && j < lines.size() && lines.get(j).trim().startsWith("- "); j++) {
-			owner = lines.get(j).substring(lines.get(j).lastIndexOf('=') + 1).trim();
-		}
-		return owner;
+		return handoffs().owner(module).value();
 	}
 
-	/** Adds an entry to {@code kit.ownership.<module>}, keeping the file's comments. */
-	static void appendHandoff(Path file, String module, String entry) {
-		List<String> lines = new ArrayList<>(read(file));
-		int at = list(lines, module);
-		if (at < 0) {
-			throw new LaunchException(file + " has no kit.ownership." + module + " list");
-		}
-		String line = lines.get(at);
-		String indent = line.substring(0, line.length() - line.stripLeading().length());
-		lines.set(at, indent + module + ":");
-		int end = at + 1;
-		while (end < lines.size() && lines.get(end).trim().startsWith("- ")) {
-			end++;
-		}
-		lines.add(end, indent + "  - " + entry);
-		write(file, lines);
-	}
-
-	/**
-	 * Takes an entry out of {@code kit.ownership.<module>} again, keeping the file's
-	 * comments and the other entries; an emptied list is written {@code []}, as it was
-	 * before its first entry. A file without the entry is left as it is.
-	 */
-	static void removeHandoff(Path file, String module, String entry) {
-		List<String> lines = new ArrayList<>(read(file));
-		int at = list(lines, module);
-		if (at < 0) {
-			return;
-		}
-		int end = at + 1;
-		while (end < lines.size() && lines.get(end).trim().startsWith("- ")) {
-			end++;
-		}
-		if (!lines.subList(at + 1, end).removeIf((line) -> line.trim().equals("- " + entry))) {
-			return;
-		}
-		boolean emptied = at + 1 == lines.size() || !lines.get(at + 1).trim().startsWith("- ");
-		if (emptied) {
-			lines.set(at, lines.get(at).stripTrailing() + " []");
-		}
-		write(file, lines);
-	}
-
-	/**
-	 * @return the line of the module's list, or -1
-	 */
-	private static int list(List<String> lines, String module) {
-		for (int i = 0; i < lines.size(); i++) {
-			if (lines.get(i).trim().startsWith(module + ":")) {
-				return i;
-			}
-		}
-		return -1;
-	}
-
-	private static List<String> read(Path file) {
-		try {
-			return Files.readAllLines(file, StandardCharsets.UTF_8);
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
-	}
-
-	/** Replaces the file atomically: the config server never reads half a file. */
-	private static void write(Path file, List<String> lines) {
-		try {
-			// a dot file: the config server's folder monitor ignores it
-			Path written = Files.createTempFile(file.getParent(), "." + file.getFileName(), ".tmp");
-			Files.write(written, lines, StandardCharsets.UTF_8);
-			Files.move(written, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
+	private Handoffs handoffs() {
+		return new ConfigRepo(this.configRepo).handoffs();
 	}
 
 }

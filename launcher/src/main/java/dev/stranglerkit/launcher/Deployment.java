@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
+import dev.stranglerkit.control.Owner;
+
 /**
  * Brings the landscape to a {@link Preset}: {@code ./kit up before},
  * {@code ./kit up after}, {@code ./kit up step-5}. The routes and owners go through
@@ -92,6 +94,9 @@ public final class Deployment {
 		for (Map.Entry<String, String> module : new java.util.TreeMap<>(preset.owners()).entrySet()) {
 			String route = module.getKey();
 			String owner = module.getValue();
+			// (a module's route carries the module's name, and sends to its owner in the
+			// owner's route mode)
+			String mode = Owner.of(owner).routeMode();
 			if (!cutover.owner(route).equals(owner) && confirm) {
 				// confirmed by both sides, or undone and failed (it reports either)
 				latest = cutover.move(route, owner);
@@ -102,15 +107,15 @@ public final class Deployment {
 				this.out.accept("config-repo: %s owned by the %s from %s, route %s -> %s".formatted(route, owner,
 						latest, route, owner));
 			}
-			else if (!routes.mode(gatewayYml, route).equals(owner)) {
-				routes.switchRoute(this.landscape.configRepo(), route, owner, null, owner);
-				this.out.accept("config-repo/gateway.yml: %s -> %s".formatted(route, owner));
+			else if (!routes.mode(gatewayYml, route).equals(mode)) {
+				routes.switchRoute(this.landscape.configRepo(), route, mode, null, owner);
+				this.out.accept("config-repo/gateway.yml: %s -> %s".formatted(route, mode));
 			}
 			else {
 				continue;
 			}
 			if (awaitGateway) {
-				routes.awaitApplied(this.gateway, this.adminCredentials, route, owner, null, Duration.ofSeconds(15));
+				routes.awaitApplied(this.gateway, this.adminCredentials, route, mode, null, Duration.ofSeconds(15));
 			}
 		}
 		return latest;

@@ -43,7 +43,7 @@ import static org.awaitility.Awaitility.await;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class CutoverConfirmationLandscapeIT {
 
-	static final List<String> FILES = List.of("monolith.yml", "inventory-service.yml", "gateway.yml");
+	static final List<String> FILES = List.of("application.yml", "gateway.yml");
 
 	static final Pattern HANDOFF = Pattern.compile("for events from (\\S+) ");
 

@@ -34,8 +34,7 @@ import static org.assertj.core.api.Assertions.tuple;
  */
 class CutoverTests {
 
-	static final List<String> FILES = List.of("monolith.yml", "inventory-service.yml", "notification-service.yml",
-			"gateway.yml");
+	static final List<String> FILES = List.of("application.yml", "gateway.yml");
 
 	@TempDir
 	Path configRepo;
@@ -54,25 +53,6 @@ class CutoverTests {
 	@AfterEach
 	void stopTheStandIns() {
 		this.servers.forEach((server) -> server.stop(0));
-	}
-
-	@Test
-	void removingAHandoffKeepsTheCommentsAndTheOtherEntries() throws IOException {
-		Path monolith = this.configRepo.resolve("monolith.yml");
-		String original = Files.readString(monolith);
-		Cutover.appendHandoff(monolith, "inventory", "2026-11-24T09:14:10Z=service");
-		Cutover.appendHandoff(monolith, "notifications", "2026-11-24T09:15:00Z=service");
-		String withTwo = Files.readString(monolith);
-		Cutover.appendHandoff(monolith, "inventory", "2026-11-24T09:20:00Z=monolith");
-
-		Cutover.removeHandoff(monolith, "inventory", "2026-11-24T09:20:00Z=monolith");
-		assertThat(monolith).hasContent(withTwo);
-		Cutover.removeHandoff(monolith, "inventory", "2026-11-24T09:20:00Z=monolith");
-		assertThat(monolith).as("an entry that is not there").hasContent(withTwo);
-
-		Cutover.removeHandoff(monolith, "inventory", "2026-11-24T09:14:10Z=service");
-		Cutover.removeHandoff(monolith, "notifications", "2026-11-24T09:15:00Z=service");
-		assertThat(monolith).as("back to empty lists, comments kept").hasContent(original);
 	}
 
 	@Test
@@ -103,13 +83,13 @@ class CutoverTests {
 
 	@Test
 	void aMoveBothSidesConfirmStandsAndEachSideIsReported() {
-		URI monolith = application("monolith.yml");
-		URI service = application("inventory-service.yml");
+		URI monolith = application("application.yml");
+		URI service = application("application.yml");
 
 		java.time.Instant handoff = cutover(eureka(monolith, service), monolith, service).move("inventory", "service");
 
 		assertThat(new Cutover(this.configRepo).owner("inventory")).isEqualTo("service");
-		assertThat(this.configRepo.resolve("inventory-service.yml")).content().contains("- " + handoff + "=service");
+		assertThat(this.configRepo.resolve("application.yml")).content().containsOnlyOnce("- " + handoff + "=service");
 		assertThat(this.out).anyMatch((line) -> line.matches("monolith confirmed the handoff in \\d+\\.\\d s"))
 			.anyMatch((line) -> line.matches("inventory-service confirmed the handoff in \\d+\\.\\d s"));
 	}
@@ -117,9 +97,9 @@ class CutoverTests {
 	@Test
 	void aMoveOneSideDoesNotConfirmInTimeIsUndoneEverywhere() throws IOException {
 		Map<String, String> before = files();
-		URI monolith = application("monolith.yml");
+		URI monolith = application("application.yml");
 		// the service misses the bus refresh: it goes on with the file as it was
-		String missed = ownership(this.configRepo.resolve("inventory-service.yml"));
+		String missed = ownership(this.configRepo.resolve("application.yml"));
 		URI service = standIn(
 				Map.of("/actuator/health", () -> "{\"status\":\"UP\"}", "/actuator/ownership", () -> missed));
 

@@ -40,8 +40,7 @@ class PresetTests {
 
 	@Test
 	void readsTheOwnerAndTheRouteModeThatConfigRepoHasNow() throws Exception {
-		for (String file : new String[] { "monolith.yml", "inventory-service.yml", "notification-service.yml",
-				"gateway.yml" }) {
+		for (String file : new String[] { "application.yml", "gateway.yml" }) {
 			Files.copy(Path.of("../config-repo", file), this.configRepo.resolve(file));
 		}
 		Cutover cutover = new Cutover(this.configRepo);
