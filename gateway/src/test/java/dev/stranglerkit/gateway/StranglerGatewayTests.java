@@ -216,8 +216,7 @@ class StranglerGatewayTests {
 		// writes are never mirrored
 		int seen = service.seen().size();
 		send("PUT", "/api/inventory/p-1", "{\"available\":3}");
-		Thread.sleep(300);
-		assertThat(service.seen()).hasSize(seen);
+		await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> service.seen().size() == seen);
 	}
 
 	@Test

@@ -20,8 +20,8 @@ public enum Owner {
 	/**
 	 * @return the route mode that sends every request to this owner
 	 */
-	public String routeMode() {
-		return value();
+	public Mode routeMode() {
+		return (this == MONOLITH) ? Mode.MONOLITH : Mode.SERVICE;
 	}
 
 	/**

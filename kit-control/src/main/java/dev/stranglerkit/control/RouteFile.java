@@ -3,7 +3,6 @@ package dev.stranglerkit.control;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -15,8 +14,6 @@ import java.util.regex.Pattern;
  * server sees the change and the bus carries it to every gateway.
  */
 public final class RouteFile {
-
-	public static final Set<String> MODES = Set.of("monolith", "shadow", "canary", "service");
 
 	private static final Pattern KEY = Pattern.compile("^(\\s*)([\\w-]+):(.*)$");
 
@@ -56,13 +53,13 @@ public final class RouteFile {
 	 * @throws RouteChangeException with what is expected
 	 */
 	public void check(String route, String mode, Integer percent) {
-		if (mode == null || !MODES.contains(mode)) {
+		if (mode == null || Mode.of(mode).isEmpty()) {
 			throw new RouteChangeException("unknown mode '" + mode + "': one of monolith, shadow, canary, service");
 		}
 		if (percent != null && (percent < 0 || percent > 100)) {
 			throw new RouteChangeException("the canary percent is between 0 and 100, not " + percent);
 		}
-		if (mode.equals("canary") && percent == null) {
+		if (Mode.of(mode).get() == Mode.CANARY && percent == null) {
 			throw new RouteChangeException("canary needs a percent, as in: ./kit route " + route + " canary 30");
 		}
 		block(read(), route);

@@ -16,9 +16,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
+import dev.stranglerkit.control.PrometheusText;
 import dev.stranglerkit.launcher.compare.InvariantCheck;
 import dev.stranglerkit.launcher.compare.Invariants;
-import dev.stranglerkit.launcher.compare.Prometheus;
 import dev.stranglerkit.launcher.compare.ShopFacts;
 import dev.stranglerkit.launcher.compare.ShopWorkload;
 import dev.stranglerkit.launcher.compare.Workload;
@@ -147,7 +147,7 @@ public record Chaos(Preset preset, double rate, Duration duration, long seed, Se
 		List<Invariants.StockFacts> stock = shop.stock(ShopWorkload.STOCK, Duration.ofSeconds(30));
 		long backlog = Compare.awaitOutboxDrained(launcher, Duration.ofSeconds(60));
 		List<InvariantCheck> invariants = Invariants.check(orders, stock, backlog,
-				Math.round(Prometheus.sum(Compare.scrape(launcher), "kit_messaging_dead_letters")));
+				Math.round(PrometheusText.sum(Compare.scrape(launcher), "kit_messaging_dead_letters")));
 		Path folder = this.reports.resolve(Instant.now().toString().replace(':', '-').replaceAll("\\.\\d+Z$", "Z"));
 		String report = ChaosReport.markdown(this, injected, result, invariants);
 		try {

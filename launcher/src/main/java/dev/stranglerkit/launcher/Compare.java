@@ -12,15 +12,16 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 
+import dev.stranglerkit.control.PrometheusText;
 import dev.stranglerkit.launcher.compare.Comparison;
 import dev.stranglerkit.launcher.compare.DeploymentRun;
 import dev.stranglerkit.launcher.compare.Footprint;
 import dev.stranglerkit.launcher.compare.InvariantCheck;
 import dev.stranglerkit.launcher.compare.Invariants;
-import dev.stranglerkit.launcher.compare.Prometheus;
 import dev.stranglerkit.launcher.compare.Report;
 import dev.stranglerkit.launcher.compare.ShopFacts;
 import dev.stranglerkit.launcher.compare.ShopWorkload;
+import dev.stranglerkit.launcher.compare.Summary;
 import dev.stranglerkit.launcher.compare.Workload;
 import dev.stranglerkit.launcher.compare.WorkloadResult;
 
@@ -113,7 +114,7 @@ public record Compare(List<Preset> presets, double rate, Duration duration, Dura
 		String after = scrape(launcher);
 		Map<String, Double> cpuAfter = cpuSeconds(launcher, preset);
 		List<InvariantCheck> invariants = Invariants.check(orders, stock, backlog,
-				Math.round(Prometheus.sum(after, "kit_messaging_dead_letters")));
+				Math.round(PrometheusText.sum(after, "kit_messaging_dead_letters")));
 		List<Footprint> footprint = new ArrayList<>();
 		for (String app : preset.apps()) {
 			launcher.running(app).ifPresent((process) -> {
@@ -124,10 +125,10 @@ public record Compare(List<Preset> presets, double rate, Duration duration, Dura
 			});
 		}
 		return new DeploymentRun(preset.name(), preset.description(), result, footprint, startUpSeconds,
-				histogram(after, "shop_orders_saga_seconds").minus(histogram(before, "shop_orders_saga_seconds"))
-					.summary(),
-				histogram(after, "kit_messaging_lag_seconds").minus(histogram(before, "kit_messaging_lag_seconds"))
-					.summary(),
+				Summary.of(histogram(after, "shop_orders_saga_seconds")
+					.minus(histogram(before, "shop_orders_saga_seconds"))),
+				Summary.of(histogram(after, "kit_messaging_lag_seconds")
+					.minus(histogram(before, "kit_messaging_lag_seconds"))),
 				invariants);
 	}
 
@@ -153,16 +154,16 @@ public record Compare(List<Preset> presets, double rate, Duration duration, Dura
 		return text.toString();
 	}
 
-	private static Prometheus.Histogram histogram(String text, String metric) {
-		return Prometheus.Histogram.of(text, metric);
+	private static PrometheusText.Histogram histogram(String text, String metric) {
+		return PrometheusText.Histogram.of(text, metric);
 	}
 
 	static long awaitOutboxDrained(Launcher launcher, Duration timeout) {
 		long deadline = System.nanoTime() + timeout.toNanos();
-		long backlog = Math.round(Prometheus.sum(scrape(launcher), "kit_outbox_incomplete"));
+		long backlog = Math.round(PrometheusText.sum(scrape(launcher), "kit_outbox_incomplete"));
 		while (backlog > 0 && System.nanoTime() < deadline) {
 			Launcher.sleep(Duration.ofMillis(500));
-			backlog = Math.round(Prometheus.sum(scrape(launcher), "kit_outbox_incomplete"));
+			backlog = Math.round(PrometheusText.sum(scrape(launcher), "kit_outbox_incomplete"));
 		}
 		return backlog;
 	}

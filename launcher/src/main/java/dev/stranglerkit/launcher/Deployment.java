@@ -96,7 +96,7 @@ public final class Deployment {
 			String owner = module.getValue();
 			// (a module's route carries the module's name, and sends to its owner in the
 			// owner's route mode)
-			String mode = Owner.of(owner).routeMode();
+			String mode = Owner.of(owner).routeMode().value();
 			if (!cutover.owner(route).equals(owner) && confirm) {
 				// confirmed by both sides, or undone and failed (it reports either)
 				latest = cutover.move(route, owner);

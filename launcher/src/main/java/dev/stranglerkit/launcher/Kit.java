@@ -9,20 +9,15 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 import dev.stranglerkit.control.DeadLetters;
+import dev.stranglerkit.control.Owner;
 
 /**
  * The launcher's command line, called by {@code ./kit} (which picks the JDK, starts
  * PostgreSQL and RabbitMQ, and builds what is missing first).
  *
- * <pre>
- * up [app...|preset]             start the landscape (or the named applications, or a preset), health-gated
- * down [app...]                  stop every application of the kit (or the named ones)
- * status                         pid, port, health, Eureka registration, memory
- * route &lt;route&gt; &lt;mode&gt; [percent]   switch a strangler route and wait until the gateway applies it
- * cutover &lt;module&gt; &lt;service|monolith&gt; move a module's ownership and route together, confirmed by both sides
- * replay &lt;queue|all&gt;             send a queue's dead-lettered messages back to it
- * chaos [preset] [--duration S] [--seed N] [--faults LIST] [--rate R]  the workload under random faults
- * </pre>
+ * The commands it runs ({@code up}, {@code down}, {@code status}, {@code route},
+ * {@code cutover}, {@code replay}, {@code compare}, {@code chaos}) are described once, in
+ * {@code ./kit help} ({@code ./kit <command> --help} for one of them).
  *
  * Settings from the environment: {@code KIT_STATE} (logs and pids, default {@code .kit}),
  * {@code KIT_CONFIG_REPO} (default {@code config-repo}), {@code KIT_JAVA_OPTS},
@@ -53,6 +48,8 @@ public final class Kit {
 		Path home = Path.of(System.getProperty("kit.home", ".")).toAbsolutePath().normalize();
 		Landscape landscape = new Landscape(home, home.resolve(env.getOrDefault("KIT_CONFIG_REPO", "config-repo")));
 		Launcher launcher = launcher(home, env);
+		URI gateway = URI.create("http://127.0.0.1:" + Landscape.PORTS.get(Landscape.GATEWAY));
+		String admin = credentials(env, "KIT_ADMIN", "admin", "admin-secret");
 		String command = (args.length > 0) ? args[0] : "help";
 		List<String> rest = Arrays.asList(args).subList(Math.min(1, args.length), args.length);
 		switch (command) {
@@ -62,10 +59,7 @@ public final class Kit {
 				if (rest.size() == 1 && Preset.exists(rest.get(0))) {
 					Preset preset = Preset.named(rest.get(0));
 					apps = preset.apps().stream().map(landscape::app).toList();
-					new Deployment(landscape, launcher, System.out::println,
-							URI.create("http://127.0.0.1:" + Landscape.PORTS.get(Landscape.GATEWAY)),
-							credentials(env, "KIT_ADMIN", "admin", "admin-secret"))
-						.apply(preset);
+					new Deployment(landscape, launcher, System.out::println, gateway, admin).apply(preset);
 				}
 				else {
 					List<String> names = rest;
@@ -137,13 +131,12 @@ public final class Kit {
 				routes.switchRoute(landscape.configRepo(), rest.get(0), rest.get(1), percent);
 				System.out.printf("config-repo/gateway.yml: %s -> %s%s%n", rest.get(0), rest.get(1),
 						(percent != null) ? " " + percent + " %" : "");
-				URI gateway = URI.create("http://127.0.0.1:" + Landscape.PORTS.get(Landscape.GATEWAY));
 				if (launcher.running(Landscape.GATEWAY).isEmpty()) {
 					System.out.println("the gateway is not running: it reads the route when it starts");
 					return 0;
 				}
-				Duration took = routes.awaitApplied(gateway, credentials(env, "KIT_ADMIN", "admin", "admin-secret"),
-						rest.get(0), rest.get(1), percent, Duration.ofSeconds(15));
+				Duration took = routes.awaitApplied(gateway, admin, rest.get(0), rest.get(1), percent,
+						Duration.ofSeconds(15));
 				System.out.printf("applied by the gateway in %.2f s%n", took.toMillis() / 1000.0);
 				return 0;
 			}
@@ -155,19 +148,18 @@ public final class Kit {
 				// confirm in time gets the move undone and fails it (exit status 1)
 				new Cutover(landscape.configRepo()).move(rest.get(0), rest.get(1));
 				if (launcher.running(Landscape.GATEWAY).isPresent()) {
-					Duration took = new Routes().awaitApplied(
-							URI.create("http://127.0.0.1:" + Landscape.PORTS.get(Landscape.GATEWAY)),
-							credentials(env, "KIT_ADMIN", "admin", "admin-secret"), rest.get(0), rest.get(1), null,
-							Duration.ofSeconds(15));
+					// (the module's route, now in the new owner's mode)
+					Duration took = new Routes().awaitApplied(gateway, admin, rest.get(0),
+							Owner.of(rest.get(1)).routeMode().value(), null, Duration.ofSeconds(15));
 					System.out.printf("route applied by the gateway in %.2f s%n", took.toMillis() / 1000.0);
 				}
 				return 0;
 			}
 			case "compare" -> {
-				return compare(rest, env, home, landscape, launcher);
+				return compare(rest, env, home, landscape, launcher, admin);
 			}
 			case "chaos" -> {
-				return chaos(rest, env, home, landscape, launcher);
+				return chaos(rest, env, home, landscape, launcher, admin);
 			}
 			case "replay" -> {
 				if (rest.size() != 1) {
@@ -198,7 +190,8 @@ public final class Kit {
 	 * {@code compare [preset...] [--rate N] [--duration S] [--warm-up S]}: by default the
 	 * deployment before extraction against the one after.
 	 */
-	static int compare(List<String> args, Map<String, String> env, Path home, Landscape landscape, Launcher launcher) {
+	static int compare(List<String> args, Map<String, String> env, Path home, Landscape landscape, Launcher launcher,
+			String admin) {
 		List<Preset> presets = new java.util.ArrayList<>();
 		Map<String, Double> numbers = new java.util.HashMap<>(
 				Map.of("--rate", 25.0, "--duration", 60.0, "--warm-up", 20.0));
@@ -231,7 +224,7 @@ public final class Kit {
 		Path reports = home.resolve(env.getOrDefault("KIT_STATE", ".kit")).resolve("compare");
 		return new Compare(presets, numbers.get("--rate"), Duration.ofMillis((long) (numbers.get("--duration") * 1000)),
 				Duration.ofMillis((long) (numbers.get("--warm-up") * 1000)), reports)
-			.run(landscape, launcher, System.out::println, credentials(env, "KIT_ADMIN", "admin", "admin-secret"));
+			.run(landscape, launcher, System.out::println, admin);
 	}
 
 	/**
@@ -239,7 +232,8 @@ public final class Kit {
 	 * [--rate R]}: by default the deployment after extraction, 600 s, every fault kind 10
 	 * requests/s, and a seed of its own (printed, so the run can be repeated).
 	 */
-	static int chaos(List<String> args, Map<String, String> env, Path home, Landscape landscape, Launcher launcher) {
+	static int chaos(List<String> args, Map<String, String> env, Path home, Landscape landscape, Launcher launcher,
+			String admin) {
 		Preset preset = Preset.named("after");
 		double rate = 10;
 		long duration = 600;
@@ -279,7 +273,7 @@ public final class Kit {
 		}
 		Path reports = home.resolve(env.getOrDefault("KIT_STATE", ".kit")).resolve("chaos");
 		return new Chaos(preset, rate, Duration.ofSeconds(duration), seed, kinds, reports).run(landscape, launcher,
-				System.out::println, credentials(env, "KIT_ADMIN", "admin", "admin-secret"));
+				System.out::println, admin);
 	}
 
 	private static double positive(String option, double value) {

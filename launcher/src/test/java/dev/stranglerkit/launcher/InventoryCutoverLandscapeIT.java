@@ -24,6 +24,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.StreamSupport;
 
+import dev.stranglerkit.control.PrometheusText;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.ConnectionFactory;
 import org.junit.jupiter.api.AfterAll;
@@ -453,11 +454,11 @@ class InventoryCutoverLandscapeIT {
 	/** How many inventory reads an instance has served (its own request metrics). */
 	private static double served(URI instance) {
 		return Http.get(instance.resolve("/actuator/prometheus"), null, "text/plain")
-			.map((response) -> response.body()
-				.lines()
-				.filter((line) -> line.startsWith("http_server_requests_seconds_count{")
-						&& line.contains("uri=\"/api/inventory/{productId}\""))
-				.mapToDouble((line) -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+			.map((response) -> PrometheusText.parse(response.body())
+				.stream()
+				.filter((sample) -> sample.name().equals("http_server_requests_seconds_count")
+						&& sample.label("uri").equals("/api/inventory/{productId}"))
+				.mapToDouble(PrometheusText.Sample::value)
 				.sum())
 			.orElse(0.0);
 	}
@@ -593,13 +594,9 @@ class InventoryCutoverLandscapeIT {
 	}
 
 	private static double metric(URI application, String name, String credentials) {
-		return Http.get(application.resolve("/actuator/prometheus"), credentials, "text/plain")
-			.orElseThrow()
-			.body()
-			.lines()
-			.filter((line) -> line.startsWith(name + " ") || line.startsWith(name + "{"))
-			.mapToDouble((line) -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
-			.sum();
+		return PrometheusText.sum(
+				Http.get(application.resolve("/actuator/prometheus"), credentials, "text/plain").orElseThrow().body(),
+				name);
 	}
 
 	private static JsonNode stock(URI side, String product) throws Exception {

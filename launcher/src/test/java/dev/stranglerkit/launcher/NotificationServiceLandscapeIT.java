@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import dev.stranglerkit.control.PrometheusText;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -177,7 +178,10 @@ class NotificationServiceLandscapeIT {
 		}
 		await().atMost(Duration.ofSeconds(10))
 			.until(() -> (sent(monolith) - monolithSent) + (sent(service) - serviceSent) >= placed.size());
-		Thread.sleep(1000); // a notification sent twice would show by now
+		// and no notification is sent twice in the time it would need to show
+		await().during(Duration.ofSeconds(1))
+			.atMost(Duration.ofSeconds(5))
+			.until(() -> (sent(monolith) - monolithSent) + (sent(service) - serviceSent) == placed.size());
 		double byMonolith = sent(monolith) - monolithSent;
 		double byService = sent(service) - serviceSent;
 		System.out.printf("[landscape] cutover under load: %d orders, notifications sent by the monolith %.0f, "
@@ -251,11 +255,7 @@ class NotificationServiceLandscapeIT {
 		HttpResponse<String> response = Http.get(application.resolve("/actuator/prometheus"), null, "text/plain")
 			.orElseThrow();
 		assertThat(response.statusCode()).isEqualTo(200);
-		return response.body()
-			.lines()
-			.filter((line) -> line.startsWith("shop_notifications_sent_total{"))
-			.mapToDouble((line) -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
-			.sum();
+		return PrometheusText.sum(response.body(), "shop_notifications_sent_total");
 	}
 
 	/**
@@ -272,15 +272,12 @@ class NotificationServiceLandscapeIT {
 			.get(gateway.resolve("/actuator/prometheus"), "admin:admin-secret", "text/plain")
 			.orElseThrow();
 		assertThat(response.statusCode()).isEqualTo(200);
-		String metrics = response.body();
-		double total = 0;
-		for (String line : metrics.lines().toList()) {
-			if (line.startsWith("strangler_shadow_comparisons_total{") && line.contains("route=\"notifications\"")
-					&& line.contains("result=\"" + result + "\"")) {
-				total += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-			}
-		}
-		return total;
+		return PrometheusText.parse(response.body())
+			.stream()
+			.filter((sample) -> sample.name().equals("strangler_shadow_comparisons_total")
+					&& sample.label("route").equals("notifications") && sample.label("result").equals(result))
+			.mapToDouble(PrometheusText.Sample::value)
+			.sum();
 	}
 
 	private static JsonNode withoutIdAndTime(String body) {

@@ -19,6 +19,7 @@ import java.util.concurrent.CompletionException;
 
 import dev.stranglerkit.control.AuditLog;
 import dev.stranglerkit.control.ConfigRepo;
+import dev.stranglerkit.control.PrometheusText;
 import dev.stranglerkit.control.Route;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;

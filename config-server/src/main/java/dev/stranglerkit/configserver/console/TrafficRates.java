@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import dev.stranglerkit.control.PrometheusText;
+
 /**
  * The live traffic of each strangler route, from successive scrapes of the gateway's
  * {@code strangler_requests_seconds} timer: requests per second by target, errors and

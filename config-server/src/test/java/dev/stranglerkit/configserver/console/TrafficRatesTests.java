@@ -2,6 +2,8 @@ package dev.stranglerkit.configserver.console;
 
 import java.time.Duration;
 
+import dev.stranglerkit.control.PrometheusText;
+
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;

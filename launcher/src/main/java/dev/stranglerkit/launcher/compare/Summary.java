@@ -2,6 +2,7 @@ package dev.stranglerkit.launcher.compare;
 
 import java.util.concurrent.TimeUnit;
 
+import dev.stranglerkit.control.PrometheusText;
 import org.HdrHistogram.AbstractHistogram;
 
 /**
@@ -15,6 +16,18 @@ public record Summary(long count, double p50Ms, double p90Ms, double p99Ms, doub
 	 */
 	public static Summary of(AbstractHistogram histogram) {
 		return of(histogram, TimeUnit.MICROSECONDS);
+	}
+
+	/**
+	 * @return the summary of a histogram of Prometheus text (seconds), or null when
+	 * nothing was recorded
+	 */
+	public static Summary of(PrometheusText.Histogram histogram) {
+		if (histogram.count() == 0) {
+			return null;
+		}
+		return new Summary(histogram.count(), histogram.quantileMs(0.5), histogram.quantileMs(0.9),
+				histogram.quantileMs(0.99), histogram.quantileMs(1.0));
 	}
 
 	/**
