@@ -268,7 +268,8 @@ public class MessagingAutoConfiguration {
 			.multiplier(2)
 			.build());
 		SimpleMessageListenerContainer container = new SimpleMessageListenerContainer(connectionFactory);
-		container.setAutoStartup(OwnershipHold.startsConsuming(environment));
+		// held while the ownership is not confirmed (OwnershipHold starts it then)
+		container.setAutoStartup(Ownership.confirmed(environment));
 		container.setQueueNames(queue);
 		container.setConcurrentConsumers(consumer.concurrency());
 		container.setPrefetchCount(10);

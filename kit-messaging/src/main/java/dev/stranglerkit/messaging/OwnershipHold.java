@@ -44,11 +44,6 @@ final class OwnershipHold implements SmartLifecycle, HealthIndicator {
 		this.consumer = consumer;
 	}
 
-	/** whether the consumer starts with the application */
-	static boolean startsConsuming(Environment environment) {
-		return Ownership.confirmed(environment);
-	}
-
 	@Override
 	public Health health() {
 		if (Ownership.confirmed(this.environment)) {

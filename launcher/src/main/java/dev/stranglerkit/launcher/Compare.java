@@ -125,10 +125,10 @@ public record Compare(List<Preset> presets, double rate, Duration duration, Dura
 			});
 		}
 		return new DeploymentRun(preset.name(), preset.description(), result, footprint, startUpSeconds,
-				Summary.of(histogram(after, "shop_orders_saga_seconds")
-					.minus(histogram(before, "shop_orders_saga_seconds"))),
-				Summary.of(histogram(after, "kit_messaging_lag_seconds")
-					.minus(histogram(before, "kit_messaging_lag_seconds"))),
+				Summary.of(PrometheusText.Histogram.of(after, "shop_orders_saga_seconds")
+					.minus(PrometheusText.Histogram.of(before, "shop_orders_saga_seconds"))),
+				Summary.of(PrometheusText.Histogram.of(after, "kit_messaging_lag_seconds")
+					.minus(PrometheusText.Histogram.of(before, "kit_messaging_lag_seconds"))),
 				invariants);
 	}
 
@@ -152,10 +152,6 @@ public record Compare(List<Preset> presets, double rate, Duration duration, Dura
 			}
 		}
 		return text.toString();
-	}
-
-	private static PrometheusText.Histogram histogram(String text, String metric) {
-		return PrometheusText.Histogram.of(text, metric);
 	}
 
 	static long awaitOutboxDrained(Launcher launcher, Duration timeout) {

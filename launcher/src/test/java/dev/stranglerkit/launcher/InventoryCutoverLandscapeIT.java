@@ -385,13 +385,24 @@ class InventoryCutoverLandscapeIT {
 
 	/** how many consumers a queue of the landscape has */
 	private static long consumers(String queue) throws Exception {
+		return onTheBroker((channel) -> channel.consumerCount(queue));
+	}
+
+	/** what the landscape's RabbitMQ virtual host answers, on a channel of its own */
+	private static <T> T onTheBroker(BrokerQuery<T> query) throws Exception {
 		ConnectionFactory rabbit = new ConnectionFactory();
 		rabbit.setHost("127.0.0.1");
 		rabbit.setVirtualHost(TestLandscape.VHOST);
 		try (com.rabbitmq.client.Connection connection = rabbit.newConnection();
 				Channel channel = connection.createChannel()) {
-			return channel.consumerCount(queue);
+			return query.ask(channel);
 		}
+	}
+
+	interface BrokerQuery<T> {
+
+		T ask(Channel channel) throws Exception;
+
 	}
 
 	/** Places approved orders of one item each through the gateway; their ids. */
@@ -573,20 +584,16 @@ class InventoryCutoverLandscapeIT {
 	}
 
 	private static Map<String, Long> deadLettered() throws Exception {
-		Map<String, Long> counts = new LinkedHashMap<>();
-		ConnectionFactory rabbit = new ConnectionFactory();
-		rabbit.setHost("127.0.0.1");
-		rabbit.setVirtualHost(TestLandscape.VHOST);
-		try (com.rabbitmq.client.Connection connection = rabbit.newConnection();
-				Channel channel = connection.createChannel()) {
+		return onTheBroker((channel) -> {
+			Map<String, Long> counts = new LinkedHashMap<>();
 			for (String queue : TestLandscape.QUEUES) {
 				long count = channel.messageCount(queue + ".dlq");
 				if (count > 0) {
 					counts.put(queue + ".dlq", count);
 				}
 			}
-		}
-		return counts;
+			return counts;
+		});
 	}
 
 	private static double metric(URI application, String name) {
