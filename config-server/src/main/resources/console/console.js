@@ -1,5 +1,6 @@
 // The migration console: polls /console/api/state every second and redraws what changed;
-// a switch posts to /console/api/switch. Plain DOM, no framework, no build.
+// a switch posts to /console/api/switch, a cutover to /console/api/cutover. Plain DOM, no
+// framework, no build.
 "use strict";
 
 const MODES = ["monolith", "shadow", "canary", "service"];
@@ -99,6 +100,10 @@ function renderRoute(route) {
 	const described = route.mode === "canary" ? "canary " + route.canaryPercent + " %" : route.mode;
 	const applied = route.appliedMode === "canary" ? "canary " + route.appliedPercent + " %" : route.appliedMode;
 	row.querySelector(".owner").textContent = route.owner ? "writes: " + route.owner : "";
+	row.dataset.owner = route.owner ?? "";
+	const cutover = row.querySelector(".cutover");
+	cutover.hidden = !route.owner;
+	if (!cutover.disabled) cutover.textContent = route.owner === "service" ? "Cut back to monolith" : "Cut over to service";
 	const mode = row.querySelector(".mode");
 	mode.dataset.mode = route.mode;
 	mode.textContent = described;
@@ -146,8 +151,10 @@ function newRow(route) {
 	const apply = el("button", { class: "apply", type: "button", text: "Switch" });
 	const refused = el("div", { class: "refused" });
 	apply.addEventListener("click", () => switchRoute(route.name, select, percent, apply, refused));
-	return el("tr", { "data-route": route.name },
-		el("td", {}, el("span", { class: "route-name", text: route.name }), el("span", { class: "owner" })),
+	const cutover = el("button", { class: "cutover", type: "button", hidden: "" });
+	const moved = el("div", { class: "moved" });
+	const row = el("tr", { "data-route": route.name },
+		el("td", {}, el("span", { class: "route-name", text: route.name }), el("span", { class: "owner" }), cutover, moved),
 		el("td", {}, el("span", { class: "mode" }), el("span", { class: "applied" })),
 		el("td", {}, el("div", { class: "bar" }), el("ul", { class: "targets" })),
 		el("td", { class: "num total" }),
@@ -155,6 +162,43 @@ function newRow(route) {
 		el("td", { class: "num latency" }),
 		el("td", { class: "shadow quiet" }),
 		el("td", {}, el("div", { class: "switch" }, select, percent, apply), refused));
+	cutover.addEventListener("click", () =>
+		cutOver(route.name, row.dataset.owner === "service" ? "monolith" : "service", cutover, moved));
+	return row;
+}
+
+/** ./kit cutover from the page: the module's handoff and route, answered once both sides confirmed it (or undone). */
+async function cutOver(module, to, button, moved) {
+	button.disabled = true;
+	button.textContent = "Cutting over to " + to + "…";
+	moved.className = "moved";
+	moved.textContent = "";
+	try {
+		const response = await fetch("/console/api/cutover", {
+			method: "POST",
+			headers: { "Content-Type": "application/json", Accept: "application/json", [csrf.header]: csrf.token },
+			body: JSON.stringify({ module, to }),
+		});
+		if (response.status === 401) {
+			location.href = "/console/login";
+			return;
+		}
+		const answer = await response.json().catch(() => ({}));
+		if (response.ok) {
+			moved.textContent = answer.progress.join(" · ");
+		}
+		else {
+			moved.className = "moved refused";
+			moved.textContent = (answer.title ? answer.title + ": " : "") + (answer.detail || "not done: " + response.status);
+		}
+	}
+	catch (error) {
+		moved.className = "moved refused";
+		moved.textContent = "not sent: " + error.message;
+	}
+	finally {
+		button.disabled = false;
+	}
 }
 
 async function switchRoute(name, select, percent, button, refused) {

@@ -3,11 +3,16 @@ package dev.stranglerkit.configserver.console;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import dev.stranglerkit.control.AuditLog;
 import dev.stranglerkit.control.ConfigRepo;
+import dev.stranglerkit.control.Cutover;
 import dev.stranglerkit.control.DeadLetters;
+import dev.stranglerkit.control.Instances;
 
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.http.CacheControl;
@@ -24,7 +29,7 @@ import org.springframework.web.util.HtmlUtils;
 
 /**
  * The migration console: its two pages, their CSS and script (plain files in the jar, no
- * CDN, no build), the state the page polls every second, and the switch.
+ * CDN, no build), the state the page polls every second, the switch and the cutover.
  * <p>
  * Every path is spelled out: the config server answers {@code /{application}/{profile}}
  * for any other two segments.
@@ -42,10 +47,15 @@ class ConsoleController {
 
 	private final DeadLetters deadLetters;
 
-	ConsoleController(LandscapeReader reader, ConfigRepo repo, DeadLetters deadLetters) {
+	private final Instances instances;
+
+	ConsoleController(LandscapeReader reader, ConfigRepo repo, DeadLetters deadLetters, ConsoleProperties properties) {
 		this.reader = reader;
 		this.repo = repo;
 		this.deadLetters = deadLetters;
+		ConsoleProperties.Endpoint eureka = properties.eureka();
+		this.instances = new Instances(eureka.url(), eureka.user() + ":" + eureka.password(),
+				properties.applications());
 	}
 
 	@GetMapping("/console")
@@ -91,6 +101,21 @@ class ConsoleController {
 	}
 
 	/**
+	 * Moves a module and its route to the other side, confirmed by both, as {@code ./kit
+	 * cutover} does (kit-control's {@link Cutover}); answers once both sides confirmed
+	 * the handoff (within about ten seconds), or with a problem when the cutover was
+	 * refused or undone. One cutover at a time from the console.
+	 * @return the handoff's instant and each step's report
+	 */
+	@PostMapping(path = "/console/api/cutover", produces = MediaType.APPLICATION_JSON_VALUE)
+	synchronized Moved cutover(@RequestBody Move request, Authentication user) {
+		List<String> progress = new CopyOnWriteArrayList<>();
+		Instant handoff = new Cutover(this.repo, this.instances, user.getName(), "console", progress::add)
+			.move(request.module(), request.to());
+		return new Moved(handoff, progress);
+	}
+
+	/**
 	 * Sends every dead-lettered message of the landscape's queues back to its queue, as
 	 * {@code ./kit replay all} does; the consumers are idempotent, so a replay applies
 	 * each message once.
@@ -105,6 +130,19 @@ class ConsoleController {
 	 * @param percent the canary percent, or null to leave it as it is (needed for canary)
 	 */
 	record Switch(String route, String mode, Integer percent) {
+	}
+
+	/**
+	 * @param to {@code service} or {@code monolith}
+	 */
+	record Move(String module, String to) {
+	}
+
+	/**
+	 * @param handoff from when the new owner owns the module's events
+	 * @param progress what the cutover reported, a line per step
+	 */
+	record Moved(Instant handoff, List<String> progress) {
 	}
 
 	private static ResponseEntity<String> page(String name, Map<String, String> values) {

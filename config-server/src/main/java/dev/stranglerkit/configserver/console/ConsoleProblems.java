@@ -1,5 +1,6 @@
 package dev.stranglerkit.configserver.console;
 
+import dev.stranglerkit.control.CutoverException;
 import dev.stranglerkit.control.DeadLetters;
 import dev.stranglerkit.control.RouteChangeException;
 
@@ -11,8 +12,9 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExcep
 
 /**
  * The console's errors as {@code application/problem+json} (RFC 9457), never a stack
- * trace: a refused switch is a 422 that says what is expected, a replay the broker did
- * not take a 503, a malformed request the 400 of Spring MVC's own handler.
+ * trace: a refused switch is a 422 that says what is expected, a cutover refused or
+ * undone (the module keeps its owner) a 409 that says why, a replay the broker did not
+ * take a 503, a malformed request the 400 of Spring MVC's own handler.
  */
 @RestControllerAdvice(assignableTypes = ConsoleController.class)
 class ConsoleProblems extends ResponseEntityExceptionHandler {
@@ -21,6 +23,14 @@ class ConsoleProblems extends ResponseEntityExceptionHandler {
 	ProblemDetail refused(RouteChangeException ex) {
 		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.UNPROCESSABLE_CONTENT, ex.getMessage());
 		problem.setTitle("Switch refused");
+		return problem;
+	}
+
+	/** The landscape not ready for the move, or a side that did not confirm it: 409. */
+	@ExceptionHandler
+	ProblemDetail cutoverNotDone(CutoverException ex) {
+		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT, ex.getMessage());
+		problem.setTitle(ex.undone() ? "Cutover undone" : "Cutover refused");
 		return problem;
 	}
 

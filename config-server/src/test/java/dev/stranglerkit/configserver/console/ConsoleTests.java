@@ -1,6 +1,8 @@
 package dev.stranglerkit.configserver.console;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.net.CookieManager;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -12,11 +14,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.Yaml;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -66,10 +75,54 @@ class ConsoleTests {
 	static void configRepo(DynamicPropertyRegistry registry) {
 		registry.add("spring.cloud.config.server.native.search-locations", () -> repo.toUri().toString());
 		registry.add("kit.console.config-repo", repo::toString);
+		registry.add("kit.console.applications.monolith", () -> standIn(() -> true));
+		registry.add("kit.console.applications.inventory-service", () -> standIn(serviceHealthy::get));
+	}
+
+	/** whether the inventory-service's stand-in answers health UP */
+	static final AtomicBoolean serviceHealthy = new AtomicBoolean(true);
+
+	static final List<HttpServer> standIns = new CopyOnWriteArrayList<>();
+
+	/**
+	 * A stand-in application on a port of its own, with no registry answering (the
+	 * console's Eureka is port 9): health as {@code healthy} says, and
+	 * {@code /actuator/ownership} as config-repo's application.yml says it at once (as a
+	 * bus refresh would).
+	 * @return its base URL
+	 */
+	static String standIn(BooleanSupplier healthy) {
+		try {
+			HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+			server.createContext("/actuator/health", (exchange) -> answer(exchange,
+					"{\"status\":\"" + (healthy.getAsBoolean() ? "UP" : "DOWN") + "\"}"));
+			server.createContext("/actuator/ownership", (exchange) -> {
+				Map<String, Object> yaml = new Yaml().load(Files.readString(repo.resolve("application.yml")));
+				answer(exchange,
+						JsonMapper.builder()
+							.build()
+							.writeValueAsString(((Map<?, ?>) yaml.get("kit")).get("ownership")));
+			});
+			server.start();
+			standIns.add(server);
+			return "http://127.0.0.1:" + server.getAddress().getPort();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	private static void answer(HttpExchange exchange, String json) throws IOException {
+		byte[] body = json.getBytes(StandardCharsets.UTF_8);
+		exchange.getResponseHeaders().add("Content-Type", "application/json");
+		exchange.sendResponseHeaders(200, body.length);
+		exchange.getResponseBody().write(body);
+		exchange.close();
 	}
 
 	@AfterAll
 	static void removeCopy() throws IOException {
+		standIns.forEach((server) -> server.stop(0));
 		FileSystemUtils.deleteRecursively(repo);
 	}
 
@@ -126,8 +179,6 @@ class ConsoleTests {
 		Session session = signIn();
 		String before = Files.readString(repo.resolve("gateway.yml"));
 		List<String> auditBefore = audit();
-		record Bad(String body, int status, String detail) {
-		}
 		List<Bad> bad = List.of(
 				new Bad("{\"route\":\"nowhere\",\"mode\":\"service\"}", 422,
 						"no route 'nowhere' in config-repo/gateway.yml"),
@@ -140,19 +191,32 @@ class ConsoleTests {
 				new Bad("{\"route\":\"inventory\",\"mode\":\"canary\",\"percent\":\"thirty\"}", 400, null),
 				new Bad("{\"route\":", 400, null));
 		for (Bad request : bad) {
-			HttpResponse<String> response = session.switchRoute(request.body());
-			assertThat(response.statusCode()).as(request.body()).isEqualTo(request.status());
-			assertThat(response.headers().firstValue("Content-Type")).as(request.body())
-				.hasValueSatisfying((type) -> assertThat(type).startsWith("application/problem+json"));
-			JsonNode problem = this.json.readTree(response.body());
-			assertThat(problem.path("status").asInt()).isEqualTo(request.status());
-			if (request.detail() != null) {
-				assertThat(problem.path("detail").asString()).contains(request.detail());
-			}
-			assertThat(response.body()).as("no stack trace").doesNotContain("Exception").doesNotContain("\tat ");
+			assertRefused(session.switchRoute(request.body()), request);
 		}
 		assertThat(Files.readString(repo.resolve("gateway.yml"))).isEqualTo(before);
 		assertThat(audit()).isEqualTo(auditBefore);
+	}
+
+	/**
+	 * A request the console must refuse: its status, and what the problem's detail says.
+	 */
+	record Bad(String body, int status, String detail) {
+	}
+
+	/**
+	 * @return the problem, once asserted to be the expected one, without a stack trace
+	 */
+	private JsonNode assertRefused(HttpResponse<String> response, Bad request) {
+		assertThat(response.statusCode()).as(request.body()).isEqualTo(request.status());
+		assertThat(response.headers().firstValue("Content-Type")).as(request.body())
+			.hasValueSatisfying((type) -> assertThat(type).startsWith("application/problem+json"));
+		JsonNode problem = this.json.readTree(response.body());
+		assertThat(problem.path("status").asInt()).isEqualTo(request.status());
+		if (request.detail() != null) {
+			assertThat(problem.path("detail").asString()).as(request.body()).contains(request.detail());
+		}
+		assertThat(response.body()).as("no stack trace").doesNotContain("Exception").doesNotContain("\tat ");
+		return problem;
 	}
 
 	private static List<String> audit() throws IOException {
@@ -183,6 +247,64 @@ class ConsoleTests {
 		assertThat(session.switchRoute("{\"route\":\"payments\",\"mode\":\"monolith\"}").statusCode()).isEqualTo(200);
 		assertThat(Files.readAllLines(repo.resolve("audit.log")).getLast())
 			.endsWith(" config console payments monolith -");
+	}
+
+	@Test
+	void aCutoverBothSidesConfirmWritesTheHandoffAndTheRouteWithTheUser() throws Exception {
+		Session session = signIn();
+		HttpResponse<String> moved = session.cutover("{\"module\":\"inventory\",\"to\":\"service\"}");
+
+		assertThat(moved.statusCode()).as(moved.body()).isEqualTo(200);
+		JsonNode answer = this.json.readTree(moved.body());
+		String handoff = answer.path("handoff").asString();
+		assertThat(answer.path("progress").valueStream().map(JsonNode::asString))
+			.anyMatch((line) -> line.startsWith("monolith confirmed the handoff in"))
+			.anyMatch((line) -> line.startsWith("inventory-service confirmed the handoff in"));
+		assertThat(repo.resolve("application.yml")).content().containsOnlyOnce("- " + handoff + "=service");
+		String gateway = Files.readString(repo.resolve("gateway.yml"));
+		String inventory = gateway.substring(gateway.indexOf("    inventory:"), gateway.indexOf("    orders:"));
+		assertThat(inventory).contains("      mode: service\n").contains("      owner: service\n");
+		assertThat(Files.readAllLines(repo.resolve("audit.log")).getLast())
+			.endsWith(" config console inventory service -");
+
+		HttpResponse<String> back = session.cutover("{\"module\":\"inventory\",\"to\":\"monolith\"}");
+		assertThat(back.statusCode()).as(back.body()).isEqualTo(200);
+		assertThat(Files.readAllLines(repo.resolve("audit.log")).getLast())
+			.endsWith(" config console inventory monolith -");
+	}
+
+	@Test
+	void refusesACutoverWithAProblemAndChangesNothing() throws Exception {
+		Session session = signIn();
+		String application = Files.readString(repo.resolve("application.yml"));
+		String gateway = Files.readString(repo.resolve("gateway.yml"));
+		List<String> auditBefore = audit();
+		List<Bad> bad = List.of(
+				new Bad("{\"module\":\"orders\",\"to\":\"service\"}", 422,
+						"no extracted service for module 'orders' (modules: inventory, notifications)"),
+				new Bad("{\"module\":\"inventory\"}", 422,
+						"a cutover moves a module to 'service' or back to 'monolith'"),
+				new Bad("{\"module\":\"inventory\",\"to\":\"sideways\"}", 422, "not 'sideways'"),
+				new Bad("{\"module\":", 400, null),
+				// its instance answers health DOWN: nothing would decide after the
+				// handoff
+				new Bad("{\"module\":\"inventory\",\"to\":\"service\"}", 409,
+						"inventory-service has no healthy instance"));
+		serviceHealthy.set(false);
+		try {
+			for (Bad request : bad) {
+				JsonNode problem = assertRefused(session.cutover(request.body()), request);
+				if (request.status() == 409) {
+					assertThat(problem.path("title").asString()).isEqualTo("Cutover refused");
+				}
+			}
+		}
+		finally {
+			serviceHealthy.set(true);
+		}
+		assertThat(Files.readString(repo.resolve("application.yml"))).isEqualTo(application);
+		assertThat(Files.readString(repo.resolve("gateway.yml"))).isEqualTo(gateway);
+		assertThat(audit()).isEqualTo(auditBefore);
 	}
 
 	@Test
@@ -220,6 +342,11 @@ class ConsoleTests {
 		HttpResponse<String> switchRoute(String body) throws Exception {
 			return this.test.send(this.http,
 					this.test.post("/console/api/switch", body).header(this.csrfHeader, this.csrfToken));
+		}
+
+		HttpResponse<String> cutover(String body) throws Exception {
+			return this.test.send(this.http,
+					this.test.post("/console/api/cutover", body).header(this.csrfHeader, this.csrfToken));
 		}
 
 	}
