@@ -18,13 +18,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Eureka with the landscape's own settings (config-repo/discovery.yml, read from the file
- * here instead of through the config server): it requires its credentials, and an
- * instance that stops sending heartbeats is evicted within seconds, not minutes.
+ * Eureka with the landscape's own settings (config-repo/application.yml and
+ * discovery.yml, read from the files here instead of through the config server): it
+ * requires its credentials, and an instance that stops sending heartbeats is evicted
+ * within seconds, not minutes.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = { "kit.config-import=file:../config-repo/discovery.yml", "spring.cloud.config.enabled=false",
-				"spring.cloud.bus.enabled=false" })
+		properties = { "kit.config-import=file:../config-repo/application.yml,file:../config-repo/discovery.yml",
+				"spring.cloud.config.enabled=false", "spring.cloud.bus.enabled=false" })
 class DiscoveryTests {
 
 	static final String CREDENTIALS = "eureka:eureka-secret";

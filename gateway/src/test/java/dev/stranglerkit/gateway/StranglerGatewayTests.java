@@ -38,9 +38,9 @@ import static org.awaitility.Awaitility.await;
  * Cloud's simple discovery client here; the landscape test runs the real Eureka.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = { "kit.config-import=", "spring.cloud.config.enabled=false", "spring.cloud.bus.enabled=false",
-				"eureka.client.enabled=false", "strangler.max-body-size=1KB",
-				"strangler.routes.inventory.paths[0]=/api/inventory/**",
+		properties = { "kit.config-import=file:../config-repo/application.yml,file:../config-repo/gateway.yml",
+				"spring.cloud.config.enabled=false", "spring.cloud.bus.enabled=false", "eureka.client.enabled=false",
+				"strangler.max-body-size=1KB", "strangler.routes.inventory.paths[0]=/api/inventory/**",
 				"strangler.routes.inventory.monolith=lb://monolith",
 				"strangler.routes.inventory.service=lb://inventory-service", "strangler.routes.inventory.mode=monolith",
 				"strangler.routes.inventory.shadow-ignored-fields[0]=at",

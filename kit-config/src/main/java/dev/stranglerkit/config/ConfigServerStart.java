@@ -43,7 +43,7 @@ import org.springframework.core.retry.RetryTemplate;
  * A configuration started from is marked: {@value #SOURCE} is {@code last-known} until
  * the server's replaces it. What it cannot know is whether the server has changed since,
  * so what must not be decided on a stale configuration waits for the server:
- * kit-messaging holds every decision by ownership (a handoff may have been added
+ * kit-ownership holds every decision by ownership (a handoff may have been added
  * meanwhile) and its consumers while the mark is there, and the application serves the
  * rest. Needs {@code spring.cloud.config.fail-fast: true}, so that a failed load is an
  * exception to retry rather than an empty configuration. A refresh (the bus, or

@@ -20,12 +20,11 @@ import org.springframework.amqp.core.ExchangeBuilder;
 import org.springframework.amqp.core.Queue;
 import org.springframework.amqp.core.QueueBuilder;
 import org.springframework.amqp.core.TopicExchange;
+import org.springframework.amqp.rabbit.config.ContainerCustomizer;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
-import org.springframework.amqp.rabbit.listener.AbstractMessageListenerContainer;
 import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
 import org.springframework.beans.factory.InitializingBean;
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.amqp.autoconfigure.CachingConnectionFactoryConfigurer;
 import org.springframework.boot.amqp.autoconfigure.ConnectionFactoryCustomizer;
 import org.springframework.boot.amqp.autoconfigure.RabbitAutoConfiguration;
@@ -242,18 +241,12 @@ public class MessagingAutoConfiguration {
 	}
 
 	@Bean
-	OwnershipHold ownershipHold(Environment environment,
-			@Qualifier("kitInboundMessages") ObjectProvider<AbstractMessageListenerContainer> consumer) {
-		return new OwnershipHold(environment, consumer);
-	}
-
-	@Bean
 	@ConditionalOnProperty("kit.messaging.consumer.queue")
 	@ConditionalOnBean(MessageHandlers.class)
 	SimpleMessageListenerContainer kitInboundMessages(ConnectionFactory connectionFactory,
 			MessagingProperties properties, ObjectProvider<MessageHandlers> handlers, Envelopes envelopes,
 			JdbcClient jdbc, TransactionOperations transactions, MeterRegistry meters, ConfirmingPublisher publisher,
-			Environment environment) {
+			ObjectProvider<ContainerCustomizer<SimpleMessageListenerContainer>> customizers) {
 		MessagingProperties.Consumer consumer = properties.consumer();
 		String queue = consumer.queue();
 		if (!properties.subscriptions().containsKey(queue)) {
@@ -268,8 +261,6 @@ public class MessagingAutoConfiguration {
 			.multiplier(2)
 			.build());
 		SimpleMessageListenerContainer container = new SimpleMessageListenerContainer(connectionFactory);
-		// held while the ownership is not confirmed (OwnershipHold starts it then)
-		container.setAutoStartup(Ownership.confirmed(environment));
 		container.setQueueNames(queue);
 		container.setConcurrentConsumers(consumer.concurrency());
 		container.setPrefetchCount(10);
@@ -280,6 +271,10 @@ public class MessagingAutoConfiguration {
 						new ProcessedMessages(jdbc, transactions), retry, meters,
 						Deferrals.notReady(publisher.template(), queue, properties),
 						Deferrals.failing(publisher.template(), queue, properties)));
+		// kit-ownership's hold, say: no start with the application while the ownership is
+		// not
+		// confirmed
+		customizers.orderedStream().forEach((customizer) -> customizer.configure(container));
 		return container;
 	}
 

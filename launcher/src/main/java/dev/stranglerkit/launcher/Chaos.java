@@ -17,12 +17,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 import dev.stranglerkit.control.PrometheusText;
-import dev.stranglerkit.launcher.compare.InvariantCheck;
 import dev.stranglerkit.launcher.compare.Invariants;
 import dev.stranglerkit.launcher.compare.ShopFacts;
 import dev.stranglerkit.launcher.compare.ShopWorkload;
 import dev.stranglerkit.launcher.compare.Workload;
-import dev.stranglerkit.launcher.compare.WorkloadResult;
+import dev.stranglerkit.report.ChaosReport;
+import dev.stranglerkit.report.ChaosRun;
+import dev.stranglerkit.report.InvariantCheck;
+import dev.stranglerkit.report.WorkloadResult;
 
 /**
  * {@code ./kit chaos [preset] [--duration S] [--seed N] [--faults LIST] [--rate R]}: the
@@ -64,6 +66,11 @@ public record Chaos(Preset preset, double rate, Duration duration, long seed, Se
 		 * the gateway's to an application ({@link NetworkDelay})
 		 */
 		LATENCY;
+
+		/** the kind as {@code --faults} names it */
+		String option() {
+			return name().toLowerCase(java.util.Locale.ROOT);
+		}
 
 		static Kind named(String name) {
 			try {
@@ -149,11 +156,13 @@ public record Chaos(Preset preset, double rate, Duration duration, long seed, Se
 		List<InvariantCheck> invariants = Invariants.check(orders, stock, backlog,
 				Math.round(PrometheusText.sum(Compare.scrape(launcher), "kit_messaging_dead_letters")));
 		Path folder = this.reports.resolve(Instant.now().toString().replace(':', '-').replaceAll("\\.\\d+Z$", "Z"));
-		String report = ChaosReport.markdown(this, injected, result, invariants);
+		List<ChaosRun.Fault> faults = injected.stream()
+			.map((fault) -> new ChaosRun.Fault(fault.kind().option(), fault.target(), fault.startedAt(),
+					fault.endedAt()))
+			.toList();
 		try {
-			Files.createDirectories(folder);
-			Files.writeString(folder.resolve("chaos.md"), report);
-			Files.writeString(folder.resolve("chaos.html"), ChaosReport.html(this, injected, result, invariants));
+			ChaosReport.write(new ChaosRun(this.preset.name(), this.seed, this.duration, this.rate,
+					this.kinds.stream().map(Kind::option).toList(), faults, result, invariants), folder);
 		}
 		catch (IOException ex) {
 			throw new LaunchException("cannot write the report to " + folder + ": " + ex.getMessage());
@@ -191,8 +200,7 @@ public record Chaos(Preset preset, double rate, Duration duration, long seed, Se
 			Kind kind = plan.get(i);
 			String target = target(kind, random);
 			double began = seconds(start);
-			out.accept(
-					"[chaos %5.1f s] %s %s".formatted(began, kind.name().toLowerCase(java.util.Locale.ROOT), target));
+			out.accept("[chaos %5.1f s] %s %s".formatted(began, kind.option(), target));
 			try {
 				cause(kind, target, random, Math.max(5, share * 0.6), landscape, launcher, proxies);
 			}

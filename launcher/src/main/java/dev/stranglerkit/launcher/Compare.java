@@ -2,7 +2,6 @@ package dev.stranglerkit.launcher;
 
 import java.io.IOException;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -12,18 +11,19 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 
+import dev.stranglerkit.control.Http;
 import dev.stranglerkit.control.PrometheusText;
-import dev.stranglerkit.launcher.compare.Comparison;
-import dev.stranglerkit.launcher.compare.DeploymentRun;
-import dev.stranglerkit.launcher.compare.Footprint;
-import dev.stranglerkit.launcher.compare.InvariantCheck;
 import dev.stranglerkit.launcher.compare.Invariants;
-import dev.stranglerkit.launcher.compare.Report;
 import dev.stranglerkit.launcher.compare.ShopFacts;
 import dev.stranglerkit.launcher.compare.ShopWorkload;
-import dev.stranglerkit.launcher.compare.Summary;
 import dev.stranglerkit.launcher.compare.Workload;
-import dev.stranglerkit.launcher.compare.WorkloadResult;
+import dev.stranglerkit.report.CompareReport;
+import dev.stranglerkit.report.Comparison;
+import dev.stranglerkit.report.DeploymentRun;
+import dev.stranglerkit.report.Footprint;
+import dev.stranglerkit.report.InvariantCheck;
+import dev.stranglerkit.report.Summary;
+import dev.stranglerkit.report.WorkloadResult;
 
 /**
  * {@code ./kit compare [preset preset...]}: the same workload against each deployment, by
@@ -67,16 +67,16 @@ public record Compare(List<Preset> presets, double rate, Duration duration, Dura
 			runs.add(measure(preset, launcher, gateway, startUp, startUpSeconds, out));
 		}
 		Path folder = this.reports.resolve(Instant.now().toString().replace(':', '-').replaceAll("\\.\\d+Z$", "Z"));
+		Comparison comparison = new Comparison(
+				String.join(" vs ", this.presets.stream().map(Preset::name).toList()) + ": the same workload",
+				this.rate, this.duration, Instant.now(), runs);
+		boolean holds;
 		try {
-			Files.createDirectories(folder);
+			holds = CompareReport.write(comparison, folder);
 		}
 		catch (IOException ex) {
 			throw new LaunchException("cannot write the report to " + folder + ": " + ex.getMessage());
 		}
-		Comparison comparison = new Comparison(
-				String.join(" vs ", this.presets.stream().map(Preset::name).toList()) + ": the same workload",
-				this.rate, this.duration, Instant.now(), runs);
-		boolean holds = new Report().write(comparison, folder);
 		out.accept("");
 		for (DeploymentRun run : runs) {
 			out.accept("%-8s %s".formatted(run.name(), headline(run)));
@@ -125,11 +125,23 @@ public record Compare(List<Preset> presets, double rate, Duration duration, Dura
 			});
 		}
 		return new DeploymentRun(preset.name(), preset.description(), result, footprint, startUpSeconds,
-				Summary.of(PrometheusText.Histogram.of(after, "shop_orders_saga_seconds")
+				summary(PrometheusText.Histogram.of(after, "shop_orders_saga_seconds")
 					.minus(PrometheusText.Histogram.of(before, "shop_orders_saga_seconds"))),
-				Summary.of(PrometheusText.Histogram.of(after, "kit_messaging_lag_seconds")
+				summary(PrometheusText.Histogram.of(after, "kit_messaging_lag_seconds")
 					.minus(PrometheusText.Histogram.of(before, "kit_messaging_lag_seconds"))),
 				invariants);
+	}
+
+	/**
+	 * @return the summary of a histogram of Prometheus text (seconds), or null when
+	 * nothing was recorded
+	 */
+	private static Summary summary(PrometheusText.Histogram histogram) {
+		if (histogram.count() == 0) {
+			return null;
+		}
+		return new Summary(histogram.count(), histogram.quantileMs(0.5), histogram.quantileMs(0.9),
+				histogram.quantileMs(0.99), histogram.quantileMs(1.0));
 	}
 
 	private static String headline(DeploymentRun run) {

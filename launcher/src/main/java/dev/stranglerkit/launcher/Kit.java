@@ -1,286 +1,167 @@
 package dev.stranglerkit.launcher;
 
+import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
+import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 
 import dev.stranglerkit.control.DeadLetters;
 import dev.stranglerkit.control.Owner;
+import picocli.AutoComplete;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Help;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
 
 /**
- * The launcher's command line, called by {@code ./kit} (which picks the JDK, starts
- * PostgreSQL and RabbitMQ, and builds what is missing first).
- *
- * The commands it runs ({@code up}, {@code down}, {@code status}, {@code route},
- * {@code cutover}, {@code replay}, {@code compare}, {@code chaos}) are described once, in
- * {@code ./kit help} ({@code ./kit <command> --help} for one of them).
+ * {@code ./kit}: every command of the kit, each with its usage written once, here, for
+ * {@code ./kit help}, {@code ./kit <command> --help} and the shell completion
+ * ({@code ./kit completion}). The script {@code ./kit} picks the JDK, starts PostgreSQL
+ * and RabbitMQ and builds what is missing before it hands the command line to this.
  *
  * Settings from the environment: {@code KIT_STATE} (logs and pids, default {@code .kit}),
  * {@code KIT_CONFIG_REPO} (default {@code config-repo}), {@code KIT_JAVA_OPTS},
  * {@code KIT_START_TIMEOUT} (seconds), and the credentials the applications use
  * ({@code KIT_ADMIN_*}, {@code KIT_EUREKA_*}).
  */
-public final class Kit {
+@Command(name = "./kit", customSynopsis = "./kit <command> [argument...]", commandListHeading = "%n",
+		footer = { "",
+				"./kit starts PostgreSQL and RabbitMQ when they are installed but stopped, and creates the databases"
+						+ " it needs and the tests' RabbitMQ virtual hosts (shop_test, shop_landscape_test).",
+				"Completion of the commands in bash: source <(./kit completion)" },
+		subcommands = { Kit.Up.class, Kit.Down.class, Kit.StatusCommand.class, Kit.Route.class,
+				Kit.CutoverCommand.class, Kit.CompareCommand.class, Kit.Replay.class, Kit.ChaosCommand.class,
+				Tools.Logs.class, Tools.Build.class, Tools.Run.class, Tools.Test.class, Tools.Arch.class,
+				Tools.Bench.class, Tools.DoctorCommand.class, Kit.HelpCommand.class, Kit.Completion.class })
+public final class Kit implements Runnable {
 
 	/** the applications' JVM options unless {@code KIT_JAVA_OPTS} says otherwise */
 	public static final List<String> DEFAULT_JAVA_OPTIONS = List.of("-XX:+UseSerialGC", "-Xms64m", "-Xmx384m",
 			"-XX:+ExitOnOutOfMemoryError");
 
-	private Kit() {
-	}
+	@Option(names = { "-h", "--help" }, usageHelp = true, hidden = true, scope = ScopeType.INHERIT)
+	boolean helpAsked;
+
+	@Spec
+	CommandSpec spec;
+
+	final Map<String, String> env = System.getenv();
+
+	final Path home = Path.of(System.getProperty("kit.home", ".")).toAbsolutePath().normalize();
 
 	public static void main(String[] args) {
-		try {
-			System.exit(run(args));
-		}
-		catch (LaunchException ex) {
-			System.err.println("kit: " + ex.getMessage());
-			System.exit(1);
-		}
-	}
-
-	static int run(String[] args) {
-		Map<String, String> env = System.getenv();
-		Path home = Path.of(System.getProperty("kit.home", ".")).toAbsolutePath().normalize();
-		Landscape landscape = new Landscape(home, home.resolve(env.getOrDefault("KIT_CONFIG_REPO", "config-repo")));
-		Launcher launcher = launcher(home, env);
-		URI gateway = URI.create("http://127.0.0.1:" + Landscape.PORTS.get(Landscape.GATEWAY));
-		String admin = credentials(env, "KIT_ADMIN", "admin", "admin-secret");
-		String command = (args.length > 0) ? args[0] : "help";
-		List<String> rest = Arrays.asList(args).subList(Math.min(1, args.length), args.length);
-		switch (command) {
-			case "up" -> {
-				long start = System.nanoTime();
-				List<App> apps;
-				if (rest.size() == 1 && Preset.exists(rest.get(0))) {
-					Preset preset = Preset.named(rest.get(0));
-					apps = preset.apps().stream().map(landscape::app).toList();
-					new Deployment(landscape, launcher, System.out::println, gateway, admin).apply(preset);
-				}
-				else {
-					List<String> names = rest;
-					if (names.contains(Landscape.ZIPKIN)) {
-						// first, so that the applications started after it send it their
-						// spans
-						launcher.up(List.of(List.of(landscape.app(Landscape.ZIPKIN))));
-						names = names.stream().filter((name) -> !name.equals(Landscape.ZIPKIN)).toList();
-						System.out.println("Zipkin, the trace viewer: http://127.0.0.1:" + Landscape.ZIPKIN_PORT
-								+ " (the applications started from now on send it their spans; restart running ones"
-								+ " with ./kit down <app> && ./kit up <app>)");
-					}
-					// the named applications, after the control plane they all need
-					apps = names.isEmpty() ? landscape.apps()
-							: Stream.concat(Stream.of(Landscape.CONFIG_SERVER, Landscape.DISCOVERY), names.stream())
-								.distinct()
-								.map(landscape::app)
-								.toList();
-					launcher.up(Landscape.tiers(apps));
-				}
-				System.out.printf("%nThe landscape is up (%.1f s):%n", (System.nanoTime() - start) / 1e9);
-				for (App app : apps) {
-					System.out.printf("  %-21s %s%n", app.name(), app.url());
-				}
-				System.out.println("""
-
-						the shop, through the gateway:  http://127.0.0.1:8080/api/catalog/products
-						Eureka (eureka / eureka-secret): http://127.0.0.1:8761
-						routes (admin / admin-secret):   http://127.0.0.1:8080/actuator/strangler
-						./kit status, ./kit route inventory shadow, ./kit logs gateway, ./kit down""");
-				return 0;
-			}
-			case "down" -> {
-				if (!rest.isEmpty()) {
-					for (String app : rest) {
-						landscape.app(app);
-						System.out.println(launcher.stop(app) ? "stopped " + app : app + " was not running");
-					}
-					return 0;
-				}
-				if (launcher.down().isEmpty()) {
-					System.out.println("nothing of the kit is running");
-				}
-				return 0;
-			}
-			case "status" -> {
-				System.out.print(Status.table(new Status().rows(launcher, landscape,
-						URI.create("http://127.0.0.1:" + Landscape.PORTS.get(Landscape.DISCOVERY)),
-						credentials(env, "KIT_EUREKA", "eureka", "eureka-secret"))));
-				return 0;
-			}
-			case "route" -> {
-				if (rest.size() < 2 || rest.size() > 3) {
-					throw new LaunchException("usage: ./kit route <route> <monolith|shadow|canary|service> [percent]");
-				}
-				Integer percent = null;
-				if (rest.size() == 3) {
-					try {
-						percent = Integer.valueOf(rest.get(2));
-					}
-					catch (NumberFormatException ex) {
-						throw new LaunchException(
-								"the percent is a whole number from 0 to 100, not '" + rest.get(2) + "'");
-					}
-				}
-				Routes routes = new Routes();
-				// the same switch as the migration console's, recorded in
-				// config-repo/audit.log
-				routes.switchRoute(landscape.configRepo(), rest.get(0), rest.get(1), percent);
-				System.out.printf("config-repo/gateway.yml: %s -> %s%s%n", rest.get(0), rest.get(1),
-						(percent != null) ? " " + percent + " %" : "");
-				if (launcher.running(Landscape.GATEWAY).isEmpty()) {
-					System.out.println("the gateway is not running: it reads the route when it starts");
-					return 0;
-				}
-				Duration took = routes.awaitApplied(gateway, admin, rest.get(0), rest.get(1), percent,
-						Duration.ofSeconds(15));
-				System.out.printf("applied by the gateway in %.2f s%n", took.toMillis() / 1000.0);
-				return 0;
-			}
-			case "cutover" -> {
-				if (rest.size() != 2) {
-					throw new LaunchException("usage: ./kit cutover <module> <service|monolith>");
-				}
-				// prints the handoff and each side's confirmation; a side that does not
-				// confirm in time gets the move undone and fails it (exit status 1)
-				new Cutover(landscape.configRepo()).move(rest.get(0), rest.get(1));
-				if (launcher.running(Landscape.GATEWAY).isPresent()) {
-					// (the module's route, now in the new owner's mode)
-					Duration took = new Routes().awaitApplied(gateway, admin, rest.get(0),
-							Owner.of(rest.get(1)).routeMode().value(), null, Duration.ofSeconds(15));
-					System.out.printf("route applied by the gateway in %.2f s%n", took.toMillis() / 1000.0);
-				}
-				return 0;
-			}
-			case "compare" -> {
-				return compare(rest, env, home, landscape, launcher, admin);
-			}
-			case "chaos" -> {
-				return chaos(rest, env, home, landscape, launcher, admin);
-			}
-			case "replay" -> {
-				if (rest.size() != 1) {
-					throw new LaunchException("usage: ./kit replay <queue|all> (the queues: "
-							+ String.join(", ", DeadLetters.queues(landscape.configRepo())) + ")");
-				}
-				DeadLetters deadLetters = DeadLetters.of(env);
-				try {
-					(rest.get(0).equals("all") ? deadLetters.replayAll(landscape.configRepo())
-							: deadLetters.replay(rest))
-						.forEach((queue, count) -> System.out.printf("%s.dlq: %d message%s sent back to %s%n", queue,
-								count, (count == 1) ? "" : "s", queue));
-				}
-				catch (DeadLetters.ReplayException ex) {
-					throw new LaunchException(ex.getMessage());
-				}
-				return 0;
-			}
-			default -> {
-				System.err.println(
-						"launcher commands: up [app...], down [app...], status, route <route> <mode> [percent], cutover <module> <service|monolith>, replay <queue|all>");
-				return 2;
-			}
-		}
+		System.exit(commandLine().execute(args));
 	}
 
 	/**
-	 * {@code compare [preset...] [--rate N] [--duration S] [--warm-up S]}: by default the
-	 * deployment before extraction against the one after.
+	 * The command line of {@code ./kit}: a failure the kit explains
+	 * ({@link LaunchException}) is printed as {@code kit: <why>} and ends it with 1; a
+	 * command line it does not understand gets picocli's message, the usage, and 2.
 	 */
-	static int compare(List<String> args, Map<String, String> env, Path home, Landscape landscape, Launcher launcher,
-			String admin) {
-		List<Preset> presets = new java.util.ArrayList<>();
-		Map<String, Double> numbers = new java.util.HashMap<>(
-				Map.of("--rate", 25.0, "--duration", 60.0, "--warm-up", 20.0));
-		for (int i = 0; i < args.size(); i++) {
-			String arg = args.get(i);
-			if (numbers.containsKey(arg)) {
-				if (i + 1 == args.size()) {
-					throw new LaunchException(arg + " needs a number");
+	static CommandLine commandLine() {
+		CommandLine kit = new CommandLine(new Kit()).setUsageHelpWidth(100)
+			.setExecutionExceptionHandler((ex, command, parsed) -> {
+				if (ex instanceof LaunchException) {
+					command.getErr().println("kit: " + ex.getMessage());
+					return 1;
 				}
-				try {
-					double value = Double.parseDouble(args.get(++i));
-					if (!(value >= 0) || (arg.equals("--rate") && value == 0)
-							|| (arg.equals("--duration") && value < 1)) {
-						throw new NumberFormatException();
-					}
-					numbers.put(arg, value);
-				}
-				catch (NumberFormatException ex) {
-					throw new LaunchException(
-							arg + " is a positive number (requests/s or seconds), not '" + args.get(i) + "'");
-				}
-			}
-			else {
-				presets.add(Preset.named(arg));
-			}
-		}
-		if (presets.isEmpty()) {
-			presets = List.of(Preset.named("before"), Preset.named("after"));
-		}
-		Path reports = home.resolve(env.getOrDefault("KIT_STATE", ".kit")).resolve("compare");
-		return new Compare(presets, numbers.get("--rate"), Duration.ofMillis((long) (numbers.get("--duration") * 1000)),
-				Duration.ofMillis((long) (numbers.get("--warm-up") * 1000)), reports)
-			.run(landscape, launcher, System.out::println, admin);
+				throw ex;
+			});
+		kit.getHelpSectionMap().put(CommandLine.Model.UsageMessageSpec.SECTION_KEY_COMMAND_LIST, Kit::commandList);
+		kit.getSubcommands()
+			.values()
+			.forEach((command) -> command.getCommandSpec()
+				.usageMessage()
+				.descriptionHeading("%n")
+				.parameterListHeading("%n")
+				.optionListHeading("%n"));
+		// ./kit test -Dtest=X: options of Maven's, not the kit's
+		kit.getSubcommands().get("test").setUnmatchedOptionsArePositionalParams(true);
+		return kit;
+	}
+
+	/** {@code ./kit} alone: the commands */
+	@Override
+	public void run() {
+		this.spec.commandLine().usage(this.spec.commandLine().getOut());
 	}
 
 	/**
-	 * {@code chaos [preset] [--duration S] [--seed N] [--faults kill,broker,db,control,latency]
-	 * [--rate R]}: by default the deployment after extraction, 600 s, every fault kind 10
-	 * requests/s, and a seed of its own (printed, so the run can be repeated).
+	 * The commands in {@code ./kit help}: each one's forms, the last one beside what the
+	 * command does.
 	 */
-	static int chaos(List<String> args, Map<String, String> env, Path home, Landscape landscape, Launcher launcher,
-			String admin) {
-		Preset preset = Preset.named("after");
-		double rate = 10;
-		long duration = 600;
-		long seed = new java.util.Random().nextLong(1_000_000);
-		java.util.Set<Chaos.Kind> kinds = null;
-		for (int i = 0; i < args.size(); i++) {
-			String arg = args.get(i);
-			if (!arg.startsWith("--")) {
-				preset = Preset.named(arg);
-				continue;
+	private static String commandList(Help help) {
+		int indent = 19;
+		StringBuilder list = new StringBuilder();
+		for (CommandLine command : help.commandSpec().subcommands().values()) {
+			List<String> forms = command.getHelp()
+				.synopsis(0)
+				.lines()
+				.map((form) -> "  " + form.strip().replaceFirst("^\\./kit ", ""))
+				.filter((form) -> !form.isBlank())
+				.toList();
+			forms.subList(0, forms.size() - 1).forEach((form) -> list.append(form).append('\n'));
+			String beside = forms.get(forms.size() - 1);
+			if (beside.length() >= indent) {
+				list.append(beside).append('\n');
+				beside = "";
 			}
-			if (i + 1 == args.size()) {
-				throw new LaunchException(arg + " needs a value");
-			}
-			String value = args.get(++i);
-			try {
-				switch (arg) {
-					case "--rate" -> rate = positive(arg, Double.parseDouble(value));
-					case "--duration" -> duration = (long) positive(arg, Long.parseLong(value));
-					case "--seed" -> seed = Long.parseLong(value);
-					case "--faults" -> {
-						kinds = java.util.EnumSet.noneOf(Chaos.Kind.class);
-						for (String kind : value.split(",")) {
-							kinds.add(Chaos.Kind.named(kind));
-						}
-					}
-					default ->
-						throw new LaunchException("unknown option " + arg + " (--duration, --seed, --faults, --rate)");
-				}
-			}
-			catch (NumberFormatException ex) {
-				throw new LaunchException(arg + " needs a number, not '" + value + "'");
+			for (String line : wrap(String.join(" ", command.getCommandSpec().usageMessage().description()),
+					help.commandSpec().usageMessage().width() - indent)) {
+				list.append(("%-" + indent + "s").formatted(beside)).append(line).append('\n');
+				beside = "";
 			}
 		}
-		if (kinds == null) {
-			kinds = java.util.EnumSet.allOf(Chaos.Kind.class);
-		}
-		Path reports = home.resolve(env.getOrDefault("KIT_STATE", ".kit")).resolve("chaos");
-		return new Chaos(preset, rate, Duration.ofSeconds(duration), seed, kinds, reports).run(landscape, launcher,
-				System.out::println, admin);
+		return list.toString();
 	}
 
-	private static double positive(String option, double value) {
-		if (!(value > 0)) {
-			throw new LaunchException(option + " must be positive, not " + value);
+	/** The words of the text in lines of at most the width (or one word, if longer). */
+	private static List<String> wrap(String text, int width) {
+		List<String> lines = new ArrayList<>();
+		StringBuilder line = new StringBuilder();
+		for (String word : text.split(" ")) {
+			if (!line.isEmpty() && line.length() + 1 + word.length() > width) {
+				lines.add(line.toString());
+				line.setLength(0);
+			}
+			line.append(line.isEmpty() ? "" : " ").append(word);
 		}
-		return value;
+		lines.add(line.toString());
+		return lines;
+	}
+
+	Path state() {
+		return this.home.resolve(this.env.getOrDefault("KIT_STATE", ".kit"));
+	}
+
+	Landscape landscape() {
+		return new Landscape(this.home, this.home.resolve(this.env.getOrDefault("KIT_CONFIG_REPO", "config-repo")));
+	}
+
+	Launcher launcher() {
+		return launcher(this.home, this.env);
+	}
+
+	static URI local(String app) {
+		return URI.create("http://127.0.0.1:" + Landscape.PORTS.get(app));
+	}
+
+	String admin() {
+		return credentials(this.env, "KIT_ADMIN", "admin", "admin-secret");
 	}
 
 	static Launcher launcher(Path home, Map<String, String> env) {
@@ -293,6 +174,373 @@ public final class Kit {
 
 	static String credentials(Map<String, String> env, String prefix, String user, String password) {
 		return env.getOrDefault(prefix + "_USER", user) + ":" + env.getOrDefault(prefix + "_PASSWORD", password);
+	}
+
+	/**
+	 * Runs a command in the kit's folder, in this terminal.
+	 * @return its exit status
+	 */
+	int exec(List<String> command) {
+		try {
+			return new ProcessBuilder(command).directory(this.home.toFile()).inheritIO().start().waitFor();
+		}
+		catch (IOException ex) {
+			throw new LaunchException(command.get(0) + " could not run: " + ex.getMessage());
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new LaunchException("interrupted");
+		}
+	}
+
+	/** A step of the kit's own, in bold, as {@code ./kit} prints them. */
+	static void say(String step) {
+		System.out.println("\033[1m==>\033[0m " + step);
+	}
+
+	/**
+	 * A command of {@code ./kit}: the kit's settings at hand, its exit status the result.
+	 */
+	abstract static class KitCommand implements Callable<Integer> {
+
+		@ParentCommand
+		Kit kit;
+
+	}
+
+	@Command(name = "up",
+			customSynopsis = { "./kit up [app...]", "       ./kit up zipkin [app...]", "       ./kit up <preset>" },
+			description = "build what is missing and start the landscape (config-server, discovery, monolith, "
+					+ "extracted services, gateway), or the named applications after the control plane, in "
+					+ "health-gated order; ends with the URLs. zipkin: the trace viewer (Zipkin, "
+					+ "http://127.0.0.1:9411) first, each application started after it sending it its spans. "
+					+ "<preset>: bring the landscape to a deployment: before (every route to the monolith), after "
+					+ "(inventory and notifications extracted), or a guide step: step-3 to step-6")
+	static final class Up extends KitCommand {
+
+		@Parameters(paramLabel = "app", arity = "0..*",
+				description = "applications of the landscape, zipkin, or one preset")
+		List<String> names = new ArrayList<>();
+
+		@Override
+		public Integer call() {
+			long start = System.nanoTime();
+			Landscape landscape = this.kit.landscape();
+			Launcher launcher = this.kit.launcher();
+			List<App> apps;
+			if (this.names.size() == 1 && Preset.exists(this.names.get(0))) {
+				Preset preset = Preset.named(this.names.get(0));
+				apps = preset.apps().stream().map(landscape::app).toList();
+				new Deployment(landscape, launcher, System.out::println, local(Landscape.GATEWAY), this.kit.admin())
+					.apply(preset);
+			}
+			else {
+				List<String> names = this.names;
+				if (names.contains(Landscape.ZIPKIN)) {
+					fetchZipkin();
+					// first, so that the applications started after it send it their
+					// spans
+					launcher.up(List.of(List.of(landscape.app(Landscape.ZIPKIN))));
+					names = names.stream().filter((name) -> !name.equals(Landscape.ZIPKIN)).toList();
+					System.out.println("Zipkin, the trace viewer: http://127.0.0.1:" + Landscape.ZIPKIN_PORT
+							+ " (the applications started from now on send it their spans; restart running ones"
+							+ " with ./kit down <app> && ./kit up <app>)");
+				}
+				// the named applications, after the control plane they all need
+				apps = names.isEmpty() ? landscape.apps()
+						: Stream.concat(Stream.of(Landscape.CONFIG_SERVER, Landscape.DISCOVERY), names.stream())
+							.distinct()
+							.map(landscape::app)
+							.toList();
+				launcher.up(Landscape.tiers(apps));
+			}
+			System.out.printf("%nThe landscape is up (%.1f s):%n", (System.nanoTime() - start) / 1e9);
+			for (App app : apps) {
+				System.out.printf("  %-21s %s%n", app.name(), app.url());
+			}
+			System.out.println("""
+
+					the shop, through the gateway:  http://127.0.0.1:8080/api/catalog/products
+					Eureka (eureka / eureka-secret): http://127.0.0.1:8761
+					routes (admin / admin-secret):   http://127.0.0.1:8080/actuator/strangler
+					./kit status, ./kit route inventory shadow, ./kit logs gateway, ./kit down""");
+			return 0;
+		}
+
+		/** Zipkin's server, from Maven Central into the local repository, once. */
+		private void fetchZipkin() {
+			if (Files.isRegularFile(Landscape.ZIPKIN_JAR)) {
+				return;
+			}
+			String artifact = "io.zipkin:zipkin-server:" + Landscape.ZIPKIN_VERSION + ":jar:exec";
+			say("Fetching Zipkin's server " + Landscape.ZIPKIN_VERSION + " (the trace viewer) from Maven Central");
+			if (this.kit.exec(List.of("mvn", "-B", "-ntp", "-q", "dependency:get", "-Dartifact=" + artifact,
+					"-Dtransitive=false")) != 0) {
+				throw new LaunchException("could not fetch " + artifact);
+			}
+		}
+
+	}
+
+	@Command(name = "down", description = "stop every application of the kit, or the named ones (gracefully)")
+	static final class Down extends KitCommand {
+
+		@Parameters(paramLabel = "app", arity = "0..*", description = "the applications to stop (default: all)")
+		List<String> apps = new ArrayList<>();
+
+		@Override
+		public Integer call() {
+			Launcher launcher = this.kit.launcher();
+			if (!this.apps.isEmpty()) {
+				Landscape landscape = this.kit.landscape();
+				for (String app : this.apps) {
+					landscape.app(app);
+					System.out.println(launcher.stop(app) ? "stopped " + app : app + " was not running");
+				}
+			}
+			else if (launcher.down().isEmpty()) {
+				System.out.println("nothing of the kit is running");
+			}
+			return 0;
+		}
+
+	}
+
+	@Command(name = "status", description = "each application: pid, port, health, registered in Eureka, memory")
+	static final class StatusCommand extends KitCommand {
+
+		@Override
+		public Integer call() {
+			List<Status.Row> rows = new Status().rows(this.kit.launcher(), this.kit.landscape(),
+					local(Landscape.DISCOVERY), credentials(this.kit.env, "KIT_EUREKA", "eureka", "eureka-secret"));
+			System.out.print(Status.table(rows));
+			if (rows.stream().allMatch((row) -> row.pid() == null)) {
+				System.out.println("nothing of the kit is running: ./kit up starts it");
+			}
+			return 0;
+		}
+
+	}
+
+	@Command(name = "route",
+			description = "switch a strangler route in config-repo/gateway.yml (recorded in config-repo/audit.log) "
+					+ "and wait until the gateway applies it; the same switch is on http://127.0.0.1:8888/console")
+	static final class Route extends KitCommand {
+
+		@Parameters(index = "0", paramLabel = "<route>", description = "the route: a module's name (inventory, ...)")
+		String route;
+
+		@Parameters(index = "1", paramLabel = "<mode>", description = "monolith, shadow, canary or service")
+		String mode;
+
+		@Parameters(index = "2", paramLabel = "percent", arity = "0..1",
+				description = "canary: the share sent to the service, 0 to 100")
+		Integer percent;
+
+		@Override
+		public Integer call() {
+			Landscape landscape = this.kit.landscape();
+			Routes routes = new Routes();
+			// the same switch as the migration console's, recorded in
+			// config-repo/audit.log
+			routes.switchRoute(landscape.configRepo(), this.route, this.mode, this.percent);
+			System.out.printf("config-repo/gateway.yml: %s -> %s%s%n", this.route, this.mode,
+					(this.percent != null) ? " " + this.percent + " %" : "");
+			if (this.kit.launcher().running(Landscape.GATEWAY).isEmpty()) {
+				System.out.println("the gateway is not running: it reads the route when it starts");
+				return 0;
+			}
+			Duration took = routes.awaitApplied(local(Landscape.GATEWAY), this.kit.admin(), this.route, this.mode,
+					this.percent, Duration.ofSeconds(15));
+			System.out.printf("applied by the gateway in %.2f s%n", took.toMillis() / 1000.0);
+			return 0;
+		}
+
+	}
+
+	@Command(name = "cutover",
+			description = "move a module's ownership (a handoff a few seconds ahead, in config-repo's "
+					+ "application.yml) and its gateway route together; a side that does not confirm the handoff "
+					+ "in time gets the move undone and fails it (exit status 1)")
+	static final class CutoverCommand extends KitCommand {
+
+		@Parameters(index = "0", paramLabel = "<module>", description = "inventory or notifications")
+		String module;
+
+		@Parameters(index = "1", paramLabel = "<service|monolith>", description = "the new owner")
+		String owner;
+
+		@Override
+		public Integer call() {
+			Landscape landscape = this.kit.landscape();
+			// prints the handoff and each side's confirmation; a side that does not
+			// confirm in time gets the move undone and fails it (exit status 1)
+			new Cutover(landscape.configRepo()).move(this.module, this.owner);
+			if (this.kit.launcher().running(Landscape.GATEWAY).isPresent()) {
+				// (the module's route, now in the new owner's mode)
+				Duration took = new Routes().awaitApplied(local(Landscape.GATEWAY), this.kit.admin(), this.module,
+						Owner.of(this.owner).routeMode().value(), null, Duration.ofSeconds(15));
+				System.out.printf("route applied by the gateway in %.2f s%n", took.toMillis() / 1000.0);
+			}
+			return 0;
+		}
+
+	}
+
+	@Command(name = "compare", separator = " ",
+			customSynopsis = "./kit compare [preset...] [--rate N] [--duration S] [--warm-up S]",
+			description = "the same workload against two deployments (default: before after, 25 requests/s for "
+					+ "60 s): latency, errors, footprint, invariants; writes .kit/compare/<time>/compare.md and "
+					+ "compare.html, exits 1 if an invariant fails")
+	static final class CompareCommand extends KitCommand {
+
+		@Parameters(paramLabel = "preset", arity = "0..*",
+				description = "the deployments, each started afresh (default: before after)")
+		List<String> presets = new ArrayList<>();
+
+		@Option(names = "--rate", paramLabel = "N", defaultValue = "25", description = "requests/s (default: 25)")
+		double rate;
+
+		@Option(names = "--duration", paramLabel = "S", defaultValue = "60",
+				description = "seconds measured per deployment (default: 60)")
+		double duration;
+
+		@Option(names = "--warm-up", paramLabel = "S", defaultValue = "20",
+				description = "seconds of workload before measuring (default: 20)")
+		double warmUp;
+
+		@Override
+		public Integer call() {
+			positive("--rate", this.rate, Double.MIN_VALUE);
+			positive("--duration", this.duration, 1);
+			positive("--warm-up", this.warmUp, 0);
+			List<String> presets = this.presets.isEmpty() ? List.of("before", "after") : this.presets;
+			return new Compare(presets.stream().map(Preset::named).toList(), this.rate,
+					Duration.ofMillis((long) (this.duration * 1000)), Duration.ofMillis((long) (this.warmUp * 1000)),
+					this.kit.state().resolve("compare"))
+				.run(this.kit.landscape(), this.kit.launcher(), System.out::println, this.kit.admin());
+		}
+
+	}
+
+	@Command(name = "replay",
+			description = "send the messages of a consumer queue's dead-letter queue (<queue>.dlq) back to it, once"
+					+ " their cause is fixed; each applies once (the consumers are idempotent)")
+	static final class Replay extends KitCommand {
+
+		@Parameters(paramLabel = "<queue|all>",
+				description = "a consumer queue, or all: every queue of kit.messaging.subscriptions")
+		String queue;
+
+		@Override
+		public Integer call() {
+			DeadLetters deadLetters = DeadLetters.of(this.kit.env);
+			try {
+				(this.queue.equals("all") ? deadLetters.replayAll(this.kit.landscape().configRepo())
+						: deadLetters.replay(List.of(this.queue)))
+					.forEach((queue, count) -> System.out.printf("%s.dlq: %d message%s sent back to %s%n", queue, count,
+							(count == 1) ? "" : "s", queue));
+			}
+			catch (DeadLetters.ReplayException ex) {
+				throw new LaunchException(ex.getMessage());
+			}
+			return 0;
+		}
+
+	}
+
+	@Command(name = "chaos", separator = " ",
+			customSynopsis = "./kit chaos [preset] [--duration S] [--seed N] [--faults kill,broker,db,control,latency] [--rate R]",
+			description = "the compare workload against a deployment (default: after, 600 s, 10 requests/s) while "
+					+ "processes are killed, RabbitMQ, PostgreSQL, the config server or Eureka are stopped and the "
+					+ "hop to PostgreSQL or RabbitMQ is slowed (through the run's fault proxies: it restarts the "
+					+ "landscape, and stops it at the end) at random (seeded) times; then every invariant; writes "
+					+ ".kit/chaos/<time>/chaos.md and chaos.html (the timeline), exits 1 if an invariant fails")
+	static final class ChaosCommand extends KitCommand {
+
+		@Parameters(paramLabel = "preset", arity = "0..1", description = "the deployment (default: after)")
+		String preset = "after";
+
+		@Option(names = "--duration", paramLabel = "S", defaultValue = "600",
+				description = "seconds of workload (default: 600)")
+		long duration;
+
+		@Option(names = "--seed", paramLabel = "N",
+				description = "the seed of the fault times (default: one of its own, printed, to repeat the run)")
+		Long seed;
+
+		@Option(names = "--faults", paramLabel = "kind", split = ",",
+				description = "the kinds of fault: kill, broker, db, control, latency (default: all)")
+		List<String> faults;
+
+		@Option(names = "--rate", paramLabel = "R", defaultValue = "10", description = "requests/s (default: 10)")
+		double rate;
+
+		@Override
+		public Integer call() {
+			positive("--rate", this.rate, Double.MIN_VALUE);
+			positive("--duration", this.duration, 1);
+			Set<Chaos.Kind> kinds = EnumSet.allOf(Chaos.Kind.class);
+			if (this.faults != null) {
+				kinds = EnumSet.noneOf(Chaos.Kind.class);
+				for (String kind : this.faults) {
+					kinds.add(Chaos.Kind.named(kind));
+				}
+			}
+			long seed = (this.seed != null) ? this.seed : new Random().nextLong(1_000_000);
+			return new Chaos(Preset.named(this.preset), this.rate, Duration.ofSeconds(this.duration), seed, kinds,
+					this.kit.state().resolve("chaos"))
+				.run(this.kit.landscape(), this.kit.launcher(), System.out::println, this.kit.admin());
+		}
+
+	}
+
+	@Command(name = "help", helpCommand = true, description = "this text, or one command's (as ./kit <command> --help)")
+	static final class HelpCommand implements Runnable {
+
+		@Spec
+		CommandSpec spec;
+
+		@Parameters(paramLabel = "command", arity = "0..1")
+		String command;
+
+		@Override
+		public void run() {
+			CommandLine kit = this.spec.parent().commandLine();
+			CommandLine asked = (this.command != null) ? kit.getSubcommands().get(this.command) : null;
+			((asked != null) ? asked : kit).usage(kit.getOut());
+		}
+
+	}
+
+	@Command(name = "completion",
+			description = "the bash completion of ./kit's commands and options: source <(./kit completion)")
+	static final class Completion implements Runnable {
+
+		@Spec
+		CommandSpec spec;
+
+		@Override
+		public void run() {
+			CommandLine kit = this.spec.parent().commandLine();
+			kit.getOut().print(AutoComplete.bash("kit", kit));
+			kit.getOut().flush();
+		}
+
+	}
+
+	private static void positive(String option, double value, double least) {
+		if (!(value >= least)) {
+			throw new LaunchException(option + " must be "
+					+ ((least == 0) ? "0 or more" : (least == 1) ? "at least 1" : "positive") + ", not " + value);
+		}
+	}
+
+	/** The arguments of a command, unchanged, for a tool the command hands them to. */
+	static List<String> concat(List<String> command, List<String> arguments) {
+		List<String> all = new ArrayList<>(command);
+		all.addAll(arguments);
+		return all;
 	}
 
 }

@@ -34,6 +34,15 @@ public final class Landscape {
 
 	static final int ZIPKIN_PORT = 9411;
 
+	static final String ZIPKIN_VERSION = "3.5.1";
+
+	/**
+	 * where {@code ./kit up zipkin} fetches Zipkin's server to: the local Maven
+	 * repository
+	 */
+	static final Path ZIPKIN_JAR = Path.of(System.getProperty("user.home"), ".m2", "repository", "io", "zipkin",
+			"zipkin-server", ZIPKIN_VERSION, "zipkin-server-" + ZIPKIN_VERSION + "-exec.jar");
+
 	/** name -> port, in start order */
 	static final Map<String, Integer> PORTS = new LinkedHashMap<>();
 
@@ -83,11 +92,11 @@ public final class Landscape {
 	 */
 	public App app(String name) {
 		if (name.equals(ZIPKIN)) {
-			String jar = System.getProperty("kit.zipkin.jar");
-			if (jar == null || !Files.isRegularFile(Path.of(jar))) {
-				throw new LaunchException("Zipkin's server is not here (" + jar + "): ./kit up zipkin fetches it");
+			if (!Files.isRegularFile(ZIPKIN_JAR)) {
+				throw new LaunchException(
+						"Zipkin's server is not here (" + ZIPKIN_JAR + "): ./kit up zipkin fetches it");
 			}
-			return new App(ZIPKIN, ZIPKIN_PORT, Path.of(jar), List.of(), Map.of());
+			return new App(ZIPKIN, ZIPKIN_PORT, ZIPKIN_JAR, List.of(), Map.of());
 		}
 		if (!PORTS.containsKey(name)) {
 			throw new LaunchException("unknown application '" + name + "' (the landscape: "

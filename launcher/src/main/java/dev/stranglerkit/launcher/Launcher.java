@@ -6,6 +6,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -13,8 +14,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+import dev.stranglerkit.control.Http;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * Starts and stops the landscape's applications as separate processes, the way a user
@@ -139,15 +146,11 @@ public final class Launcher {
 		if (registering.isEmpty() || Http.get(eureka.resolve("/actuator/health"), null).isEmpty()) {
 			return;
 		}
-		long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+		Instant deadline = Instant.now().plusSeconds(30);
 		for (App app : registering) {
-			while (!inRotation(eureka, credentials, app)) {
-				if (System.nanoTime() > deadline) {
-					throw new LaunchException(app.name() + " is healthy but not UP in Eureka (" + eureka
-							+ ") after 30 s: see " + log(app.id()));
-				}
-				sleep(Duration.ofMillis(200));
-			}
+			await(Duration.between(Instant.now(), deadline), Duration.ofMillis(200),
+					() -> inRotation(eureka, credentials, app), () -> app.name() + " is healthy but not UP in Eureka ("
+							+ eureka + ") after 30 s: see " + log(app.id()));
 		}
 		sleep(Duration.ofSeconds(2));
 		this.out.accept("every application is UP in Eureka and in the gateway's view");
@@ -208,21 +211,39 @@ public final class Launcher {
 	}
 
 	private void awaitHealthy(App app, ProcessHandle process) {
-		long deadline = System.nanoTime() + this.startTimeout.toNanos();
-		while (System.nanoTime() < deadline) {
+		await(this.startTimeout, Duration.ofMillis(250), () -> {
 			if (!process.isAlive()) {
 				throw new LaunchException(app.id() + " stopped while starting. The end of its log (" + log(app.id())
 						+ "):\n" + tail(log(app.id()), 40));
 			}
-			if (healthy(app)) {
-				return;
-			}
-			sleep(Duration.ofMillis(250));
+			return healthy(app);
+		}, () -> {
+			threadDump(process);
+			return app.id() + " was not healthy on " + app.health() + " within " + this.startTimeout.toSeconds()
+					+ " s. The end of its log (" + log(app.id()) + "):\n" + tail(log(app.id()), 40);
+		});
+	}
+
+	/**
+	 * The launcher's one way to wait for a condition: polls it until it holds, and fails
+	 * with the message when it does not within the time. An exception the condition
+	 * throws ends the wait at once.
+	 */
+	static void await(Duration atMost, Duration every, Callable<Boolean> condition, Supplier<String> failure) {
+		try {
+			// several at once (one per application starting): no global handler of
+			// uncaught exceptions, which Awaitility would otherwise install
+			Awaitility.await()
+				.dontCatchUncaughtExceptions()
+				.atMost((atMost.compareTo(every) < 0) ? every : atMost)
+				.pollDelay(Duration.ZERO)
+				.pollInterval(every)
+				.pollInSameThread()
+				.until(condition);
 		}
-		threadDump(process);
-		throw new LaunchException(
-				app.id() + " was not healthy on " + app.health() + " within " + this.startTimeout.toSeconds()
-						+ " s. The end of its log (" + log(app.id()) + "):\n" + tail(log(app.id()), 40));
+		catch (ConditionTimeoutException ex) {
+			throw new LaunchException(failure.get());
+		}
 	}
 
 	/**

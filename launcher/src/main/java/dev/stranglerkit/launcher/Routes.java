@@ -5,7 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 import dev.stranglerkit.control.ConfigRepo;
-import dev.stranglerkit.control.Route;
+import dev.stranglerkit.control.Http;
 import dev.stranglerkit.control.RouteChangeException;
 import dev.stranglerkit.control.RouteFile;
 import tools.jackson.databind.JsonNode;
@@ -49,16 +49,6 @@ public final class Routes {
 	public void switchRoute(Path configRepo, String route, String mode, Integer percent, String owner) {
 		refusedAsLaunchException(() -> new ConfigRepo(configRepo).switchRoute(route, mode, percent, owner,
 				System.getProperty("user.name"), "cli"));
-	}
-
-	/**
-	 * Puts a route back as it was (mode, percent and owner), recorded in
-	 * {@code config-repo/audit.log} under the OS user with {@code via} saying why: a
-	 * cutover that did not stand ({@link Cutover#UNDO}).
-	 */
-	public void switchBack(Path configRepo, Route before, String via) {
-		refusedAsLaunchException(() -> new ConfigRepo(configRepo).switchRoute(before.name(), before.mode(),
-				before.canaryPercent(), before.owner(), System.getProperty("user.name"), via));
 	}
 
 	/**

@@ -11,6 +11,8 @@ import java.time.Duration;
 
 import dev.stranglerkit.control.AuditLog;
 import dev.stranglerkit.control.ConfigRepo;
+import dev.stranglerkit.control.Http;
+import dev.stranglerkit.control.Owner;
 import dev.stranglerkit.control.Route;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -28,6 +30,7 @@ import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -37,8 +40,9 @@ import static org.awaitility.Awaitility.await;
  * keys stream through the gateway, a person logs in to {@code /console}, sees the routes,
  * switches inventory to canary 30 on the page and sees the split move (both targets get
  * traffic, about 30 % the service), with the file and the audit log saying so; then
- * switches back to the monolith and sees the service's share fall to nothing. The page is
- * kept as {@code target/console.png}.
+ * switches back to the monolith and sees the service's share fall to nothing; then cuts
+ * notifications over to its service on the page and back, each confirmed by both sides.
+ * The page is kept as {@code target/console.png}.
  */
 class ConsoleLandscapeIT {
 
@@ -146,6 +150,21 @@ class ConsoleLandscapeIT {
 			// the registry and the outboxes are there too
 			assertThat(text("#instances")).contains("inventory-service").contains("UP");
 			assertThat(text("#outboxes tr[data-app='monolith']")).isNotEmpty().doesNotContain("not running");
+
+			// a cutover of notifications on the page: it answers once both sides
+			// confirmed
+			// the handoff, with the handoff and the route in config-repo under the user
+			cutOverOnThePage("notifications", "service");
+			assertThat(repo.handoffs().owner("notifications")).isEqualTo(Owner.SERVICE);
+			assertThat(repo.routes().routes()).filteredOn((route) -> route.name().equals("notifications"))
+				.extracting(Route::mode, Route::owner)
+				.containsExactly(tuple("service", "service"));
+			assertThat(repo.audit().last(1).get(0))
+				.extracting(AuditLog.Entry::user, AuditLog.Entry::via, AuditLog.Entry::route, AuditLog.Entry::mode)
+				.containsExactly("config", "console", "notifications", "service");
+			// and back
+			cutOverOnThePage("notifications", "monolith");
+			assertThat(repo.handoffs().owner("notifications")).isEqualTo(Owner.MONOLITH);
 		}
 		finally {
 			reads.stop();
@@ -176,6 +195,22 @@ class ConsoleLandscapeIT {
 			input.sendKeys(percent.toString());
 		}
 		row.findElement(By.cssSelector(".apply")).click();
+	}
+
+	/**
+	 * Clicks the route's cutover button, and waits until the page reports that both sides
+	 * confirmed the handoff.
+	 */
+	private static void cutOverOnThePage(String module, String to) {
+		String row = "tr[data-route='" + module + "']";
+		new WebDriverWait(browser, Duration.ofSeconds(20)).ignoring(StaleElementReferenceException.class)
+			.until((driver) -> text(row + " .cutover").endsWith(to));
+		browser.findElement(By.cssSelector(row + " .cutover")).click();
+		new WebDriverWait(browser, Duration.ofSeconds(30)).ignoring(StaleElementReferenceException.class)
+			.until((driver) -> text(row + " .moved").contains("notification-service confirmed the handoff")
+					|| !browser.findElements(By.cssSelector(row + " .moved.refused")).isEmpty());
+		assertThat(text(row + " .moved")).contains("monolith confirmed the handoff")
+			.contains("notification-service confirmed the handoff");
 	}
 
 	private static WebElement inventory() {

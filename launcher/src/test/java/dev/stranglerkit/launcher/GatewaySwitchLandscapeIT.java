@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import dev.stranglerkit.control.Http;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -220,11 +221,15 @@ class GatewaySwitchLandscapeIT {
 			.orElse(Map.of());
 	}
 
-	/** a monolith in the inventory-service's place */
+	/**
+	 * a monolith in the inventory-service's place: registered under the service's name,
+	 * configured as the monolith (config-repo's monolith.yml, not inventory-service.yml):
+	 * a second instance of the monolith, on its database and its queue
+	 */
 	private static App standIn() {
 		return new App("inventory-service", 8082, landscape.app(Landscape.MONOLITH).jar(),
 				List.of("--spring.profiles.active=landscape", "--spring.application.name=inventory-service",
-						"--server.port=8082"),
+						"--spring.cloud.config.name=monolith", "--server.port=8082"),
 				Map.of());
 	}
 

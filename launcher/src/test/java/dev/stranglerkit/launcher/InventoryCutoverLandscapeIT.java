@@ -24,6 +24,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.StreamSupport;
 
+import dev.stranglerkit.control.Http;
 import dev.stranglerkit.control.PrometheusText;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.ConnectionFactory;

@@ -1,11 +1,11 @@
 package dev.stranglerkit.launcher;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -13,7 +13,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class KitHelpTests {
 
 	@Test
-	void aCommandAskedForHelpShowsItsOwnLinesAndDoesNothingElse() throws Exception {
+	void aCommandAskedForHelpShowsItsOwnLinesAndDoesNothingElse() {
 		for (List<String> asked : List.of(List.of("up", "--help"), List.of("up", "-h"), List.of("help", "up"))) {
 			String out = kit(asked);
 			assertThat(out).as("./kit %s", String.join(" ", asked))
@@ -26,18 +26,43 @@ class KitHelpTests {
 	}
 
 	@Test
-	void helpForAnUnknownCommandIsTheWholeText() throws Exception {
+	void helpForAnUnknownCommandIsTheWholeText() {
 		assertThat(kit(List.of("help", "nosuch"))).contains("up [app...]", "cutover <module>", "doctor");
 	}
 
+	@Test
+	void anUnknownCommandIsRefusedWithTheReason() {
+		Ran ran = run(List.of("nosuch"));
+		assertThat(ran.exit()).isEqualTo(2);
+		assertThat(ran.out()).contains("Unmatched argument at index 0: 'nosuch'");
+	}
+
+	@Test
+	void theCompletionScriptCompletesEveryCommand() {
+		assertThat(kit(List.of("completion"))).startsWith("#!/usr/bin/env bash")
+			.contains("complete -F _complete_kit")
+			.contains("up", "route", "cutover", "compare", "chaos", "doctor");
+	}
+
 	/** Runs {@code ./kit} with the arguments; what it printed (it must exit 0). */
-	private static String kit(List<String> arguments) throws IOException, InterruptedException {
-		List<String> command = new ArrayList<>(List.of("bash", TestLandscape.home.resolve("kit").toString()));
-		command.addAll(arguments);
-		Process kit = new ProcessBuilder(command).redirectErrorStream(true).start();
-		String out = new String(kit.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-		assertThat(kit.waitFor()).as(out).isZero();
-		return out;
+	private static String kit(List<String> arguments) {
+		Ran ran = run(arguments);
+		assertThat(ran.exit()).as(ran.out()).isZero();
+		return ran.out();
+	}
+
+	/**
+	 * Runs {@code ./kit}'s command line (what the script hands the arguments to).
+	 */
+	private static Ran run(List<String> arguments) {
+		StringWriter out = new StringWriter();
+		CommandLine kit = Kit.commandLine();
+		kit.setOut(new PrintWriter(out, true)).setErr(new PrintWriter(out, true));
+		int exit = kit.execute(arguments.toArray(String[]::new));
+		return new Ran(exit, out.toString());
+	}
+
+	private record Ran(int exit, String out) {
 	}
 
 }

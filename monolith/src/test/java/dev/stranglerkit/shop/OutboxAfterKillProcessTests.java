@@ -143,12 +143,19 @@ class OutboxAfterKillProcessTests {
 		}
 		String java = ProcessHandle.current().info().command().orElse("java");
 		Path log = Path.of("target", "kill-test-" + name + ".log");
-		return new ProcessBuilder(java, "-jar", jar.toString(), "--server.port=" + port,
-				"--spring.datasource.url=" + DATABASE, "--spring.rabbitmq.port=" + rabbitPort,
+		return new ProcessBuilder(java, "-jar", jar.toString(),
+				// alone, as ./kit run starts it from the kit's folder: config-repo's
+				// files
+				"--kit.config-import=file:../config-repo/application.yml,file:../config-repo/monolith.yml",
+				"--server.port=" + port, "--spring.datasource.url=" + DATABASE, "--spring.rabbitmq.port=" + rabbitPort,
 				"--spring.rabbitmq.virtual-host=" + VHOST,
-				// the landscape's service queues stay unbound in the tests' virtual host
+				// the landscape's queues stay unbound in the tests' virtual host, and it
+				// consumes
+				// a queue of its own that nothing is sent to
 				"--kit.messaging.subscriptions.inventory-service=",
-				"--kit.messaging.subscriptions.notification-service=",
+				"--kit.messaging.subscriptions.notification-service=", "--kit.messaging.subscriptions.monolith=",
+				"--kit.messaging.consumer.queue=" + TAP + "-inbound",
+				"--kit.messaging.subscriptions." + TAP + "-inbound=nothing.#",
 				"--kit.messaging.subscriptions." + TAP + "=orders.OrderPlaced",
 				"--kit.messaging.resubmission.interval=2s", "--kit.messaging.resubmission.min-age=1s")
 			.redirectErrorStream(true)

@@ -14,10 +14,9 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 
 import dev.stranglerkit.messaging.MessageNotReadyException;
-import dev.stranglerkit.messaging.Ownership;
+import dev.stranglerkit.ownership.Ownership;
 
 import org.springframework.context.ApplicationEventPublisher;
-import org.springframework.core.env.Environment;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -50,12 +49,12 @@ class Inventory {
 
 	private final ApplicationEventPublisher events;
 
-	private final Environment environment;
+	private final Ownership ownership;
 
-	Inventory(JdbcClient jdbc, ApplicationEventPublisher events, Environment environment) {
+	Inventory(JdbcClient jdbc, ApplicationEventPublisher events, Ownership ownership) {
 		this.jdbc = jdbc;
 		this.events = events;
-		this.environment = environment;
+		this.ownership = ownership;
 	}
 
 	Optional<Stock> stockOf(UUID productId) {
@@ -72,7 +71,7 @@ class Inventory {
 	 */
 	@Transactional
 	Optional<Stock> setAvailable(UUID productId, int available) {
-		Ownership.Handoff owner = Ownership.handoffAt(this.environment, MODULE, Instant.now());
+		Ownership.Handoff owner = this.ownership.handoffAt(MODULE, Instant.now());
 		if (!owner.is(SELF)) {
 			throw new NotTheOwnerException("The inventory is owned by the monolith"
 					+ (owner.from().equals(Instant.EPOCH) ? "" : " since " + owner.from())
@@ -105,7 +104,7 @@ class Inventory {
 	 */
 	@Transactional
 	void orderPlaced(UUID orderId, Instant placedAt, List<StockLine> requested) {
-		Ownership.Handoff owner = Ownership.handoffAt(this.environment, MODULE, placedAt);
+		Ownership.Handoff owner = this.ownership.handoffAt(MODULE, placedAt);
 		if (!owner.is(SELF)) {
 			if (claim(orderId, "AWAITING", placedAt)) {
 				requested.stream()
@@ -118,7 +117,7 @@ class Inventory {
 			}
 			return;
 		}
-		Duration settle = this.environment.getProperty("kit.ownership.settle", Duration.class, Duration.ofSeconds(2));
+		Duration settle = this.ownership.settle();
 		if (Instant.now().isBefore(owner.from().plus(settle))) {
 			throw new MessageNotReadyException("the inventory handoff of " + owner.from() + " is still settling");
 		}
@@ -260,7 +259,7 @@ class Inventory {
 					"UPDATE inventory.stock SET available = available + ?, reserved = reserved - ? WHERE product_id = ?")
 				.params(line.quantity(), line.quantity(), line.productId())
 				.update());
-			if (Ownership.handoffAt(this.environment, MODULE, cancelledAt).is(SELF)) {
+			if (this.ownership.handoffAt(MODULE, cancelledAt).is(SELF)) {
 				this.events.publishEvent(new Events.StockReleased(orderId, lines));
 			}
 			return;

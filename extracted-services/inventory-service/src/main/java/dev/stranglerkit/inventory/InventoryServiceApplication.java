@@ -1,6 +1,7 @@
 package dev.stranglerkit.inventory;
 
-import dev.stranglerkit.messaging.AwaitedDecisions;
+import dev.stranglerkit.ownership.AwaitedDecisions;
+import dev.stranglerkit.ownership.OwnershipProperties;
 import dev.stranglerkit.web.ProblemDetailsAdvice;
 
 import org.springframework.boot.SpringApplication;
@@ -8,7 +9,6 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
-import org.springframework.core.env.Environment;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
@@ -28,8 +28,8 @@ public class InventoryServiceApplication {
 	 * and those overdue.
 	 */
 	@Bean
-	AwaitedDecisions inventoryAwaitedDecisions(JdbcClient jdbc, Environment environment) {
-		return new AwaitedDecisions(Inventory.MODULE, "inventory.reservations", jdbc, environment);
+	AwaitedDecisions inventoryAwaitedDecisions(JdbcClient jdbc, OwnershipProperties ownership) {
+		return new AwaitedDecisions(Inventory.MODULE, "inventory.reservations", jdbc, ownership);
 	}
 
 	public static void main(String[] args) {

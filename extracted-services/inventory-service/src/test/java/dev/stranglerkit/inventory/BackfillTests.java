@@ -23,14 +23,15 @@ import static org.assertj.core.api.Assertions.assertThat;
  * second run changes nothing, an interrupted run is finished by the next one, and the
  * reconciliation sees a difference when there is one.
  */
-@SpringBootTest(properties = { "kit.config-import=", "spring.cloud.config.enabled=false",
-		"spring.cloud.bus.enabled=false", "eureka.client.enabled=false",
+@SpringBootTest(properties = {
+		"kit.config-import=file:../../config-repo/application.yml,file:../../config-repo/inventory-service.yml",
+		"spring.cloud.config.enabled=false", "spring.cloud.bus.enabled=false", "eureka.client.enabled=false",
 		"spring.datasource.url=jdbc:postgresql://127.0.0.1:5432/" + BackfillTests.TARGET,
 		"inventory.backfill.source.url=jdbc:postgresql://127.0.0.1:5432/" + BackfillTests.SOURCE,
 		"spring.rabbitmq.virtual-host=${SHOP_TEST_RABBIT_VHOST:shop_test}",
 		"kit.messaging.exchange=inventory-tests.events", "kit.messaging.consumer.queue=inventory-backfill-tests",
 		"kit.messaging.subscriptions.inventory-service=", "kit.messaging.subscriptions.notification-service=",
-		"kit.messaging.subscriptions.inventory-backfill-tests=nothing.#" })
+		"kit.messaging.subscriptions.monolith=", "kit.messaging.subscriptions.inventory-backfill-tests=nothing.#" })
 class BackfillTests {
 
 	static final String SOURCE = "inventory_backfill_source_test";

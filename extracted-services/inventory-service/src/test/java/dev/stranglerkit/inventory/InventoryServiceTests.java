@@ -45,7 +45,8 @@ import static org.awaitility.Awaitility.await;
  * {@code occurredAt}) is the monolith's to decide and the service follows it; an order
  * placed now is the service's own, and what it publishes must match the contracts.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = { "kit.config-import=",
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+		"kit.config-import=file:../../config-repo/application.yml,file:../../config-repo/inventory-service.yml",
 		"spring.cloud.config.enabled=false", "spring.cloud.bus.enabled=false", "eureka.client.enabled=false",
 		"spring.datasource.url=" + InventoryServiceTests.DATABASE,
 		"spring.rabbitmq.virtual-host=${SHOP_TEST_RABBIT_VHOST:shop_test}", "inventory.backfill.enabled=false",
@@ -53,6 +54,7 @@ import static org.awaitility.Awaitility.await;
 		// traffic
 		"kit.messaging.exchange=" + InventoryServiceTests.EXCHANGE, "kit.messaging.consumer.queue=inventory-tests",
 		"kit.messaging.subscriptions.inventory-service=", "kit.messaging.subscriptions.notification-service=",
+		"kit.messaging.subscriptions.monolith=",
 		"kit.messaging.subscriptions.inventory-tests=catalog.ProductAdded,orders.OrderPlaced,orders.OrderConfirmed,orders.OrderCancelled,inventory.#",
 		"kit.messaging.subscriptions.inventory-tests-tap=inventory.#",
 		"kit.ownership.inventory[0]=" + InventoryServiceTests.HANDOFF + "=service" })

@@ -7,14 +7,13 @@ import java.util.List;
 import java.util.UUID;
 
 import dev.stranglerkit.messaging.MessageHandlers;
-import dev.stranglerkit.messaging.Ownership;
+import dev.stranglerkit.ownership.Ownership;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.core.env.Environment;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
@@ -33,13 +32,13 @@ class Notifications {
 
 	private final JdbcClient jdbc;
 
-	private final Environment environment;
+	private final Ownership ownership;
 
 	private final MeterRegistry meters;
 
-	Notifications(JdbcClient jdbc, Environment environment, MeterRegistry meters) {
+	Notifications(JdbcClient jdbc, Ownership ownership, MeterRegistry meters) {
 		this.jdbc = jdbc;
-		this.environment = environment;
+		this.ownership = ownership;
 		this.meters = meters;
 	}
 
@@ -63,7 +62,7 @@ class Notifications {
 				VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (order_id, kind) DO NOTHING""")
 			.params(UUID.randomUUID(), orderId, customerId, kind.name(), message, Timestamp.from(Instant.now()))
 			.update() == 1;
-		if (recorded && Ownership.ownerAt(this.environment, "notifications", occurredAt).equals(Ownership.SERVICE)) {
+		if (recorded && this.ownership.ownerAt("notifications", occurredAt).equals(Ownership.SERVICE)) {
 			log.info("Notified {} ({}): {}", customerId, kind, message);
 			this.meters.counter("shop.notifications.sent", "kind", kind.name()).increment();
 		}

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 import io.micrometer.core.instrument.Counter;
@@ -22,6 +23,8 @@ import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.cloud.context.environment.EnvironmentChangeEvent;
+import org.springframework.context.ApplicationContext;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.MapPropertySource;
 
@@ -33,12 +36,14 @@ import static org.awaitility.Awaitility.await;
  * {@code contracts/events/} (with fresh ids) published to {@code shop.events} on the real
  * RabbitMQ, stored in its own PostgreSQL database, read back over HTTP.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = { "kit.config-import=",
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+		"kit.config-import=file:../../config-repo/application.yml,file:../../config-repo/notification-service.yml",
 		"spring.cloud.config.enabled=false", "spring.cloud.bus.enabled=false", "eureka.client.enabled=false",
 		"spring.datasource.url=jdbc:postgresql://${SHOP_DB_HOST:127.0.0.1}:${SHOP_DB_PORT:5432}/${NOTIFICATION_TEST_DB_NAME:notification_service_test}",
 		"spring.rabbitmq.virtual-host=${SHOP_TEST_RABBIT_VHOST:shop_test}",
 		// a queue of the tests' own, so that the landscape's queue is left alone
 		"kit.messaging.consumer.queue=notification-service-tests", "kit.messaging.subscriptions.notification-service=",
+		"kit.messaging.subscriptions.inventory-service=", "kit.messaging.subscriptions.monolith=",
 		"kit.messaging.subscriptions.notification-service-tests=orders.OrderConfirmed,orders.OrderCancelled" })
 class NotificationServiceTests {
 
@@ -52,6 +57,9 @@ class NotificationServiceTests {
 
 	@Autowired
 	ConfigurableEnvironment environment;
+
+	@Autowired
+	ApplicationContext context;
 
 	@Autowired
 	MeterRegistry meters;
@@ -107,11 +115,12 @@ class NotificationServiceTests {
 			.until(() -> get("/api/notifications?orderId=" + followed).body().contains("ORDER_CONFIRMED"));
 		assertThat(sent()).isEqualTo(sentBefore);
 
-		// ownership moves through the configuration, read per message: no restart; the
-		// handoff is at an instant, and the event's time decides
+		// ownership moves through the configuration, read per message: no restart (a
+		// refresh rebinds it); the handoff is at an instant, and the event's time decides
 		MapPropertySource owner = new MapPropertySource("cutover",
 				Map.of("kit.ownership.notifications[0]", Instant.now().minusSeconds(1) + "=service"));
 		this.environment.getPropertySources().addFirst(owner);
+		refreshed("kit.ownership.notifications[0]");
 		try {
 			UUID owned = UUID.randomUUID();
 			publish("orders.OrderConfirmed", UUID.randomUUID().toString(), owned);
@@ -123,7 +132,16 @@ class NotificationServiceTests {
 		}
 		finally {
 			this.environment.getPropertySources().remove("cutover");
+			refreshed("kit.ownership.notifications[0]");
 		}
+	}
+
+	/**
+	 * What a bus refresh does once the environment has changed: the configuration
+	 * properties are rebound.
+	 */
+	private void refreshed(String key) {
+		this.context.publishEvent(new EnvironmentChangeEvent(this.context, Set.of(key)));
 	}
 
 	private double sent() {

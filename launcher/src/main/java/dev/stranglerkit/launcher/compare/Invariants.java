@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 import dev.stranglerkit.launcher.compare.ShopWorkload.PlacedOrder;
+import dev.stranglerkit.report.InvariantCheck;
 
 /**
  * The map's invariants (shared/ARCHITECTURE.md), checked on what a run left behind: every

@@ -8,6 +8,8 @@ import java.util.SplittableRandom;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
+import dev.stranglerkit.report.WorkloadResult;
+
 /**
  * The compare's workload: a shopper's mix through the gateway, the same sequence of
  * requests for every deployment (request {@code n} is chosen from {@code n} alone). About

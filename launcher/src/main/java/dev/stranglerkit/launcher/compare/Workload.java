@@ -13,6 +13,9 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
+import dev.stranglerkit.report.Recorder;
+import dev.stranglerkit.report.WorkloadResult;
+
 /**
  * An open-model load generator: request {@code i} goes out at {@code start + i / rate}
  * however many are still waiting for their response, as users keep arriving at a shop

@@ -5,6 +5,7 @@ import java.util.List;
 import dev.stranglerkit.launcher.compare.Invariants.OrderFacts;
 import dev.stranglerkit.launcher.compare.Invariants.StockFacts;
 import dev.stranglerkit.launcher.compare.ShopWorkload.PlacedOrder;
+import dev.stranglerkit.report.InvariantCheck;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;

@@ -1,11 +1,11 @@
 package dev.stranglerkit.shop.inventory.internal;
 
-import dev.stranglerkit.messaging.AwaitedDecisions;
+import dev.stranglerkit.ownership.AwaitedDecisions;
+import dev.stranglerkit.ownership.OwnershipProperties;
 
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.core.env.Environment;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
@@ -18,8 +18,8 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 class InventoryMetrics {
 
 	@Bean
-	AwaitedDecisions inventoryAwaitedDecisions(JdbcClient jdbc, Environment environment) {
-		return new AwaitedDecisions(InventoryService.MODULE, "inventory.reservations", jdbc, environment);
+	AwaitedDecisions inventoryAwaitedDecisions(JdbcClient jdbc, OwnershipProperties ownership) {
+		return new AwaitedDecisions(InventoryService.MODULE, "inventory.reservations", jdbc, ownership);
 	}
 
 }

@@ -11,7 +11,7 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 import dev.stranglerkit.messaging.MessageNotReadyException;
-import dev.stranglerkit.messaging.Ownership;
+import dev.stranglerkit.ownership.Ownership;
 import dev.stranglerkit.shop.catalog.ProductId;
 import dev.stranglerkit.shop.inventory.StockAdjusted;
 import dev.stranglerkit.shop.inventory.StockLine;
@@ -22,7 +22,6 @@ import dev.stranglerkit.shop.inventory.internal.ReservationRepository.Status;
 import dev.stranglerkit.shop.orders.OrderId;
 
 import org.springframework.context.ApplicationEventPublisher;
-import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -56,14 +55,14 @@ public class InventoryService {
 
 	private final ApplicationEventPublisher events;
 
-	private final Environment environment;
+	private final Ownership ownership;
 
 	InventoryService(StockRepository stock, ReservationRepository reservations, ApplicationEventPublisher events,
-			Environment environment) {
+			Ownership ownership) {
 		this.stock = stock;
 		this.reservations = reservations;
 		this.events = events;
-		this.environment = environment;
+		this.ownership = ownership;
 	}
 
 	public Optional<Stock> stockOf(ProductId productId) {
@@ -77,7 +76,7 @@ public class InventoryService {
 	 */
 	@Transactional
 	public Optional<Stock> setAvailable(ProductId productId, int available) {
-		Ownership.Handoff owner = Ownership.handoffAt(this.environment, MODULE, Instant.now());
+		Ownership.Handoff owner = this.ownership.handoffAt(MODULE, Instant.now());
 		if (!owner.is(SELF)) {
 			throw new NotTheOwnerException("The inventory is owned by the inventory-service since " + owner.from()
 					+ "; stock is set there (through the gateway's inventory route)");
@@ -105,12 +104,12 @@ public class InventoryService {
 	 */
 	@Transactional
 	public void orderPlaced(OrderId orderId, Instant placedAt, List<StockLine> requested) {
-		Ownership.Handoff owner = Ownership.handoffAt(this.environment, MODULE, placedAt);
+		Ownership.Handoff owner = this.ownership.handoffAt(MODULE, placedAt);
 		if (!owner.is(SELF)) {
 			this.reservations.claimAwaiting(orderId, placedAt, requested);
 			return;
 		}
-		Duration settle = this.environment.getProperty("kit.ownership.settle", Duration.class, Duration.ofSeconds(2));
+		Duration settle = this.ownership.settle();
 		if (!owner.from().equals(Instant.EPOCH) && Instant.now().isBefore(owner.from().plus(settle))) {
 			throw new MessageNotReadyException("the inventory handoff of " + owner.from() + " is still settling");
 		}
@@ -133,7 +132,7 @@ public class InventoryService {
 	 * decision holds whatever that one will be. An order that fits only if they do not
 	 * get their stock waits for their decision; one that does not fit even now is short
 	 * either way. Nothing else waits: one stranded order never blocks the orders after it
-	 * ({@link dev.stranglerkit.messaging.AwaitedDecisions} reports it).
+	 * ({@link dev.stranglerkit.ownership.AwaitedDecisions} reports it).
 	 */
 	private void reserve(OrderId orderId, List<StockLine> requested, Instant placedAt, Instant handoff) {
 		if (!this.reservations.claim(orderId, Status.DECIDING, placedAt)) {
@@ -248,7 +247,7 @@ public class InventoryService {
 		if (this.reservations.move(orderId, Status.RESERVED, Status.RELEASED)) {
 			List<StockLine> lines = this.reservations.lines(orderId);
 			lines.forEach((line) -> this.stock.release(line.productId(), line.quantity()));
-			if (Ownership.handoffAt(this.environment, MODULE, cancelledAt).is(SELF)) {
+			if (this.ownership.handoffAt(MODULE, cancelledAt).is(SELF)) {
 				this.events.publishEvent(new StockReleased(orderId, lines));
 			}
 			return;

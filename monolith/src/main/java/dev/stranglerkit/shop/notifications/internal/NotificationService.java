@@ -4,7 +4,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
-import dev.stranglerkit.messaging.Ownership;
+import dev.stranglerkit.ownership.Ownership;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -13,7 +13,6 @@ import dev.stranglerkit.shop.orders.OrderCancelled;
 import dev.stranglerkit.shop.orders.OrderConfirmed;
 import dev.stranglerkit.shop.orders.OrderId;
 
-import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -32,13 +31,13 @@ public class NotificationService {
 
 	private final NotificationRepository notifications;
 
-	private final Environment environment;
+	private final Ownership ownership;
 
 	private final MeterRegistry meters;
 
-	NotificationService(NotificationRepository notifications, Environment environment, MeterRegistry meters) {
+	NotificationService(NotificationRepository notifications, Ownership ownership, MeterRegistry meters) {
 		this.notifications = notifications;
-		this.environment = environment;
+		this.ownership = ownership;
 		this.meters = meters;
 	}
 
@@ -62,7 +61,7 @@ public class NotificationService {
 	private void send(OrderId orderId, String customerId, Notification.Kind kind, String message, Instant occurredAt) {
 		if (this.notifications
 			.insertOnce(new Notification(UUID.randomUUID(), orderId, customerId, kind, message, Instant.now()))
-				&& Ownership.ownerAt(this.environment, "notifications", occurredAt).equals(Ownership.MONOLITH)) {
+				&& this.ownership.ownerAt("notifications", occurredAt).equals(Ownership.MONOLITH)) {
 			log.info("Notified {} ({}): {}", customerId, kind, message);
 			this.meters.counter("shop.notifications.sent", "kind", kind.name()).increment();
 		}

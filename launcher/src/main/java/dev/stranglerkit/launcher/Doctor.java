@@ -1,0 +1,163 @@
+package dev.stranglerkit.launcher;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import dev.stranglerkit.control.Http;
+import dev.stranglerkit.control.PrometheusText;
+
+/**
+ * {@code ./kit doctor}: whether this machine has what {@code ./kit up} and
+ * {@code ./kit test} need, and whether a running landscape has orders stranded, each
+ * problem printed with its fix.
+ */
+final class Doctor {
+
+	private static final Pattern MAVEN = Pattern.compile("Apache Maven [0-9.]*");
+
+	private final Path home;
+
+	private final Map<String, String> env;
+
+	private final Launcher launcher;
+
+	private int problems;
+
+	Doctor(Path home, Map<String, String> env, Launcher launcher) {
+		this.home = home;
+		this.env = env;
+		this.launcher = launcher;
+	}
+
+	/**
+	 * @return whether there is nothing to fix
+	 */
+	boolean check() {
+		System.out.println("Strangler Kit doctor (" + this.home + ")");
+		ok("JDK " + Runtime.version().feature() + " at " + System.getProperty("java.home"));
+		Optional<String> maven = output("mvn", "-v").map(MAVEN::matcher).filter(Matcher::find).map(Matcher::group);
+		maven.ifPresentOrElse(this::ok, () -> bad("no Maven: sudo apt-get install -y maven"));
+		service("PostgreSQL", this.env.getOrDefault("SHOP_DB_HOST", "127.0.0.1"),
+				this.env.getOrDefault("SHOP_DB_PORT", "5432"), "pg_ctlcluster",
+				"pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start", "postgresql", "postgres");
+		service("RabbitMQ", this.env.getOrDefault("SHOP_RABBIT_HOST", "127.0.0.1"),
+				this.env.getOrDefault("SHOP_RABBIT_PORT", "5672"), "rabbitmq-server", "rabbitmq-server -detached",
+				"rabbitmq-server", "rabbitmq");
+		Landscape.PORTS.forEach((app, port) -> {
+			if (!Launcher.portInUse(port)) {
+				ok("port " + port + " free (" + app + ")");
+				return;
+			}
+			this.launcher.running(app)
+				.ifPresentOrElse(
+						(process) -> ok(
+								"port " + port + ": " + app + " of the kit is running (pid " + process.pid() + ")"),
+						() -> bad("port " + port + " (" + app + ") is taken by another process: ss -ltnp 'sport = :"
+								+ port + "' shows which; stop it or free the port"));
+		});
+		if (onPath("setsid")) {
+			ok("setsid (applications survive the terminal)");
+		}
+		else {
+			bad("no setsid: sudo apt-get install -y util-linux");
+		}
+		strandedOrders();
+		if (this.problems == 0) {
+			System.out.println("Everything ./kit up and ./kit test need is here.");
+			return true;
+		}
+		System.out.println(this.problems + " problem(s): each line above says how to fix it.");
+		return false;
+	}
+
+	private void service(String name, String host, String port, String starter, String start, String aptPackage,
+			String composeService) {
+		if (Http.listening(URI.create("http://" + host + ":" + port))) {
+			ok(name + " on " + host + ":" + port);
+		}
+		else if (onPath(starter)) {
+			bad(name + " is stopped: ./kit up starts it (or: " + start + ")");
+		}
+		else {
+			bad(name + " is not installed: sudo apt-get update && sudo apt-get install -y " + aptPackage
+					+ " (or: docker compose up -d " + composeService + ")");
+		}
+	}
+
+	/**
+	 * Orders a running side has awaited a module's decision for from the other owner for
+	 * longer than {@code kit.ownership.overdue-after}
+	 * ({@code kit_ownership_overdue_decisions}): their decider is down, or their message
+	 * is dead-lettered. Nothing else waits for them (the new owner keeps their stock
+	 * back).
+	 */
+	private void strandedOrders() {
+		for (String app : new String[] { Landscape.MONOLITH, "inventory-service" }) {
+			URI metrics = URI.create("http://127.0.0.1:" + Landscape.PORTS.get(app) + "/actuator/prometheus");
+			String text = Http.get(metrics, null)
+				.filter((response) -> response.statusCode() == 200)
+				.map((response) -> response.body())
+				.orElse("");
+			for (PrometheusText.Sample overdue : PrometheusText.parse(text)) {
+				if (!overdue.name().equals("kit_ownership_overdue_decisions")) {
+					continue;
+				}
+				String module = overdue.label("module");
+				String decider = !app.equals(Landscape.MONOLITH) ? Landscape.MONOLITH
+						: module.equals("notifications") ? "notification-service" : module + "-service";
+				long count = Math.round(overdue.value());
+				if (count == 0) {
+					ok(app + ": no " + module + " decision overdue");
+					continue;
+				}
+				bad(app + ": " + count + " order(s) have waited too long for the " + module + " decision of the "
+						+ decider + " (kit_ownership_overdue_decisions): if it is down, start it (./kit up " + decider
+						+ ") and it decides them from its queue; if it runs, replay what was dead-lettered"
+						+ " (./kit replay all). Later orders go on meanwhile");
+			}
+		}
+	}
+
+	private void ok(String line) {
+		System.out.println("  \033[32mok\033[0m   " + line);
+	}
+
+	private void bad(String line) {
+		System.out.println("  \033[31mfix\033[0m  " + line);
+		this.problems++;
+	}
+
+	private static boolean onPath(String command) {
+		for (String folder : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+			if (Files.isExecutable(Path.of(folder, command))) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	/** What a command prints, when it runs and succeeds. */
+	private static Optional<String> output(String... command) {
+		try {
+			Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+			String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+			return (process.waitFor() == 0) ? Optional.of(out) : Optional.empty();
+		}
+		catch (IOException ex) {
+			return Optional.empty();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return Optional.empty();
+		}
+	}
+
+}
