@@ -2,6 +2,8 @@ package dev.stranglerkit.gateway;
 
 import java.net.URI;
 
+import dev.stranglerkit.control.Mode;
+import dev.stranglerkit.control.Owner;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.http.HttpMethod;
@@ -20,7 +22,7 @@ import org.springframework.web.server.ServerWebExchange;
  * @param safe whether the method is safe (GET, HEAD), so it may be mirrored, retried and
  * sent again after any failure
  */
-record Decision(String routeName, StranglerProperties.Mode mode, URI target, @Nullable URI fallback, boolean safe) {
+record Decision(String routeName, Mode mode, URI target, @Nullable URI fallback, boolean safe) {
 
 	static final String ATTRIBUTE = Decision.class.getName();
 
@@ -32,7 +34,7 @@ record Decision(String routeName, StranglerProperties.Mode mode, URI target, @Nu
 			ServerWebExchange exchange) {
 		HttpMethod method = exchange.getRequest().getMethod();
 		boolean safe = HttpMethod.GET.equals(method) || HttpMethod.HEAD.equals(method);
-		URI owner = (route.owner() == StranglerProperties.Owner.SERVICE) ? route.service() : route.monolith();
+		URI owner = (route.owner() == Owner.SERVICE) ? route.service() : route.monolith();
 		return switch (route.mode()) {
 			case MONOLITH -> new Decision(routeName, route.mode(), route.monolith(), null, safe);
 			case SHADOW -> new Decision(routeName, route.mode(), safe ? route.monolith() : owner, null, safe);

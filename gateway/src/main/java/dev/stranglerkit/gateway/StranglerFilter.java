@@ -1,5 +1,6 @@
 package dev.stranglerkit.gateway;
 
+import dev.stranglerkit.control.Mode;
 import reactor.core.publisher.Mono;
 
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
@@ -45,7 +46,7 @@ class StranglerFilter implements GlobalFilter, Ordered {
 		}
 		Decision decision = Decision.decide(gatewayRoute.getId(), route, snapshot, exchange);
 		exchange.getAttributes().put(Decision.ATTRIBUTE, decision);
-		if (decision.mode() == StranglerProperties.Mode.SHADOW && decision.safe() && route.service() != null) {
+		if (decision.mode() == Mode.SHADOW && decision.safe() && route.service() != null) {
 			return chain.filter(this.shadow.mirror(exchange, decision, route, snapshot.shadow()));
 		}
 		return chain.filter(exchange);

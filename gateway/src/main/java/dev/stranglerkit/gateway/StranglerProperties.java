@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import dev.stranglerkit.control.Mode;
+import dev.stranglerkit.control.Owner;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -25,29 +27,6 @@ import org.springframework.util.unit.DataSize;
  */
 public record StranglerProperties(@DefaultValue Map<String, Route> routes, @DefaultValue Canary canary,
 		@DefaultValue Shadow shadow, @DefaultValue("1MB") DataSize maxBodySize) {
-
-	/** Where a route's traffic goes. */
-	public enum Mode {
-
-		/** all to the monolith */
-		MONOLITH,
-		/** served by the monolith; safe requests also go to the service, to compare */
-		SHADOW,
-		/** a sticky share of reads to the service, the rest (and writes) to the owner */
-		CANARY,
-		/**
-		 * all to the service, falling back to the monolith while it still has the module
-		 */
-		SERVICE
-
-	}
-
-	/** Who takes writes while a route is in shadow or canary mode. */
-	public enum Owner {
-
-		MONOLITH, SERVICE
-
-	}
 
 	/**
 	 * One strangler route.
@@ -113,12 +92,12 @@ public record StranglerProperties(@DefaultValue Map<String, Route> routes, @Defa
 				problems.add("route '%s' has neither a monolith nor a service target".formatted(name));
 			}
 			if (route.mode() != Mode.MONOLITH && route.service() == null) {
-				problems.add("route '%s' is in %s mode but has no service target".formatted(name,
-						route.mode().name().toLowerCase()));
+				problems
+					.add("route '%s' is in %s mode but has no service target".formatted(name, route.mode().value()));
 			}
 			if (route.mode() != Mode.SERVICE && route.monolith() == null) {
-				problems.add("route '%s' is in %s mode but has no monolith target".formatted(name,
-						route.mode().name().toLowerCase()));
+				problems
+					.add("route '%s' is in %s mode but has no monolith target".formatted(name, route.mode().value()));
 			}
 		});
 		return problems;

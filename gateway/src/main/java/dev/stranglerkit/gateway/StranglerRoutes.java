@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
 
+import dev.stranglerkit.control.Mode;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
@@ -154,8 +155,8 @@ class StranglerRoutes implements RouteDefinitionLocator {
 	private static String describe(StranglerProperties properties) {
 		StringBuilder text = new StringBuilder();
 		properties.routes().forEach((name, route) -> {
-			text.append(text.isEmpty() ? "" : ", ").append(name).append('=').append(route.mode().name().toLowerCase());
-			if (route.mode() == StranglerProperties.Mode.CANARY) {
+			text.append(text.isEmpty() ? "" : ", ").append(name).append('=').append(route.mode().value());
+			if (route.mode() == Mode.CANARY) {
 				text.append(' ').append(route.canaryPercent()).append('%');
 			}
 		});

@@ -5,6 +5,7 @@ import java.net.URI;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import dev.stranglerkit.control.Mode;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -152,7 +153,7 @@ class TargetFilter implements GlobalFilter, Ordered {
 		return Timer.builder("strangler.requests")
 			.description("requests through strangler routes, by route, mode, who served them and outcome")
 			.tag("route", key.route())
-			.tag("mode", key.mode().name().toLowerCase())
+			.tag("mode", key.mode().value())
 			.tag("target", key.target())
 			.tag("outcome", key.outcome())
 			.tag("fallback", String.valueOf(key.fallback()))
@@ -160,8 +161,7 @@ class TargetFilter implements GlobalFilter, Ordered {
 	}
 
 	/** The tags of one {@code strangler.requests} timer, its cache key. */
-	private record TimerKey(String route, StranglerProperties.Mode mode, String target, String outcome,
-			boolean fallback) {
+	private record TimerKey(String route, Mode mode, String target, String outcome, boolean fallback) {
 	}
 
 	/** The service answered a safe request with a 5xx. */

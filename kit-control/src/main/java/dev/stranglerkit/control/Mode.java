@@ -5,14 +5,19 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * Where a strangler route sends its requests, as {@code gateway.yml} names it: every
- * request to the monolith, to the monolith with a copy of each read to the service
- * (shadow), a percentage of them to the service (canary), or every request to the
- * service.
+ * Where a strangler route sends its requests, as {@code gateway.yml} names it: one type
+ * for the gateway that applies it and for kit-control that writes it.
  */
 public enum Mode {
 
-	MONOLITH, SHADOW, CANARY, SERVICE;
+	/** all to the monolith */
+	MONOLITH,
+	/** served by the monolith; safe requests also go to the service, to compare */
+	SHADOW,
+	/** a sticky share of reads to the service, the rest (and writes) to the owner */
+	CANARY,
+	/** all to the service, falling back to the monolith while it still has the module */
+	SERVICE;
 
 	/**
 	 * @return the name in {@code gateway.yml}

@@ -4,7 +4,8 @@ import java.util.Locale;
 
 /**
  * Who owns a module's behaviour, as a handoff names it ({@code <instant>=monolith} or
- * {@code =service}), and the gateway route mode that sends the module's requests there.
+ * {@code =service}), and the gateway route mode that sends the module's requests there;
+ * the gateway's route takes its writes there while it is in shadow or canary mode.
  */
 public enum Owner {
 

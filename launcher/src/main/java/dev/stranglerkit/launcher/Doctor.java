@@ -102,7 +102,8 @@ final class Doctor {
 	private void strandedOrders() {
 		for (String app : new String[] { Landscape.MONOLITH, "inventory-service" }) {
 			URI metrics = URI.create("http://127.0.0.1:" + Landscape.PORTS.get(app) + "/actuator/prometheus");
-			String text = Http.get(metrics, null)
+			// (Prometheus' text format: the endpoint answers no JSON)
+			String text = Http.get(metrics, null, "text/plain")
 				.filter((response) -> response.statusCode() == 200)
 				.map((response) -> response.body())
 				.orElse("");

@@ -231,7 +231,7 @@ class ConsoleLandscapeIT {
 	/**
 	 * Reads the attribute in the page's own script, in one step: the page replaces the
 	 * targets' list items every second, so an element found first and read after may be
-	 * gone by then (a stale element reference, as CI once saw).
+	 * gone by then (a stale element reference).
 	 */
 	private static double targetAttribute(String target, String attribute) {
 		Object shown = ((JavascriptExecutor) browser).executeScript(

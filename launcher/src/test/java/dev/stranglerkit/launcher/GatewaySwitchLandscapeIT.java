@@ -42,10 +42,9 @@ class GatewaySwitchLandscapeIT {
 		App monolith = landscape.app(Landscape.MONOLITH);
 		App standIn = standIn();
 		// The stand-in starts once the monolith is up: two processes that create
-		// Modulith's
-		// event publication table in one fresh database at the same moment can collide
-		// (PostgreSQL's CREATE INDEX IF NOT EXISTS is not safe against a concurrent one;
-		// CI saw "duplicate key value violates unique constraint
+		// Modulith's event publication table in one fresh database at the same moment
+		// can collide (PostgreSQL's CREATE INDEX IF NOT EXISTS is not safe against a
+		// concurrent one: "duplicate key value violates unique constraint
 		// pg_class_relname_nsp_index").
 		landscape
 			.up(List.of(List.of(landscape.app(Landscape.CONFIG_SERVER)), List.of(landscape.app(Landscape.DISCOVERY)),
@@ -71,11 +70,8 @@ class GatewaySwitchLandscapeIT {
 		try {
 			await().atMost(Duration.ofSeconds(10)).until(() -> load.served.getOrDefault("monolith", 0) > 20);
 			// the switch is measured on a landscape that has settled: right after its
-			// start the
-			// applications still migrate fresh databases and compile their hot paths, on
-			// the
-			// same two cores (a first switch then took 2.4 to 2.8 s, the later ones 0.9
-			// to 1.6 s)
+			// start the applications still migrate fresh databases and compile their hot
+			// paths on the same cores, which slows a first switch down
 			Thread.sleep(10_000);
 
 			Duration toService = switchAndMeasure(load, "service", null, "inventory-service");
