@@ -167,13 +167,9 @@ public record Compare(List<Preset> presets, double rate, Duration duration, Dura
 	}
 
 	static long awaitOutboxDrained(Launcher launcher, Duration timeout) {
-		long deadline = System.nanoTime() + timeout.toNanos();
-		long backlog = Math.round(PrometheusText.sum(scrape(launcher), "kit_outbox_incomplete"));
-		while (backlog > 0 && System.nanoTime() < deadline) {
-			Launcher.sleep(Duration.ofMillis(500));
-			backlog = Math.round(PrometheusText.sum(scrape(launcher), "kit_outbox_incomplete"));
-		}
-		return backlog;
+		return Poll.until(timeout, Duration.ofMillis(500),
+				() -> Math.round(PrometheusText.sum(scrape(launcher), "kit_outbox_incomplete")),
+				(backlog) -> backlog == 0);
 	}
 
 	/** CPU time (user + system) each process of the preset used so far, from /proc. */

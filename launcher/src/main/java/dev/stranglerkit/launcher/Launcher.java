@@ -14,14 +14,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
 
 import dev.stranglerkit.control.Http;
-import org.awaitility.Awaitility;
-import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * Starts and stops the landscape's applications as separate processes, the way a user
@@ -148,7 +144,7 @@ public final class Launcher {
 		}
 		Instant deadline = Instant.now().plusSeconds(30);
 		for (App app : registering) {
-			await(Duration.between(Instant.now(), deadline), Duration.ofMillis(200),
+			Poll.await(Duration.between(Instant.now(), deadline), Duration.ofMillis(200),
 					() -> inRotation(eureka, credentials, app), () -> app.name() + " is healthy but not UP in Eureka ("
 							+ eureka + ") after 30 s: see " + log(app.id()));
 		}
@@ -211,7 +207,7 @@ public final class Launcher {
 	}
 
 	private void awaitHealthy(App app, ProcessHandle process) {
-		await(this.startTimeout, Duration.ofMillis(250), () -> {
+		Poll.await(this.startTimeout, Duration.ofMillis(250), () -> {
 			if (!process.isAlive()) {
 				throw new LaunchException(app.id() + " stopped while starting. The end of its log (" + log(app.id())
 						+ "):\n" + tail(log(app.id()), 40));
@@ -222,28 +218,6 @@ public final class Launcher {
 			return app.id() + " was not healthy on " + app.health() + " within " + this.startTimeout.toSeconds()
 					+ " s. The end of its log (" + log(app.id()) + "):\n" + tail(log(app.id()), 40);
 		});
-	}
-
-	/**
-	 * The launcher's one way to wait for a condition: polls it until it holds, and fails
-	 * with the message when it does not within the time. An exception the condition
-	 * throws ends the wait at once.
-	 */
-	static void await(Duration atMost, Duration every, Callable<Boolean> condition, Supplier<String> failure) {
-		try {
-			// several at once (one per application starting): no global handler of
-			// uncaught exceptions, which Awaitility would otherwise install
-			Awaitility.await()
-				.dontCatchUncaughtExceptions()
-				.atMost((atMost.compareTo(every) < 0) ? every : atMost)
-				.pollDelay(Duration.ZERO)
-				.pollInterval(every)
-				.pollInSameThread()
-				.until(condition);
-		}
-		catch (ConditionTimeoutException ex) {
-			throw new LaunchException(failure.get());
-		}
 	}
 
 	/**

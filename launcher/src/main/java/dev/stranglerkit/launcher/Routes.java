@@ -80,18 +80,14 @@ public final class Routes {
 	public Duration awaitApplied(URI gateway, String credentials, String route, String mode, Integer percent,
 			Duration timeout) {
 		long start = System.nanoTime();
-		long deadline = start + timeout.toNanos();
-		while (System.nanoTime() < deadline) {
+		Poll.await(timeout, Duration.ofMillis(50), () -> {
 			JsonNode state = current(gateway, credentials, route);
-			if (state != null && state.path("mode").asString("").equalsIgnoreCase(mode)
-					&& (percent == null || state.path("canaryPercent").asInt(-1) == percent)) {
-				return Duration.ofNanos(System.nanoTime() - start);
-			}
-			Launcher.sleep(Duration.ofMillis(50));
-		}
-		throw new LaunchException("the gateway at " + gateway + " did not apply " + route + " -> " + mode + " within "
+			return state != null && state.path("mode").asString("").equalsIgnoreCase(mode)
+					&& (percent == null || state.path("canaryPercent").asInt(-1) == percent);
+		}, () -> "the gateway at " + gateway + " did not apply " + route + " -> " + mode + " within "
 				+ timeout.toSeconds() + " s: is the config server running, and RabbitMQ (the bus)? "
 				+ "See ./kit logs config-server and ./kit logs gateway");
+		return Duration.ofNanos(System.nanoTime() - start);
 	}
 
 	/**

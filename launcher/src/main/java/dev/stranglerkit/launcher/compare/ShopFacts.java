@@ -15,6 +15,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
 
+import dev.stranglerkit.launcher.Poll;
 import dev.stranglerkit.launcher.compare.Invariants.OrderFacts;
 import dev.stranglerkit.launcher.compare.Invariants.StockFacts;
 import dev.stranglerkit.launcher.compare.ShopWorkload.PlacedOrder;
@@ -31,6 +32,9 @@ public final class ShopFacts {
 
 	/** how long a read is asked again while the landscape cannot answer it */
 	static final Duration READ_PATIENCE = Duration.ofSeconds(60);
+
+	/** how often a read that waits for the landscape to settle is made again */
+	private static final Duration EVERY = Duration.ofMillis(100);
 
 	private final URI gateway;
 
@@ -59,11 +63,10 @@ public final class ShopFacts {
 				throw new IllegalStateException(
 						"setting the stock of " + product + " answered " + put.statusCode() + ": " + put.body());
 			}
-			while (stock(product).path("available").asInt(-1) != available) {
-				if (System.nanoTime() > deadline) {
-					throw new IllegalStateException("the stock of " + product + " did not read " + available);
-				}
-				sleep(100);
+			int read = Poll.until(left(deadline), EVERY, () -> stock(product).path("available").asInt(-1),
+					(now) -> now == available);
+			if (read != available) {
+				throw new IllegalStateException("the stock of " + product + " did not read " + available);
 			}
 		});
 	}
@@ -77,24 +80,17 @@ public final class ShopFacts {
 		Map<String, String> status = new HashMap<>();
 		Map<String, Integer> notified = new HashMap<>();
 		for (PlacedOrder order : placed) {
-			while (true) {
-				String now = get("/api/orders/" + order.id()).path("status").asString("UNKNOWN");
-				status.put(order.id(), now);
-				if (!now.equals("PENDING") || System.nanoTime() > deadline) {
-					break;
-				}
-				sleep(100);
-			}
+			status.put(order.id(),
+					Poll.until(left(deadline), EVERY,
+							() -> get("/api/orders/" + order.id()).path("status").asString("UNKNOWN"),
+							(now) -> !now.equals("PENDING")));
 		}
 		for (PlacedOrder order : placed) {
-			while (true) {
-				int notifications = get("/api/notifications?orderId=" + order.id()).size();
-				notified.put(order.id(), notifications);
-				if (notifications > 0 || status.get(order.id()).equals("PENDING") || System.nanoTime() > deadline) {
-					break;
-				}
-				sleep(100);
-			}
+			// (an order still pending has none to wait for)
+			Duration patience = status.get(order.id()).equals("PENDING") ? Duration.ZERO : left(deadline);
+			notified.put(order.id(),
+					Poll.until(patience, EVERY, () -> get("/api/notifications?orderId=" + order.id()).size(),
+							(notifications) -> notifications > 0));
 		}
 		List<OrderFacts> facts = new ArrayList<>();
 		for (PlacedOrder order : placed) {
@@ -117,11 +113,8 @@ public final class ShopFacts {
 		long deadline = System.nanoTime() + timeout.toNanos();
 		List<StockFacts> facts = new ArrayList<>();
 		for (Map.Entry<String, Integer> product : new java.util.TreeMap<>(initial).entrySet()) {
-			JsonNode stock = stock(product.getKey());
-			while (stock.path("reserved").asInt(-1) != 0 && System.nanoTime() < deadline) {
-				sleep(100);
-				stock = stock(product.getKey());
-			}
+			JsonNode stock = Poll.until(left(deadline), EVERY, () -> stock(product.getKey()),
+					(now) -> now.path("reserved").asInt(-1) == 0);
 			facts.add(new StockFacts(product.getKey(), product.getValue(), stock.path("available").asInt(-1),
 					stock.path("reserved").asInt(-1)));
 		}
@@ -165,24 +158,28 @@ public final class ShopFacts {
 	 * @return the first other answer
 	 */
 	private HttpResponse<String> patiently(String what, Set<Integer> notYet, Supplier<HttpRequest.Builder> request) {
-		long deadline = System.nanoTime() + READ_PATIENCE.toNanos();
-		while (true) {
-			String failure;
+		record Attempt(HttpResponse<String> answer, String failure) {
+		}
+		Attempt last = Poll.until(READ_PATIENCE, Duration.ofMillis(500), () -> {
 			try {
 				HttpResponse<String> response = send(request.get());
-				if (response.statusCode() < 500 && !notYet.contains(response.statusCode())) {
-					return response;
-				}
-				failure = what + " answered " + response.statusCode() + ": " + response.body();
+				return (response.statusCode() < 500 && !notYet.contains(response.statusCode()))
+						? new Attempt(response, null)
+						: new Attempt(null, what + " answered " + response.statusCode() + ": " + response.body());
 			}
 			catch (UncheckedIOException ex) {
-				failure = ex.getMessage();
+				return new Attempt(null, ex.getMessage());
 			}
-			if (System.nanoTime() > deadline) {
-				throw new IllegalStateException(failure + " (for " + READ_PATIENCE.toSeconds() + " s)");
-			}
-			sleep(500);
+		}, (attempt) -> attempt.answer() != null);
+		if (last.answer() == null) {
+			throw new IllegalStateException(last.failure() + " (for " + READ_PATIENCE.toSeconds() + " s)");
 		}
+		return last.answer();
+	}
+
+	/** what is left of the time until the deadline ({@link System#nanoTime()}) */
+	private static Duration left(long deadline) {
+		return Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
 	}
 
 	private HttpResponse<String> send(HttpRequest.Builder request) {
@@ -197,15 +194,6 @@ public final class ShopFacts {
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 			throw new IllegalStateException("interrupted", ex);
-		}
-	}
-
-	private static void sleep(long millis) {
-		try {
-			Thread.sleep(millis);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
 		}
 	}
 
