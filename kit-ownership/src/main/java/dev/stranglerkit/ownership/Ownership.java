@@ -3,6 +3,8 @@ package dev.stranglerkit.ownership;
 import java.time.Duration;
 import java.time.Instant;
 
+import dev.stranglerkit.control.Owner;
+
 import org.springframework.core.env.Environment;
 
 /**
@@ -25,10 +27,6 @@ import org.springframework.core.env.Environment;
  * config server's configuration replaces it.
  */
 public final class Ownership {
-
-	public static final String MONOLITH = "monolith";
-
-	public static final String SERVICE = "service";
 
 	/**
 	 * the property kit-config sets to {@code last-known} on a configuration started from
@@ -61,12 +59,11 @@ public final class Ownership {
 	}
 
 	/**
-	 * @return {@link #MONOLITH} or {@link #SERVICE}: the owner of the module for an event
-	 * that happened at {@code when}
+	 * @return the owner of the module for an event that happened at {@code when}
 	 * @throws IllegalStateException if an entry is malformed
 	 * @throws OwnershipUnconfirmedException if the handoffs are not {@link #confirmed}
 	 */
-	public String ownerAt(String module, Instant when) {
+	public Owner ownerAt(String module, Instant when) {
 		return handoffAt(module, when).owner();
 	}
 
@@ -81,7 +78,7 @@ public final class Ownership {
 		if (!confirmed()) {
 			throw new OwnershipUnconfirmedException(module);
 		}
-		Handoff current = new Handoff(Instant.EPOCH, MONOLITH);
+		Handoff current = new Handoff(Instant.EPOCH, Owner.MONOLITH);
 		for (String handoff : this.properties.handoffs(module)) {
 			int separator = handoff.lastIndexOf('=');
 			if (separator < 0) {
@@ -89,8 +86,11 @@ public final class Ownership {
 						"kit.ownership.%s: '%s' is not <instant>=<monolith|service>".formatted(module, handoff));
 			}
 			Instant from = Instant.parse(handoff.substring(0, separator).trim());
-			String to = handoff.substring(separator + 1).trim();
-			if (!to.equals(MONOLITH) && !to.equals(SERVICE)) {
+			Owner to;
+			try {
+				to = Owner.of(handoff.substring(separator + 1));
+			}
+			catch (IllegalArgumentException ex) {
 				throw new IllegalStateException(
 						"kit.ownership.%s: '%s' names no owner (monolith or service)".formatted(module, handoff));
 			}
@@ -105,15 +105,15 @@ public final class Ownership {
 	 * A module's owner from an instant on.
 	 *
 	 * @param from when it took the module over
-	 * @param owner {@link #MONOLITH} or {@link #SERVICE}
+	 * @param owner the monolith or the service
 	 */
-	public record Handoff(Instant from, String owner) {
+	public record Handoff(Instant from, Owner owner) {
 
 		/**
 		 * @return whether it is the given side
 		 */
-		public boolean is(String side) {
-			return this.owner.equals(side);
+		public boolean is(Owner side) {
+			return this.owner == side;
 		}
 
 	}

@@ -3,6 +3,7 @@ package dev.stranglerkit.ownership;
 import java.time.Instant;
 
 import dev.stranglerkit.messaging.MessageNotReadyException;
+import dev.stranglerkit.control.Owner;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.context.properties.bind.Binder;
@@ -21,7 +22,7 @@ class OwnershipTests {
 
 	@Test
 	void theMonolithOwnsAModuleUntilItsFirstHandoff() {
-		assertThat(ownership(new MockEnvironment()).ownerAt("notifications", cutover)).isEqualTo("monolith");
+		assertThat(ownership(new MockEnvironment()).ownerAt("notifications", cutover)).isEqualTo(Owner.MONOLITH);
 	}
 
 	@Test
@@ -29,11 +30,11 @@ class OwnershipTests {
 		MockEnvironment environment = new MockEnvironment()
 			.withProperty("kit.ownership.notifications[0]", cutover + "=service")
 			.withProperty("kit.ownership.notifications[1]", rollback + "=monolith");
-		assertThat(ownership(environment).ownerAt("notifications", cutover.minusMillis(1))).isEqualTo("monolith");
-		assertThat(ownership(environment).ownerAt("notifications", cutover)).isEqualTo("service");
-		assertThat(ownership(environment).ownerAt("notifications", rollback.minusMillis(1))).isEqualTo("service");
-		assertThat(ownership(environment).ownerAt("notifications", rollback)).isEqualTo("monolith");
-		assertThat(ownership(environment).ownerAt("inventory", rollback)).isEqualTo("monolith");
+		assertThat(ownership(environment).ownerAt("notifications", cutover.minusMillis(1))).isEqualTo(Owner.MONOLITH);
+		assertThat(ownership(environment).ownerAt("notifications", cutover)).isEqualTo(Owner.SERVICE);
+		assertThat(ownership(environment).ownerAt("notifications", rollback.minusMillis(1))).isEqualTo(Owner.SERVICE);
+		assertThat(ownership(environment).ownerAt("notifications", rollback)).isEqualTo(Owner.MONOLITH);
+		assertThat(ownership(environment).ownerAt("inventory", rollback)).isEqualTo(Owner.MONOLITH);
 	}
 
 	@Test
@@ -42,11 +43,11 @@ class OwnershipTests {
 			.withProperty("kit.ownership.inventory[0]", cutover + "=service")
 			.withProperty("kit.ownership.inventory[1]", rollback + "=monolith");
 		assertThat(ownership(environment).handoffAt("inventory", cutover.minusMillis(1)))
-			.isEqualTo(new Ownership.Handoff(Instant.EPOCH, "monolith"));
+			.isEqualTo(new Ownership.Handoff(Instant.EPOCH, Owner.MONOLITH));
 		assertThat(ownership(environment).handoffAt("inventory", rollback.minusMillis(1)))
-			.isEqualTo(new Ownership.Handoff(cutover, "service"));
+			.isEqualTo(new Ownership.Handoff(cutover, Owner.SERVICE));
 		assertThat(ownership(environment).handoffAt("inventory", rollback.plusSeconds(60)))
-			.isEqualTo(new Ownership.Handoff(rollback, "monolith"));
+			.isEqualTo(new Ownership.Handoff(rollback, Owner.MONOLITH));
 	}
 
 	@Test
@@ -70,7 +71,7 @@ class OwnershipTests {
 		MockEnvironment fromTheServer = new MockEnvironment().withProperty("kit.ownership.inventory[0]",
 				cutover + "=service");
 		assertThat(ownership(fromTheServer).confirmed()).isTrue();
-		assertThat(ownership(fromTheServer).ownerAt("inventory", rollback)).isEqualTo("service");
+		assertThat(ownership(fromTheServer).ownerAt("inventory", rollback)).isEqualTo(Owner.SERVICE);
 	}
 
 	/**

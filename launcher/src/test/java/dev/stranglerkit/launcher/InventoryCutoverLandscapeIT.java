@@ -563,7 +563,7 @@ class InventoryCutoverLandscapeIT {
 
 	/** The orders whose reservation the inventory-service decided. */
 	static Set<String> decidedByService() throws Exception {
-		return decided(TestLandscape.DATABASES.get(2), "dev.stranglerkit.inventory.Events$");
+		return decided(TestLandscape.DATABASES.get(2), "dev.stranglerkit.inventory.");
 	}
 
 	/**

@@ -1,7 +1,7 @@
 package dev.stranglerkit.inventory;
 
-import java.util.UUID;
-
-/** A quantity of one product, as the messages carry it. */
-record StockLine(UUID productId, int quantity) {
+/**
+ * A quantity of one product, as reserved or released for an order.
+ */
+public record StockLine(ProductId productId, int quantity) {
 }

@@ -20,6 +20,7 @@ import java.util.concurrent.Future;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.stranglerkit.inventory.internal.InventoryService;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -78,7 +79,7 @@ class InventoryServiceTests {
 	RabbitTemplate rabbit;
 
 	@Autowired
-	Inventory inventory;
+	InventoryService inventory;
 
 	@Autowired
 	MeterRegistry meters;
@@ -146,21 +147,21 @@ class InventoryServiceTests {
 	@Test
 	void appliesADecisionThatRacesItsOrdersMessage() throws Exception {
 		UUID product = trackedProduct();
-		this.inventory.adjustedByOwner(UUID.randomUUID(), product, 0, 100);
+		this.inventory.adjustedByOwner(UUID.randomUUID(), new ProductId(product), 0, 100);
 		ExecutorService threads = Executors.newFixedThreadPool(2);
 		try {
 			for (int i = 0; i < 25; i++) {
 				UUID order = UUID.randomUUID();
-				List<StockLine> lines = List.of(new StockLine(product, 1));
+				List<StockLine> lines = List.of(new StockLine(new ProductId(product), 1));
 				CyclicBarrier together = new CyclicBarrier(2);
 				Future<?> placed = threads.submit(() -> {
 					together.await();
-					this.inventory.orderPlaced(order, BEFORE, lines);
+					this.inventory.orderPlaced(new OrderId(order), BEFORE, lines);
 					return null;
 				});
 				Future<?> decided = threads.submit(() -> {
 					together.await();
-					this.inventory.reservedByOwner(order, lines);
+					this.inventory.reservedByOwner(new OrderId(order), lines);
 					return null;
 				});
 				placed.get();
@@ -213,7 +214,7 @@ class InventoryServiceTests {
 	@Test
 	void anOrderStillAwaitingThePreviousOwnerKeepsItsStockBackAndBlocksNoOther() throws Exception {
 		UUID product = trackedProduct();
-		this.inventory.adjustedByOwner(UUID.randomUUID(), product, 0, 10);
+		this.inventory.adjustedByOwner(UUID.randomUUID(), new ProductId(product), 0, 10);
 		double overdue = overdue();
 		UUID stranded = UUID.randomUUID();
 		send(message("orders.OrderPlaced", "monolith", BEFORE, (p) -> order(p, stranded, product, 4)));
@@ -328,6 +329,10 @@ class InventoryServiceTests {
 		catch (Exception ex) {
 			throw new IllegalStateException(ex);
 		}
+	}
+
+	/** The stock of one product, as {@code GET /api/inventory/{productId}} shows it. */
+	record Stock(UUID productId, int available, int reserved) {
 	}
 
 }

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.UUID;
 
 import dev.stranglerkit.messaging.MessageHandlers;
+import dev.stranglerkit.control.Owner;
 import dev.stranglerkit.ownership.Ownership;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
@@ -62,7 +63,7 @@ class Notifications {
 				VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (order_id, kind) DO NOTHING""")
 			.params(UUID.randomUUID(), orderId, customerId, kind.name(), message, Timestamp.from(Instant.now()))
 			.update() == 1;
-		if (recorded && this.ownership.ownerAt("notifications", occurredAt).equals(Ownership.SERVICE)) {
+		if (recorded && this.ownership.ownerAt("notifications", occurredAt) == Owner.SERVICE) {
 			log.info("Notified {} ({}): {}", customerId, kind, message);
 			this.meters.counter("shop.notifications.sent", "kind", kind.name()).increment();
 		}

@@ -11,6 +11,7 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 import dev.stranglerkit.messaging.MessageNotReadyException;
+import dev.stranglerkit.control.Owner;
 import dev.stranglerkit.ownership.Ownership;
 import dev.stranglerkit.shop.catalog.ProductId;
 import dev.stranglerkit.shop.inventory.StockAdjusted;
@@ -47,7 +48,7 @@ public class InventoryService {
 
 	static final String MODULE = "inventory";
 
-	static final String SELF = Ownership.MONOLITH;
+	static final Owner SELF = Owner.MONOLITH;
 
 	private final StockRepository stock;
 

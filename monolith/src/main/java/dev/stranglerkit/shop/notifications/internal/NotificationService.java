@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
+import dev.stranglerkit.control.Owner;
 import dev.stranglerkit.ownership.Ownership;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
@@ -61,7 +62,7 @@ public class NotificationService {
 	private void send(OrderId orderId, String customerId, Notification.Kind kind, String message, Instant occurredAt) {
 		if (this.notifications
 			.insertOnce(new Notification(UUID.randomUUID(), orderId, customerId, kind, message, Instant.now()))
-				&& this.ownership.ownerAt("notifications", occurredAt).equals(Ownership.MONOLITH)) {
+				&& this.ownership.ownerAt("notifications", occurredAt) == Owner.MONOLITH) {
 			log.info("Notified {} ({}): {}", customerId, kind, message);
 			this.meters.counter("shop.notifications.sent", "kind", kind.name()).increment();
 		}

@@ -1,4 +1,4 @@
-package dev.stranglerkit.inventory;
+package dev.stranglerkit.inventory.backfill;
 
 import java.sql.Timestamp;
 import java.time.Instant;

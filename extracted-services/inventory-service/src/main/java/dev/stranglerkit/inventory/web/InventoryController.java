@@ -1,7 +1,10 @@
-package dev.stranglerkit.inventory;
+package dev.stranglerkit.inventory.web;
 
 import java.util.UUID;
 
+import dev.stranglerkit.inventory.ProductId;
+import dev.stranglerkit.inventory.internal.InventoryService;
+import dev.stranglerkit.inventory.internal.Stock;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -26,29 +29,41 @@ import org.springframework.web.server.ResponseStatusException;
 @RequestMapping(path = "/api/inventory", produces = MediaType.APPLICATION_JSON_VALUE)
 class InventoryController {
 
-	private final Inventory inventory;
+	private final InventoryService inventory;
 
-	InventoryController(Inventory inventory) {
+	InventoryController(InventoryService inventory) {
 		this.inventory = inventory;
 	}
 
 	@GetMapping("/{productId}")
-	Stock stock(@PathVariable UUID productId) {
-		return this.inventory.stockOf(productId).orElseThrow(() -> unknown(productId));
+	StockView stock(@PathVariable UUID productId) {
+		return this.inventory.stockOf(new ProductId(productId))
+			.map(StockView::of)
+			.orElseThrow(() -> unknown(productId));
 	}
 
 	@PutMapping(path = "/{productId}", consumes = MediaType.APPLICATION_JSON_VALUE)
-	Stock setAvailable(@PathVariable UUID productId, @Valid @RequestBody NewStock request) {
-		return this.inventory.setAvailable(productId, request.available()).orElseThrow(() -> unknown(productId));
+	StockView setAvailable(@PathVariable UUID productId, @Valid @RequestBody NewStock request) {
+		return this.inventory.setAvailable(new ProductId(productId), request.available())
+			.map(StockView::of)
+			.orElseThrow(() -> unknown(productId));
 	}
 
-	@ExceptionHandler(Inventory.NotTheOwnerException.class)
-	ProblemDetail notTheOwner(Inventory.NotTheOwnerException ex) {
+	@ExceptionHandler(InventoryService.NotTheOwnerException.class)
+	ProblemDetail notTheOwner(InventoryService.NotTheOwnerException ex) {
 		return ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT, ex.getMessage());
 	}
 
 	private static ResponseStatusException unknown(UUID productId) {
 		return new ResponseStatusException(HttpStatus.NOT_FOUND, "No stock is kept for product " + productId);
+	}
+
+	record StockView(UUID productId, int available, int reserved) {
+
+		static StockView of(Stock stock) {
+			return new StockView(stock.productId().value(), stock.available(), stock.reserved());
+		}
+
 	}
 
 	record NewStock(@NotNull @Min(0) @Max(1_000_000) Integer available) {
