@@ -119,7 +119,7 @@ public final class Cutover {
 			.orElseThrow(() -> new RouteChangeException("config-repo/gateway.yml has no route " + module));
 		long start = System.nanoTime();
 		Instant handoff = write(module, to);
-		String entry = handoff + "=" + owner;
+		String entry = new Handoff(handoff, owner).toString();
 		this.out.accept("config-repo: %s owned by the %s for events from %s (application.yml); gateway route %s -> %s"
 			.formatted(module, owner, handoff, module, owner.routeMode()));
 		Map<String, List<URI>> running = new LinkedHashMap<>();
@@ -149,7 +149,7 @@ public final class Cutover {
 		service(module);
 		Owner owner = to(to);
 		Instant handoff = Instant.now().plus(LEAD).truncatedTo(ChronoUnit.SECONDS);
-		this.repo.handoffs().append(module, handoff + "=" + owner);
+		this.repo.handoffs().append(module, new Handoff(handoff, owner).toString());
 		this.repo.switchRoute(module, owner.routeMode().value(), null, owner.value(), this.user, this.via);
 		return handoff;
 	}

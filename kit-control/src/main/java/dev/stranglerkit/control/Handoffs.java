@@ -40,8 +40,7 @@ public final class Handoffs {
 	 */
 	public Owner owner(String module) {
 		List<String> handoffs = of(module);
-		return handoffs.isEmpty() ? Owner.MONOLITH
-				: Owner.of(handoffs.getLast().substring(handoffs.getLast().lastIndexOf('=') + 1));
+		return handoffs.isEmpty() ? Owner.MONOLITH : Handoff.parse(handoffs.getLast()).owner();
 	}
 
 	/** Appends an entry to the module's list, keeping the file's comments. */

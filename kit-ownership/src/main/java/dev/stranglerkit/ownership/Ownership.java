@@ -3,6 +3,7 @@ package dev.stranglerkit.ownership;
 import java.time.Duration;
 import java.time.Instant;
 
+import dev.stranglerkit.control.Handoff;
 import dev.stranglerkit.control.Owner;
 
 import org.springframework.core.env.Environment;
@@ -79,43 +80,19 @@ public final class Ownership {
 			throw new OwnershipUnconfirmedException(module);
 		}
 		Handoff current = new Handoff(Instant.EPOCH, Owner.MONOLITH);
-		for (String handoff : this.properties.handoffs(module)) {
-			int separator = handoff.lastIndexOf('=');
-			if (separator < 0) {
-				throw new IllegalStateException(
-						"kit.ownership.%s: '%s' is not <instant>=<monolith|service>".formatted(module, handoff));
-			}
-			Instant from = Instant.parse(handoff.substring(0, separator).trim());
-			Owner to;
+		for (String entry : this.properties.handoffs(module)) {
+			Handoff handoff;
 			try {
-				to = Owner.of(handoff.substring(separator + 1));
+				handoff = Handoff.parse(entry);
 			}
 			catch (IllegalArgumentException ex) {
-				throw new IllegalStateException(
-						"kit.ownership.%s: '%s' names no owner (monolith or service)".formatted(module, handoff));
+				throw new IllegalStateException("kit.ownership." + module + ": " + ex.getMessage());
 			}
-			if (!when.isBefore(from)) {
-				current = new Handoff(from, to);
+			if (!when.isBefore(handoff.from())) {
+				current = handoff;
 			}
 		}
 		return current;
-	}
-
-	/**
-	 * A module's owner from an instant on.
-	 *
-	 * @param from when it took the module over
-	 * @param owner the monolith or the service
-	 */
-	public record Handoff(Instant from, Owner owner) {
-
-		/**
-		 * @return whether it is the given side
-		 */
-		public boolean is(Owner side) {
-			return this.owner == side;
-		}
-
 	}
 
 }

@@ -3,6 +3,7 @@ package dev.stranglerkit.ownership;
 import java.time.Instant;
 
 import dev.stranglerkit.messaging.MessageNotReadyException;
+import dev.stranglerkit.control.Handoff;
 import dev.stranglerkit.control.Owner;
 import org.junit.jupiter.api.Test;
 
@@ -43,11 +44,11 @@ class OwnershipTests {
 			.withProperty("kit.ownership.inventory[0]", cutover + "=service")
 			.withProperty("kit.ownership.inventory[1]", rollback + "=monolith");
 		assertThat(ownership(environment).handoffAt("inventory", cutover.minusMillis(1)))
-			.isEqualTo(new Ownership.Handoff(Instant.EPOCH, Owner.MONOLITH));
+			.isEqualTo(new Handoff(Instant.EPOCH, Owner.MONOLITH));
 		assertThat(ownership(environment).handoffAt("inventory", rollback.minusMillis(1)))
-			.isEqualTo(new Ownership.Handoff(cutover, Owner.SERVICE));
+			.isEqualTo(new Handoff(cutover, Owner.SERVICE));
 		assertThat(ownership(environment).handoffAt("inventory", rollback.plusSeconds(60)))
-			.isEqualTo(new Ownership.Handoff(rollback, Owner.MONOLITH));
+			.isEqualTo(new Handoff(rollback, Owner.MONOLITH));
 	}
 
 	@Test

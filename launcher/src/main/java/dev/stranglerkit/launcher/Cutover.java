@@ -5,13 +5,10 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Map;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 import dev.stranglerkit.control.ConfigRepo;
-import dev.stranglerkit.control.CutoverException;
 import dev.stranglerkit.control.Instances;
-import dev.stranglerkit.control.RouteChangeException;
 
 /**
  * {@code ./kit cutover <module> <service|monolith>} on the local landscape: kit-control's
@@ -19,7 +16,8 @@ import dev.stranglerkit.control.RouteChangeException;
  * uses too) against this machine's Eureka ({@code KIT_EUREKA_USER} and
  * {@code KIT_EUREKA_PASSWORD}) and the applications' usual ports, recorded in the audit
  * log under the OS user, {@code via cli}; a refusal or an undo fails as a
- * {@link LaunchException} with kit-control's message.
+ * {@link LaunchException} with kit-control's message
+ * ({@link LaunchException#fromControlPlane}).
  */
 public final class Cutover {
 
@@ -57,7 +55,7 @@ public final class Cutover {
 	 * @throws LaunchException when the move was refused (nothing written) or undone
 	 */
 	public Instant move(String module, String to) {
-		return failingAsLaunchException(() -> this.cutover.move(module, to));
+		return LaunchException.fromControlPlane(() -> this.cutover.move(module, to));
 	}
 
 	/**
@@ -66,7 +64,7 @@ public final class Cutover {
 	 * @return the handoff's instant
 	 */
 	public Instant write(String module, String to) {
-		return failingAsLaunchException(() -> this.cutover.write(module, to));
+		return LaunchException.fromControlPlane(() -> this.cutover.write(module, to));
 	}
 
 	/**
@@ -74,16 +72,7 @@ public final class Cutover {
 	 * first one)
 	 */
 	public String owner(String module) {
-		return failingAsLaunchException(() -> this.cutover.owner(module).value());
-	}
-
-	private static <T> T failingAsLaunchException(Supplier<T> change) {
-		try {
-			return change.get();
-		}
-		catch (RouteChangeException | CutoverException ex) {
-			throw new LaunchException(ex.getMessage());
-		}
+		return LaunchException.fromControlPlane(() -> this.cutover.owner(module).value());
 	}
 
 }

@@ -113,7 +113,7 @@ final class Doctor {
 				}
 				String module = overdue.label("module");
 				String decider = !app.equals(Landscape.MONOLITH) ? Landscape.MONOLITH
-						: module.equals("notifications") ? "notification-service" : module + "-service";
+						: dev.stranglerkit.control.Cutover.SERVICES.get(module);
 				long count = Math.round(overdue.value());
 				if (count == 0) {
 					ok(app + ": no " + module + " decision overdue");

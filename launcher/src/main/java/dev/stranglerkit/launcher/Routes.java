@@ -6,7 +6,6 @@ import java.time.Duration;
 
 import dev.stranglerkit.control.ConfigRepo;
 import dev.stranglerkit.control.Http;
-import dev.stranglerkit.control.RouteChangeException;
 import dev.stranglerkit.control.RouteFile;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -28,7 +27,10 @@ public final class Routes {
 	 * @param percent the canary percent, or {@code null} to leave it as it is
 	 */
 	public void change(Path gatewayYml, String route, String mode, Integer percent) {
-		refusedAsLaunchException(() -> new RouteFile(gatewayYml).change(route, mode, percent, null));
+		LaunchException.fromControlPlane(() -> {
+			new RouteFile(gatewayYml).change(route, mode, percent, null);
+			return null;
+		});
 	}
 
 	/**
@@ -40,14 +42,15 @@ public final class Routes {
 	}
 
 	/**
-	 * {@code ./kit cutover} and the presets of {@code ./kit up}: switches the route and
-	 * who takes its writes, recorded in {@code config-repo/audit.log} as
+	 * The presets of {@code ./kit up}, where a module's owner is right but its route is
+	 * not: switches the route and who takes its writes, recorded in
+	 * {@code config-repo/audit.log} as
 	 * {@link #switchRoute(Path, String, String, Integer)} does.
 	 * @param owner {@code monolith} or {@code service}, or {@code null} to leave it as it
 	 * is
 	 */
 	public void switchRoute(Path configRepo, String route, String mode, Integer percent, String owner) {
-		refusedAsLaunchException(() -> new ConfigRepo(configRepo).switchRoute(route, mode, percent, owner,
+		LaunchException.fromControlPlane(() -> new ConfigRepo(configRepo).switchRoute(route, mode, percent, owner,
 				System.getProperty("user.name"), "cli"));
 	}
 
@@ -55,21 +58,7 @@ public final class Routes {
 	 * @return the route's mode as the file has it
 	 */
 	public String mode(Path gatewayYml, String route) {
-		try {
-			return new RouteFile(gatewayYml).mode(route);
-		}
-		catch (RouteChangeException ex) {
-			throw new LaunchException(ex.getMessage());
-		}
-	}
-
-	private static void refusedAsLaunchException(Runnable change) {
-		try {
-			change.run();
-		}
-		catch (RouteChangeException ex) {
-			throw new LaunchException(ex.getMessage());
-		}
+		return LaunchException.fromControlPlane(() -> new RouteFile(gatewayYml).mode(route));
 	}
 
 	/**

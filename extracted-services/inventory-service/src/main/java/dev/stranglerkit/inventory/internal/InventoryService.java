@@ -19,6 +19,7 @@ import dev.stranglerkit.inventory.StockReserved;
 import dev.stranglerkit.inventory.StockShortage;
 import dev.stranglerkit.inventory.internal.ReservationRepository.Status;
 import dev.stranglerkit.messaging.MessageNotReadyException;
+import dev.stranglerkit.control.Handoff;
 import dev.stranglerkit.control.Owner;
 import dev.stranglerkit.ownership.Ownership;
 
@@ -77,7 +78,7 @@ public class InventoryService {
 	 */
 	@Transactional
 	public Optional<Stock> setAvailable(ProductId productId, int available) {
-		Ownership.Handoff owner = this.ownership.handoffAt(MODULE, Instant.now());
+		Handoff owner = this.ownership.handoffAt(MODULE, Instant.now());
 		if (!owner.is(SELF)) {
 			throw new NotTheOwnerException("The inventory is owned by the monolith"
 					+ (owner.from().equals(Instant.EPOCH) ? "" : " since " + owner.from())
@@ -106,7 +107,7 @@ public class InventoryService {
 	 */
 	@Transactional
 	public void orderPlaced(OrderId orderId, Instant placedAt, List<StockLine> requested) {
-		Ownership.Handoff owner = this.ownership.handoffAt(MODULE, placedAt);
+		Handoff owner = this.ownership.handoffAt(MODULE, placedAt);
 		if (!owner.is(SELF)) {
 			this.reservations.claimAwaiting(orderId, placedAt, requested);
 			return;

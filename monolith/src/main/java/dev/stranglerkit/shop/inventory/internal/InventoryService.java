@@ -11,6 +11,7 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 import dev.stranglerkit.messaging.MessageNotReadyException;
+import dev.stranglerkit.control.Handoff;
 import dev.stranglerkit.control.Owner;
 import dev.stranglerkit.ownership.Ownership;
 import dev.stranglerkit.shop.catalog.ProductId;
@@ -77,7 +78,7 @@ public class InventoryService {
 	 */
 	@Transactional
 	public Optional<Stock> setAvailable(ProductId productId, int available) {
-		Ownership.Handoff owner = this.ownership.handoffAt(MODULE, Instant.now());
+		Handoff owner = this.ownership.handoffAt(MODULE, Instant.now());
 		if (!owner.is(SELF)) {
 			throw new NotTheOwnerException("The inventory is owned by the inventory-service since " + owner.from()
 					+ "; stock is set there (through the gateway's inventory route)");
@@ -105,7 +106,7 @@ public class InventoryService {
 	 */
 	@Transactional
 	public void orderPlaced(OrderId orderId, Instant placedAt, List<StockLine> requested) {
-		Ownership.Handoff owner = this.ownership.handoffAt(MODULE, placedAt);
+		Handoff owner = this.ownership.handoffAt(MODULE, placedAt);
 		if (!owner.is(SELF)) {
 			this.reservations.claimAwaiting(orderId, placedAt, requested);
 			return;
