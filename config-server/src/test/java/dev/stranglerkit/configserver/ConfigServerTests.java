@@ -71,6 +71,9 @@ class ConfigServerTests {
 	void everythingButHealthNeedsTheCredentials() throws Exception {
 		assertThat(get("/gateway/default", null).statusCode()).isEqualTo(401);
 		assertThat(get("/gateway/default", "config:wrong").statusCode()).isEqualTo(401);
+		// the console's login is for people: it opens no machine surface
+		assertThat(get("/gateway/default", "console:console-secret").statusCode()).isEqualTo(401);
+		assertThat(get("/actuator/prometheus", "console:console-secret").statusCode()).isEqualTo(401);
 		assertThat(get("/actuator/prometheus", null).statusCode()).isEqualTo(401);
 		assertThat(get("/actuator/health", null).statusCode()).isEqualTo(200);
 	}

@@ -2,11 +2,14 @@ package dev.stranglerkit.gateway;
 
 import java.util.concurrent.TimeoutException;
 
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.cloud.gateway.support.NotFoundException;
 import org.springframework.core.annotation.Order;
+import org.springframework.core.log.LogMessage;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
@@ -28,6 +31,8 @@ import org.springframework.web.server.WebExceptionHandler;
 @Order(-2) // before Spring Boot's own error handler
 class GatewayProblems implements WebExceptionHandler {
 
+	private static final Log logger = LogFactory.getLog(GatewayProblems.class);
+
 	private final JsonMapper json;
 
 	GatewayProblems(JsonMapper json) {
@@ -41,12 +46,30 @@ class GatewayProblems implements WebExceptionHandler {
 			return Mono.error(failure);
 		}
 		ProblemDetail problem = problem(failure);
+		if (problem.getStatus() >= 500) {
+			logger.warn(LogMessage.format("%s %s answered %d: %s", exchange.getRequest().getMethod(),
+					exchange.getRequest().getURI().getRawPath(), problem.getStatus(), causes(failure)));
+		}
 		problem.setInstance(java.net.URI.create(exchange.getRequest().getURI().getRawPath()));
 		response.setStatusCode(HttpStatusCode.valueOf(problem.getStatus()));
 		response.getHeaders().setContentType(MediaType.APPLICATION_PROBLEM_JSON);
 		response.getHeaders().set(TargetFilter.SERVED_BY, "gateway");
 		DataBuffer body = response.bufferFactory().wrap(this.json.writeValueAsBytes(problem));
 		return response.writeWith(Mono.just(body));
+	}
+
+	/**
+	 * The chain of causes in one line: what an operator needs to tell the faults apart.
+	 */
+	private static String causes(Throwable failure) {
+		StringBuilder line = new StringBuilder();
+		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+			line.append((line.isEmpty()) ? "" : " <- ").append(cause.getClass().getSimpleName());
+			if (cause.getMessage() != null) {
+				line.append(" (").append(cause.getMessage()).append(')');
+			}
+		}
+		return line.toString();
 	}
 
 	private static ProblemDetail problem(Throwable failure) {

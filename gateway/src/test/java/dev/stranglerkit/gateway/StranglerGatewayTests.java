@@ -37,10 +37,14 @@ import static org.awaitility.Awaitility.await;
  * in every mode, and a switch of modes under concurrent load. The registry is Spring
  * Cloud's simple discovery client here; the landscape test runs the real Eureka.
  */
+// (the configuration's source as arguments: a refresh rebuilds the environment from them,
+// the gateway's warm-up refresh too, instead of asking for a config server that is not
+// there)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = { "kit.config-import=file:../config-repo/application.yml,file:../config-repo/gateway.yml",
-				"spring.cloud.config.enabled=false", "spring.cloud.bus.enabled=false", "eureka.client.enabled=false",
-				"strangler.max-body-size=1KB", "strangler.routes.inventory.paths[0]=/api/inventory/**",
+		args = { "--kit.config-import=file:../config-repo/application.yml,file:../config-repo/gateway.yml",
+				"--spring.cloud.config.enabled=false" },
+		properties = { "spring.cloud.bus.enabled=false", "eureka.client.enabled=false", "strangler.max-body-size=1KB",
+				"strangler.routes.inventory.paths[0]=/api/inventory/**",
 				"strangler.routes.inventory.monolith=lb://monolith",
 				"strangler.routes.inventory.service=lb://inventory-service", "strangler.routes.inventory.mode=monolith",
 				"strangler.routes.inventory.shadow-ignored-fields[0]=at",
@@ -401,7 +405,22 @@ class StranglerGatewayTests {
 	private HttpResponse<String> get(String path, Map<String, String> headers) throws Exception {
 		HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(10));
 		headers.forEach(request::header);
-		return this.http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+		try {
+			return this.http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+		}
+		catch (java.net.http.HttpTimeoutException ex) {
+			// a hang is a fault to diagnose: what the gateway's event loops are doing
+			for (int dump = 0; dump < 3; dump++) {
+				Thread.getAllStackTraces().forEach((thread, stack) -> {
+					if (thread.getName().contains("epoll")) {
+						System.err.println(thread + "\n\tat " + String.join("\n\tat ",
+								java.util.Arrays.stream(stack).limit(25).map(Object::toString).toList()));
+					}
+				});
+				Thread.sleep(1000);
+			}
+			throw ex;
+		}
 	}
 
 	private HttpResponse<String> send(String method, String path, String json) throws Exception {

@@ -275,8 +275,8 @@ public final class Cutover {
 	 * @return null when the instance lists the entry as wanted (or no longer runs), else
 	 * what it answered
 	 */
-	private static String ownership(URI instance, String module, String entry, boolean listed) {
-		Optional<HttpResponse<String>> response = Http.get(instance.resolve("/actuator/ownership"), null);
+	private String ownership(URI instance, String module, String entry, boolean listed) {
+		Optional<HttpResponse<String>> response = this.instances.actuator(instance, "ownership");
 		if (response.isEmpty()) {
 			return Http.listening(instance) ? "no answer from " + instance + "/actuator/ownership" : null;
 		}

@@ -19,9 +19,11 @@ import tools.jackson.databind.json.JsonMapper;
  *
  * @param eureka the registry's base URL (its REST API is under {@code /eureka})
  * @param eurekaCredentials {@code user:password} for the registry
+ * @param operatorCredentials {@code user:password} for the applications' actuator
+ * endpoints ({@link Credential#ADMIN})
  * @param usual application -> the instance on its usual port
  */
-public record Instances(URI eureka, String eurekaCredentials, Map<String, URI> usual) {
+public record Instances(URI eureka, String eurekaCredentials, String operatorCredentials, Map<String, URI> usual) {
 
 	private static final JsonMapper json = JsonMapper.builder().build();
 
@@ -80,6 +82,14 @@ public record Instances(URI eureka, String eurekaCredentials, Map<String, URI> u
 					+ String.join(", ", this.usual.keySet()) + ")");
 		}
 		return usual;
+	}
+
+	/**
+	 * @return the instance's answer at an actuator endpoint, with the operators'
+	 * credentials, or empty when it does not answer
+	 */
+	public Optional<HttpResponse<String>> actuator(URI instance, String endpoint) {
+		return Http.get(instance.resolve("/actuator/" + endpoint), this.operatorCredentials);
 	}
 
 	/**

@@ -136,7 +136,8 @@ class CutoverTests {
 
 	private Cutover cutover(URI eureka, URI monolith, URI service) {
 		return new Cutover(new ConfigRepo(this.configRepo), new Instances(eureka, "eureka:eureka-secret",
-				Map.of("monolith", monolith, "inventory-service", service)), "kit", "cli", this.out::add);
+				"admin:admin-secret", Map.of("monolith", monolith, "inventory-service", service)), "kit", "cli",
+				this.out::add);
 	}
 
 	/** A stand-in Eureka that lists one instance UP of each side. */

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 
+import dev.stranglerkit.control.Credential;
 import dev.stranglerkit.control.Http;
 import dev.stranglerkit.control.PrometheusText;
 import dev.stranglerkit.launcher.compare.Invariants;
@@ -157,8 +158,8 @@ public record Compare(List<Preset> presets, double rate, Duration duration, Dura
 		StringBuilder text = new StringBuilder();
 		for (String app : MEASURED) {
 			if (launcher.running(app).isPresent()) {
-				Http.get(URI.create("http://127.0.0.1:" + Landscape.PORTS.get(app) + "/actuator/prometheus"), null,
-						"text/plain")
+				Http.get(URI.create("http://127.0.0.1:" + Landscape.PORTS.get(app) + "/actuator/prometheus"),
+						Credential.ADMIN.current(), "text/plain")
 					.filter((response) -> response.statusCode() == 200)
 					.ifPresent((response) -> text.append(response.body()).append('\n'));
 			}

@@ -8,6 +8,7 @@ import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 import dev.stranglerkit.control.ConfigRepo;
+import dev.stranglerkit.control.Credential;
 import dev.stranglerkit.control.Instances;
 
 /**
@@ -42,7 +43,7 @@ public final class Cutover {
 	/** the local landscape's Eureka and every application on its usual port */
 	static Instances localInstances() {
 		return new Instances(URI.create("http://127.0.0.1:" + Landscape.PORTS.get(Landscape.DISCOVERY)),
-				Kit.credentials(System.getenv(), "KIT_EUREKA", "eureka", "eureka-secret"),
+				Credential.EUREKA.current(), Credential.ADMIN.current(),
 				Landscape.PORTS.entrySet()
 					.stream()
 					.collect(Collectors.toMap(Map.Entry::getKey,

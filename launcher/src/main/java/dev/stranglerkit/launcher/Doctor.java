@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import dev.stranglerkit.control.Credential;
 import dev.stranglerkit.control.Http;
 import dev.stranglerkit.control.PrometheusText;
 
@@ -103,7 +104,7 @@ final class Doctor {
 		for (String app : new String[] { Landscape.MONOLITH, "inventory-service" }) {
 			URI metrics = URI.create("http://127.0.0.1:" + Landscape.PORTS.get(app) + "/actuator/prometheus");
 			// (Prometheus' text format: the endpoint answers no JSON)
-			String text = Http.get(metrics, null, "text/plain")
+			String text = Http.get(metrics, Credential.ADMIN.current(), "text/plain")
 				.filter((response) -> response.statusCode() == 200)
 				.map((response) -> response.body())
 				.orElse("");

@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 
+import dev.stranglerkit.control.Credential;
 import dev.stranglerkit.control.DeadLetters;
 import dev.stranglerkit.control.Owner;
 import picocli.AutoComplete;
@@ -161,7 +162,7 @@ public final class Kit implements Runnable {
 	}
 
 	String admin() {
-		return credentials(this.env, "KIT_ADMIN", "admin", "admin-secret");
+		return Credential.ADMIN.from(this.env);
 	}
 
 	static Launcher launcher(Path home, Map<String, String> env) {
@@ -170,10 +171,6 @@ public final class Kit implements Runnable {
 				? List.of(env.get("KIT_JAVA_OPTS").trim().split("\\s+")) : DEFAULT_JAVA_OPTIONS;
 		Duration timeout = Duration.ofSeconds(Long.parseLong(env.getOrDefault("KIT_START_TIMEOUT", "240")));
 		return new Launcher(state, javaOptions, Map.of(), System.out::println, timeout);
-	}
-
-	static String credentials(Map<String, String> env, String prefix, String user, String password) {
-		return env.getOrDefault(prefix + "_USER", user) + ":" + env.getOrDefault(prefix + "_PASSWORD", password);
 	}
 
 	/**
@@ -312,7 +309,7 @@ public final class Kit implements Runnable {
 		@Override
 		public Integer call() {
 			List<Status.Row> rows = new Status().rows(this.kit.launcher(), this.kit.landscape(),
-					local(Landscape.DISCOVERY), credentials(this.kit.env, "KIT_EUREKA", "eureka", "eureka-secret"));
+					local(Landscape.DISCOVERY), Credential.EUREKA.from(this.kit.env));
 			System.out.print(Status.table(rows));
 			if (rows.stream().allMatch((row) -> row.pid() == null)) {
 				System.out.println("nothing of the kit is running: ./kit up starts it");

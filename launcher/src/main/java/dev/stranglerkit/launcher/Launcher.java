@@ -17,6 +17,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
 
+import dev.stranglerkit.control.Credential;
 import dev.stranglerkit.control.Http;
 
 /**
@@ -134,8 +135,7 @@ public final class Launcher {
 	 */
 	private void awaitInRotation(List<App> apps) {
 		URI eureka = URI.create("http://127.0.0.1:" + Landscape.PORTS.get(Landscape.DISCOVERY));
-		String credentials = System.getenv().getOrDefault("KIT_EUREKA_USER", "eureka") + ":"
-				+ System.getenv().getOrDefault("KIT_EUREKA_PASSWORD", "eureka-secret");
+		String credentials = Credential.EUREKA.current();
 		List<App> registering = apps.stream()
 			.filter((app) -> !app.name().equals(Landscape.CONFIG_SERVER) && !app.name().equals(Landscape.DISCOVERY))
 			.toList();

@@ -97,8 +97,8 @@ class ConsoleLandscapeIT {
 			// it
 			browser.get(CONSOLE);
 			page.until((driver) -> driver.getCurrentUrl().endsWith("/console/login"));
-			browser.findElement(By.id("username")).sendKeys("config");
-			browser.findElement(By.id("password")).sendKeys("config-secret");
+			browser.findElement(By.id("username")).sendKeys("console");
+			browser.findElement(By.id("password")).sendKeys("console-secret");
 			browser.findElement(By.id("sign-in")).click();
 			page.until((driver) -> !driver.findElements(By.cssSelector("tr[data-route='inventory']")).isEmpty());
 			assertThat(browser.findElements(By.cssSelector("#routes tr[data-route]")))
@@ -120,7 +120,7 @@ class ConsoleLandscapeIT {
 			assertThat(entry)
 				.extracting(AuditLog.Entry::user, AuditLog.Entry::via, AuditLog.Entry::route, AuditLog.Entry::mode,
 						AuditLog.Entry::percent)
-				.containsExactly("config", "console", "inventory", "canary", 30);
+				.containsExactly("console", "console", "inventory", "canary", 30);
 			page.until((driver) -> "canary".equals(inventory().getDomAttribute("data-applied-mode"))
 					&& "30".equals(inventory().getDomAttribute("data-applied-percent")));
 			page.until((driver) -> rps("inventory-service") > 0 && rps("monolith") > 0);
@@ -142,11 +142,11 @@ class ConsoleLandscapeIT {
 			await().atMost(Duration.ofSeconds(5))
 				.untilAsserted(() -> assertThat(repo.audit().last(1).get(0))
 					.extracting(AuditLog.Entry::user, AuditLog.Entry::via, AuditLog.Entry::mode)
-					.containsExactly("config", "console", "monolith"));
+					.containsExactly("console", "console", "monolith"));
 			page.until((driver) -> "monolith".equals(inventory().getDomAttribute("data-applied-mode")));
 			page.until((driver) -> rps("inventory-service") == 0 && rps("monolith") > 0);
 			page.until((driver) -> text("#audit tbody tr").contains("monolith"));
-			assertThat(text("#audit tbody tr")).contains("config").contains("console").contains("inventory");
+			assertThat(text("#audit tbody tr")).contains("console").contains("inventory");
 			// the registry and the outboxes are there too
 			assertThat(text("#instances")).contains("inventory-service").contains("UP");
 			assertThat(text("#outboxes tr[data-app='monolith']")).isNotEmpty().doesNotContain("not running");
@@ -161,7 +161,7 @@ class ConsoleLandscapeIT {
 				.containsExactly(tuple("service", "service"));
 			assertThat(repo.audit().last(1).get(0))
 				.extracting(AuditLog.Entry::user, AuditLog.Entry::via, AuditLog.Entry::route, AuditLog.Entry::mode)
-				.containsExactly("config", "console", "notifications", "service");
+				.containsExactly("console", "console", "notifications", "service");
 			// and back
 			cutOverOnThePage("notifications", "monolith");
 			assertThat(repo.handoffs().owner("notifications")).isEqualTo(Owner.MONOLITH);

@@ -10,6 +10,9 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.ConnectionFactory;
 import dev.stranglerkit.control.Http;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -29,6 +32,8 @@ import static org.awaitility.Awaitility.await;
  * keep succeeding.
  */
 class GatewaySwitchLandscapeIT {
+
+	static final String ADMIN = "admin:admin-secret";
 
 	static TestLandscape landscape;
 
@@ -108,6 +113,95 @@ class GatewaySwitchLandscapeIT {
 				load.failures);
 		assertThat(load.failures).isEmpty();
 		assertThat(load.total.get()).isGreaterThan(200);
+	}
+
+	/**
+	 * Safe by default: every application listens on the loopback interface only; on each
+	 * one's port every actuator endpoint but health, reads and writes alike, refuses a
+	 * caller without the operators' credential; and a message on springCloudBus that
+	 * would set a property of every application (env) or stop them (shutdown) changes
+	 * nothing: the refresh sent after it (a route change) is applied as the file says,
+	 * and every application still runs.
+	 */
+	@Test
+	void theDefaultModeRefusesProbesOnEveryPort() throws Exception {
+		Map<String, Integer> ports = Map.of(Landscape.CONFIG_SERVER, 8888, Landscape.DISCOVERY, 8761,
+				Landscape.MONOLITH, 8081, Landscape.GATEWAY, 8080);
+		List<String> outside = java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces())
+			.stream()
+			.flatMap(java.net.NetworkInterface::inetAddresses)
+			.filter((address) -> !address.isLoopbackAddress() && address instanceof java.net.Inet4Address)
+			.map(java.net.InetAddress::getHostAddress)
+			.toList();
+		ports.forEach((app, port) -> {
+			URI local = URI.create("http://127.0.0.1:" + port);
+			assertThat(Http.get(local.resolve("/actuator/health"), null)).as(app)
+				.hasValueSatisfying((response) -> assertThat(response.statusCode()).isEqualTo(200));
+			for (String endpoint : List.of("env", "prometheus", "configprops", "beans", "loggers", "heapdump")) {
+				assertThat(Http.get(local.resolve("/actuator/" + endpoint), null)).as("%s /actuator/%s", app, endpoint)
+					.hasValueSatisfying((response) -> assertThat(response.statusCode()).isEqualTo(401));
+			}
+			assertThat(post(local.resolve("/actuator/loggers/ROOT"), "{\"configuredLevel\":\"TRACE\"}"))
+				.as("%s: a write to the actuator", app)
+				.isIn(401, 403);
+			for (String address : outside) {
+				assertThat(Http.listening(URI.create("http://" + address + ":" + port)))
+					.as("%s on %s (not loopback)", app, address)
+					.isFalse();
+			}
+		});
+		System.out.printf("[landscape] probes refused on %s; not listening on %s%n", ports.keySet(), outside);
+		assertThat(Http.get(URI.create("http://127.0.0.1:8081/actuator/prometheus"), ADMIN, "text/plain"))
+			.hasValueSatisfying((response) -> assertThat(response.statusCode()).isEqualTo(200));
+
+		// the bus: what any holder of a broker credential could send to every application
+		ConnectionFactory broker = new ConnectionFactory();
+		broker.setHost("127.0.0.1");
+		broker.setVirtualHost(TestLandscape.VHOST);
+		try (com.rabbitmq.client.Connection connection = broker.newConnection();
+				Channel channel = connection.createChannel()) {
+			AMQP.BasicProperties json = new AMQP.BasicProperties.Builder().contentType("application/json").build();
+			channel.basicPublish("springCloudBus", "#", json,
+					("{\"type\":\"EnvironmentChangeRemoteApplicationEvent\","
+							+ "\"originService\":\"probe\",\"destinationService\":\"**\",\"id\":\"probe-env\","
+							+ "\"timestamp\":1,\"values\":{\"strangler.routes.inventory.canary-percent\":\"77\"}}")
+						.getBytes());
+			channel
+				.basicPublish("springCloudBus", "#", json,
+						("{\"type\":\"ShutdownRemoteApplicationEvent\",\"originService\":\"probe\","
+								+ "\"destinationService\":\"**\",\"id\":\"probe-shutdown\",\"timestamp\":1}")
+							.getBytes());
+		}
+		try {
+			// sent after the probes, applied after them: as the file says, not as the
+			// probe does
+			landscape.route("inventory", "canary", 5);
+			new Routes().awaitApplied(gateway, ADMIN, "inventory", "canary", 5, Duration.ofSeconds(20));
+			ports.forEach(
+					(app, port) -> assertThat(Http.listening(URI.create("http://127.0.0.1:" + port))).as(app).isTrue());
+		}
+		finally {
+			landscape.route("inventory", "monolith", null);
+			new Routes().awaitApplied(gateway, ADMIN, "inventory", "monolith", null, Duration.ofSeconds(20));
+		}
+	}
+
+	private static int post(URI uri, String json) {
+		try {
+			return http
+				.send(HttpRequest.newBuilder(uri)
+					.header("Content-Type", "application/json")
+					.POST(HttpRequest.BodyPublishers.ofString(json))
+					.build(), HttpResponse.BodyHandlers.discarding())
+				.statusCode();
+		}
+		catch (java.io.IOException ex) {
+			throw new java.io.UncheckedIOException(ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
 	}
 
 	/**

@@ -193,7 +193,7 @@ class InventoryCutoverLandscapeIT {
 		}
 		assertThat(deadLettered()).as("messages in the dead-letter queues").isEmpty();
 		JsonNode reconciliation = json
-			.readTree(Http.get(service.resolve("/actuator/reconciliation"), null).orElseThrow().body());
+			.readTree(Http.get(service.resolve("/actuator/reconciliation"), ADMIN).orElseThrow().body());
 		assertThat(reconciliation.path("equal").asBoolean()).as(reconciliation.toString()).isTrue();
 		assertThat(load.reads.failures).as("failed reads").isEmpty();
 		assertThat(load.reads.served).containsKeys("monolith", "inventory-service");
@@ -444,7 +444,8 @@ class InventoryCutoverLandscapeIT {
 		assertThat(csrf.find()).as(form).isTrue();
 		browser.send(HttpRequest.newBuilder(console.resolve("login"))
 			.header("Content-Type", "application/x-www-form-urlencoded")
-			.POST(HttpRequest.BodyPublishers.ofString("username=config&password=config-secret&_csrf=" + csrf.group(1)))
+			.POST(HttpRequest.BodyPublishers
+				.ofString("username=console&password=console-secret&_csrf=" + csrf.group(1)))
 			.build(), HttpResponse.BodyHandlers.ofString());
 		HttpResponse<String> state = browser.send(HttpRequest.newBuilder(console.resolve("api/state")).build(),
 				HttpResponse.BodyHandlers.ofString());
@@ -465,7 +466,7 @@ class InventoryCutoverLandscapeIT {
 
 	/** How many inventory reads an instance has served (its own request metrics). */
 	private static double served(URI instance) {
-		return Http.get(instance.resolve("/actuator/prometheus"), null, "text/plain")
+		return Http.get(instance.resolve("/actuator/prometheus"), ADMIN, "text/plain")
 			.map((response) -> PrometheusText.parse(response.body())
 				.stream()
 				.filter((sample) -> sample.name().equals("http_server_requests_seconds_count")
@@ -598,7 +599,7 @@ class InventoryCutoverLandscapeIT {
 	}
 
 	private static double metric(URI application, String name) {
-		return metric(application, name, null);
+		return metric(application, name, ADMIN);
 	}
 
 	private static double metric(URI application, String name, String credentials) {

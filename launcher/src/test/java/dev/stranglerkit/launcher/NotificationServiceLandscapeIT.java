@@ -253,7 +253,8 @@ class NotificationServiceLandscapeIT {
 	}
 
 	private static double sent(URI application) {
-		HttpResponse<String> response = Http.get(application.resolve("/actuator/prometheus"), null, "text/plain")
+		HttpResponse<String> response = Http
+			.get(application.resolve("/actuator/prometheus"), "admin:admin-secret", "text/plain")
 			.orElseThrow();
 		assertThat(response.statusCode()).isEqualTo(200);
 		return PrometheusText.sum(response.body(), "shop_notifications_sent_total");

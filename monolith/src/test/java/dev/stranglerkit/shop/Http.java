@@ -33,6 +33,17 @@ public final class Http {
 		return send(HttpRequest.newBuilder(uri(path)).GET());
 	}
 
+	/**
+	 * A GET with the operators' credential (config-repo's default), as the actuator's
+	 * endpoints but health want it.
+	 */
+	public Response getAsOperator(String path) {
+		return send(HttpRequest.newBuilder(uri(path))
+			.header("Authorization",
+					"Basic " + java.util.Base64.getEncoder().encodeToString("admin:admin-secret".getBytes()))
+			.GET());
+	}
+
 	public Response post(String path, String body) {
 		return post(path, body, "application/json");
 	}

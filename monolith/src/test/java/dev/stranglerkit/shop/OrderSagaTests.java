@@ -128,7 +128,9 @@ class OrderSagaTests {
 			.as("placed to confirmed takes some time, and less than the test's wait")
 			.isPositive()
 			.isLessThan(30_000);
-		assertThat(this.http.get("/actuator/prometheus").body())
+		// the actuator's endpoints but health are the operators'
+		assertThat(this.http.get("/actuator/prometheus").status()).isEqualTo(401);
+		assertThat(this.http.getAsOperator("/actuator/prometheus").body())
 			.contains("shop_orders_saga_seconds_bucket{outcome=\"confirmed\"");
 	}
 

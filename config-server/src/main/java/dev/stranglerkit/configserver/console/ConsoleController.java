@@ -55,7 +55,7 @@ class ConsoleController {
 		this.deadLetters = deadLetters;
 		ConsoleProperties.Endpoint eureka = properties.eureka();
 		this.instances = new Instances(eureka.url(), eureka.user() + ":" + eureka.password(),
-				properties.applications());
+				properties.gateway().user() + ":" + properties.gateway().password(), properties.applications());
 	}
 
 	@GetMapping("/console")

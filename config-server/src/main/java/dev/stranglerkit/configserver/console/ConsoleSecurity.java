@@ -9,7 +9,11 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;
+import org.springframework.security.authentication.ProviderManager;
+import org.springframework.security.authentication.dao.DaoAuthenticationProvider;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.core.userdetails.User;
+import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.HttpStatusEntryPoint;
 import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
@@ -18,23 +22,30 @@ import org.springframework.security.web.util.matcher.AnyRequestMatcher;
 
 /**
  * The console is for people: a login form and a session (with CSRF protection for its
- * switches), with the config server's own user ({@code KIT_CONFIG_USER},
- * {@code KIT_CONFIG_PASSWORD}). Everything else on the config server stays HTTP Basic for
- * machines. The page's JSON calls answer 401 instead of a redirect once the session is
- * gone, and the page goes back to the login form.
+ * switches), with the console's own user ({@code KIT_CONSOLE_USER},
+ * {@code KIT_CONSOLE_PASSWORD}), never the machines' one. Everything else on the config
+ * server stays HTTP Basic for machines. The page's JSON calls answer 401 instead of a
+ * redirect once the session is gone, and the page goes back to the login form.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(ConsoleProperties.class)
 class ConsoleSecurity {
 
+	static final String PERSON = "CONSOLE";
+
 	@Bean
 	@Order(1)
-	SecurityFilterChain consoleFilterChain(HttpSecurity http) throws Exception {
+	SecurityFilterChain consoleFilterChain(HttpSecurity http, ConsoleProperties console) throws Exception {
+		// the console's users only, and no other: the machines' credential is no login
+		// here
+		InMemoryUserDetailsManager people = new InMemoryUserDetailsManager(
+				User.withUsername(console.user()).password("{noop}" + console.password()).roles(PERSON).build());
 		return http.securityMatcher("/console/**")
+			.authenticationManager(new ProviderManager(new DaoAuthenticationProvider(people)))
 			.authorizeHttpRequests((requests) -> requests.requestMatchers("/console/login", "/console/console.css")
 				.permitAll()
 				.anyRequest()
-				.authenticated())
+				.hasRole(PERSON))
 			.formLogin((form) -> form.loginPage("/console/login").defaultSuccessUrl("/console", true))
 			.logout((logout) -> logout.logoutUrl("/console/logout").logoutSuccessUrl("/console/login?logout"))
 			// the page's JSON calls get a 401, anything else the login form

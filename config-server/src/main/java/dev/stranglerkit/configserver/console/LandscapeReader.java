@@ -118,7 +118,8 @@ class LandscapeReader {
 		CompletableFuture<Answer> registry = get(URI.create(eureka.url() + "/apps"), eureka.authorization(), JSON);
 		Map<String, CompletableFuture<Answer>> outboxes = new LinkedHashMap<>();
 		this.properties.applications()
-			.forEach((app, url) -> outboxes.put(app, get(url.resolve("/actuator/prometheus"), null, PROMETHEUS)));
+			.forEach((app, url) -> outboxes.put(app,
+					get(url.resolve("/actuator/prometheus"), gateway.authorization(), PROMETHEUS)));
 
 		List<PrometheusText.Sample> samples = List.of();
 		Answer scrape = metrics.join();

@@ -141,18 +141,33 @@ class ConsoleTests {
 		assertThat(send(anonymous, get("/console/api/state")).statusCode()).isEqualTo(401);
 		assertThat(send(anonymous, get("/console/console.js")).statusCode()).isEqualTo(302);
 		// HTTP Basic is for machines on the config server's other paths, not for the
-		// console
+		// console: neither the machines' credential nor the console's own opens it so
 		assertThat(send(anonymous, get("/console/api/state").header("Authorization", basic("config:config-secret")))
+			.statusCode()).isEqualTo(401);
+		assertThat(send(anonymous, get("/console/api/state").header("Authorization", basic("console:console-secret")))
 			.statusCode()).isEqualTo(401);
 		String before = Files.readString(repo.resolve("gateway.yml"));
 		assertThat(send(anonymous, post("/console/api/switch", "{\"route\":\"inventory\",\"mode\":\"service\"}"))
 			.statusCode()).isIn(401, 403);
 		assertThat(Files.readString(repo.resolve("gateway.yml"))).isEqualTo(before);
 
-		HttpResponse<String> wrong = login(anonymous, "config", "wrong");
+		HttpResponse<String> wrong = login(anonymous, "console", "wrong");
 		assertThat(wrong.headers().firstValue("Location"))
 			.hasValueSatisfying((location) -> assertThat(location).endsWith("/console/login?error"));
 		assertThat(send(anonymous, get("/console/api/state")).statusCode()).isEqualTo(401);
+	}
+
+	@Test
+	void theMachinesCredentialIsNoConsoleLogin() throws Exception {
+		HttpClient machine = client();
+		HttpResponse<String> refused = login(machine, "config", "config-secret");
+		assertThat(refused.headers().firstValue("Location"))
+			.hasValueSatisfying((location) -> assertThat(location).endsWith("/console/login?error"));
+		assertThat(send(machine, get("/console/api/state")).statusCode()).isEqualTo(401);
+		String before = Files.readString(repo.resolve("gateway.yml"));
+		assertThat(send(machine, post("/console/api/switch", "{\"route\":\"inventory\",\"mode\":\"service\"}"))
+			.statusCode()).isIn(401, 403);
+		assertThat(Files.readString(repo.resolve("gateway.yml"))).isEqualTo(before);
 	}
 
 	@Test
@@ -236,17 +251,17 @@ class ConsoleTests {
 		assertThat(payments).contains("      mode: canary\n").contains("      canary-percent: 30\n");
 		assertThat(gateway).as("the file's comments are kept").startsWith("# The strangler routes");
 		assertThat(Files.readAllLines(repo.resolve("audit.log")))
-			.anySatisfy((line) -> assertThat(line).matches("\\S+Z config console payments canary 30"));
+			.anySatisfy((line) -> assertThat(line).matches("\\S+Z console console payments canary 30"));
 
 		JsonNode audit = state(session).path("audit").get(0);
-		assertThat(audit.path("user").asString()).isEqualTo("config");
+		assertThat(audit.path("user").asString()).isEqualTo("console");
 		assertThat(audit.path("via").asString()).isEqualTo("console");
 		assertThat(audit.path("route").asString()).isEqualTo("payments");
 		assertThat(audit.path("percent").asInt()).isEqualTo(30);
 
 		assertThat(session.switchRoute("{\"route\":\"payments\",\"mode\":\"monolith\"}").statusCode()).isEqualTo(200);
 		assertThat(Files.readAllLines(repo.resolve("audit.log")).getLast())
-			.endsWith(" config console payments monolith -");
+			.endsWith(" console console payments monolith -");
 	}
 
 	@Test
@@ -265,12 +280,12 @@ class ConsoleTests {
 		String inventory = gateway.substring(gateway.indexOf("    inventory:"), gateway.indexOf("    orders:"));
 		assertThat(inventory).contains("      mode: service\n").contains("      owner: service\n");
 		assertThat(Files.readAllLines(repo.resolve("audit.log")).getLast())
-			.endsWith(" config console inventory service -");
+			.endsWith(" console console inventory service -");
 
 		HttpResponse<String> back = session.cutover("{\"module\":\"inventory\",\"to\":\"monolith\"}");
 		assertThat(back.statusCode()).as(back.body()).isEqualTo(200);
 		assertThat(Files.readAllLines(repo.resolve("audit.log")).getLast())
-			.endsWith(" config console inventory monolith -");
+			.endsWith(" console console inventory monolith -");
 	}
 
 	@Test
@@ -353,7 +368,7 @@ class ConsoleTests {
 
 	private Session signIn() throws Exception {
 		HttpClient http = client();
-		HttpResponse<String> loggedIn = login(http, "config", "config-secret");
+		HttpResponse<String> loggedIn = login(http, "console", "console-secret");
 		assertThat(loggedIn.statusCode()).isEqualTo(302);
 		assertThat(loggedIn.headers().firstValue("Location"))
 			.hasValueSatisfying((location) -> assertThat(location).endsWith("/console"));

@@ -1,0 +1,47 @@
+package dev.stranglerkit.web;
+
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.context.annotation.Bean;
+import org.springframework.core.annotation.Order;
+import org.springframework.security.config.Customizer;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.web.SecurityFilterChain;
+
+/**
+ * An application's own surfaces: every actuator endpoint but health needs the operators'
+ * credentials ({@code spring.security.user}: {@code KIT_ADMIN_USER},
+ * {@code KIT_ADMIN_PASSWORD}, shared in config-repo), over HTTP Basic, without a session.
+ * The shop's API stays as open as before: the gateway is its way in, and the application
+ * listens on the loopback interface only unless told otherwise ({@code server.address},
+ * {@code KIT_BIND_ADDRESS}).
+ */
+@AutoConfiguration
+@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+public class OperatorSurfaces {
+
+	@Bean
+	@Order(1)
+	SecurityFilterChain operatorSurfacesFilterChain(HttpSecurity http) throws Exception {
+		return http.securityMatcher("/actuator", "/actuator/**")
+			.authorizeHttpRequests((requests) -> requests.requestMatchers("/actuator/health", "/actuator/health/**")
+				.permitAll()
+				.anyRequest()
+				.hasRole("ADMIN"))
+			.httpBasic(Customizer.withDefaults())
+			.csrf((csrf) -> csrf.disable())
+			.sessionManagement((sessions) -> sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+			.build();
+	}
+
+	@Bean
+	@Order(2)
+	SecurityFilterChain apiFilterChain(HttpSecurity http) throws Exception {
+		return http.authorizeHttpRequests((requests) -> requests.anyRequest().permitAll())
+			.csrf((csrf) -> csrf.disable())
+			.sessionManagement((sessions) -> sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+			.build();
+	}
+
+}
