@@ -119,11 +119,30 @@ public final class Landscape {
 			default -> {
 			}
 		}
+		env.putAll(brokerUser(name));
 		if (Launcher.portInUse(ZIPKIN_PORT)) {
 			// a trace viewer runs (./kit up zipkin): this application sends it its spans
 			env.put("KIT_TRACING_ZIPKIN_ENDPOINT", "http://127.0.0.1:" + ZIPKIN_PORT + "/api/v2/spans");
 		}
 		return new App(name, PORTS.get(name), jar, args, env);
+	}
+
+	/**
+	 * The application's own broker user, which {@code ./kit} makes (its password in
+	 * {@code .kit/broker/<application>}), unless {@code SHOP_RABBIT_USER} names one user
+	 * for all.
+	 */
+	private Map<String, String> brokerUser(String name) {
+		Path password = this.home.resolve(".kit/broker").resolve(name);
+		if (System.getenv("SHOP_RABBIT_USER") != null || !Files.isRegularFile(password)) {
+			return Map.of();
+		}
+		try {
+			return Map.of("SHOP_RABBIT_USER", name, "SHOP_RABBIT_PASSWORD", Files.readString(password).strip());
+		}
+		catch (IOException ex) {
+			throw new LaunchException("could not read " + password + ": " + ex.getMessage());
+		}
 	}
 
 	/**

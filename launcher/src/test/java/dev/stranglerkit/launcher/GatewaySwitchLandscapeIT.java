@@ -19,6 +19,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -171,6 +172,35 @@ class GatewaySwitchLandscapeIT {
 						("{\"type\":\"ShutdownRemoteApplicationEvent\",\"originService\":\"probe\","
 								+ "\"destinationService\":\"**\",\"id\":\"probe-shutdown\",\"timestamp\":1}")
 							.getBytes());
+		}
+		// and only the config server may publish there: another application's broker user
+		// (./kit makes one per application) is refused, and may still publish its events
+		Process connections = new ProcessBuilder("rabbitmqctl", "-q", "list_connections", "user", "vhost")
+			.redirectErrorStream(true)
+			.start();
+		assertThat(new String(connections.getInputStream().readAllBytes()))
+			.as("the applications' connections: each as its own user")
+			.contains("monolith\t" + TestLandscape.VHOST)
+			.contains("gateway\t" + TestLandscape.VHOST)
+			.contains("config-server\t" + TestLandscape.VHOST);
+		java.nio.file.Path password = TestLandscape.home.resolve(".kit/broker/monolith");
+		assertThat(password).as("the monolith's broker user, which ./kit test makes").isRegularFile();
+		ConnectionFactory asMonolith = new ConnectionFactory();
+		asMonolith.setHost("127.0.0.1");
+		asMonolith.setVirtualHost(TestLandscape.VHOST);
+		asMonolith.setUsername("monolith");
+		asMonolith.setPassword(java.nio.file.Files.readString(password).strip());
+		try (com.rabbitmq.client.Connection connection = asMonolith.newConnection()) {
+			Channel events = connection.createChannel();
+			events.confirmSelect();
+			events.basicPublish("shop.events", "probe.Nothing", null, "{}".getBytes());
+			assertThat(events.waitForConfirms(5000)).isTrue();
+			Channel bus = connection.createChannel();
+			bus.confirmSelect();
+			bus.basicPublish("springCloudBus", "#", null, "{}".getBytes());
+			assertThatThrownBy(() -> bus.waitForConfirmsOrDie(5000)).isNotNull();
+			assertThat(bus.getCloseReason()).isNotNull();
+			assertThat(bus.getCloseReason().getMessage()).contains("ACCESS_REFUSED");
 		}
 		try {
 			// sent after the probes, applied after them: as the file says, not as the
