@@ -47,7 +47,8 @@ import picocli.CommandLine.Spec;
 		subcommands = { Kit.Up.class, Kit.Down.class, Kit.StatusCommand.class, Kit.Route.class,
 				Kit.CutoverCommand.class, Kit.CompareCommand.class, Kit.Replay.class, Kit.ChaosCommand.class,
 				Tools.Logs.class, Tools.Build.class, Tools.Run.class, Tools.Test.class, Tools.Arch.class,
-				Tools.Bench.class, Tools.DoctorCommand.class, Kit.HelpCommand.class, Kit.Completion.class })
+				Tools.Bench.class, Tools.DoctorCommand.class, Tools.Certs.class, Kit.HelpCommand.class,
+				Kit.Completion.class })
 public final class Kit implements Runnable {
 
 	/** the applications' JVM options unless {@code KIT_JAVA_OPTS} says otherwise */
@@ -258,10 +259,18 @@ public final class Kit implements Runnable {
 			System.out.println("""
 
 					the shop, through the gateway:  http://127.0.0.1:8080/api/catalog/products
-					Eureka (eureka / eureka-secret): http://127.0.0.1:8761
-					routes (admin / admin-secret):   http://127.0.0.1:8080/actuator/strangler
-					./kit status, ./kit route inventory shadow, ./kit logs gateway, ./kit down""");
+					the migration console (%s):   http://127.0.0.1:8888/console
+					routes (%s):                  http://127.0.0.1:8080/actuator/strangler
+					Eureka (%s):                 http://127.0.0.1:8761
+					(each user's password: README, "Safe by default")
+					./kit status, ./kit route inventory shadow, ./kit logs gateway, ./kit down"""
+				.formatted(user(Credential.CONSOLE), user(Credential.ADMIN), user(Credential.EUREKA)));
 			return 0;
+		}
+
+		/** the user a credential names here (its password is not printed) */
+		private String user(Credential credential) {
+			return credential.from(this.kit.env).split(":", 2)[0];
 		}
 
 		/** Zipkin's server, from Maven Central into the local repository, once. */

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -36,6 +37,39 @@ final class Tools {
 				throw new LaunchException("no log for '" + this.app + "' yet (" + log + "): has ./kit up started it?");
 			}
 			return this.kit.exec(List.of("tail", "-n", "200", "-F", log.toString()));
+		}
+
+	}
+
+	@Command(name = "certs", customSynopsis = { "./kit certs", "       ./kit certs rotate" },
+			description = "the kit's own CA (made on first use) and one certificate per application, whose name is "
+					+ "its identity (spiffe://strangler-kit/<app>), in .kit/pki: issues those missing or expired "
+					+ "(valid 30 days); rotate: issues new ones for every application (same CA)")
+	static final class Certs extends Kit.KitCommand {
+
+		static final Duration VALIDITY = Duration.ofDays(30);
+
+		@Parameters(paramLabel = "rotate", arity = "0..1",
+				description = "issue a new certificate for every application")
+		String rotate;
+
+		@Override
+		public Integer call() {
+			if (this.rotate != null && !this.rotate.equals("rotate")) {
+				throw new LaunchException("unknown argument '" + this.rotate + "': ./kit certs, or ./kit certs rotate");
+			}
+			Pki pki = new Pki(this.kit.state().resolve("pki"));
+			for (String app : Landscape.PORTS.keySet()) {
+				boolean issued = (this.rotate != null) ? issue(pki, app) : pki.ensure(app, VALIDITY);
+				System.out.printf("%-22s %s %s%n", app, issued ? "issued " : "valid  ", Pki.identity(app));
+			}
+			System.out.println("CA and certificates (PEM): " + pki.dir());
+			return 0;
+		}
+
+		private static boolean issue(Pki pki, String app) {
+			pki.issue(app, VALIDITY);
+			return true;
 		}
 
 	}
