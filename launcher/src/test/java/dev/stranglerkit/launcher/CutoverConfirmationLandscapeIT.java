@@ -18,6 +18,7 @@ import java.util.regex.Pattern;
 import dev.stranglerkit.control.AuditLog;
 import dev.stranglerkit.control.ConfigRepo;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -155,6 +156,12 @@ class CutoverConfirmationLandscapeIT {
 		assertThat(decided).containsAll(orders.keySet());
 		InventoryCutoverLandscapeIT.assertPaymentsAndNotifications(orders);
 		InventoryCutoverLandscapeIT.assertStockConserved(orders);
+	}
+
+	/** a test that failed half-way leaves no load running into the next */
+	@AfterEach
+	void stopTheLoad() throws InterruptedException {
+		InventoryCutoverLandscapeIT.Load.stopAll();
 	}
 
 	@AfterAll

@@ -29,6 +29,7 @@ import dev.stranglerkit.control.PrometheusText;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.ConnectionFactory;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -80,6 +81,11 @@ class InventoryCutoverLandscapeIT {
 	static void startTheWholeLandscape() {
 		landscape = new TestLandscape();
 		landscape.upEverything();
+	}
+
+	@AfterEach
+	void stopTheLoad() throws InterruptedException {
+		Load.stopAll();
 	}
 
 	@AfterAll
@@ -651,6 +657,18 @@ class InventoryCutoverLandscapeIT {
 
 		final List<Thread> threads = new ArrayList<>();
 
+		/**
+		 * every load not stopped yet: a test that fails half-way leaves its load to
+		 * {@link #stopAll()}, never running on into the next tests
+		 */
+		static final Set<Load> started = ConcurrentHashMap.newKeySet();
+
+		static void stopAll() throws InterruptedException {
+			for (Load load : List.copyOf(started)) {
+				load.stop();
+			}
+		}
+
 		void start() {
 			startOrders();
 			startReads(1);
@@ -658,6 +676,7 @@ class InventoryCutoverLandscapeIT {
 
 		/** the two clients placing orders, without the reads */
 		void startOrders() {
+			started.add(this);
 			for (int i = 0; i < 2; i++) {
 				this.threads.add(Thread.ofPlatform().name("orders-" + i).start(this::placeOrders));
 			}
@@ -667,12 +686,14 @@ class InventoryCutoverLandscapeIT {
 		GatewayReads reads;
 
 		void startReads(int clients) {
+			started.add(this);
 			this.reads = new GatewayReads(http, gateway, "/api/inventory/00000000-0000-0000-0000-000000000001", clients,
 					false, Duration.ofMillis(20));
 			this.reads.start();
 		}
 
 		void stop() throws InterruptedException {
+			started.remove(this);
 			this.running.set(false);
 			for (Thread thread : this.threads) {
 				thread.join();
