@@ -410,15 +410,12 @@ class StranglerGatewayTests {
 		}
 		catch (java.net.http.HttpTimeoutException ex) {
 			// a hang is a fault to diagnose: what the gateway's event loops are doing
-			for (int dump = 0; dump < 3; dump++) {
-				Thread.getAllStackTraces().forEach((thread, stack) -> {
-					if (thread.getName().contains("epoll")) {
-						System.err.println(thread + "\n\tat " + String.join("\n\tat ",
-								java.util.Arrays.stream(stack).limit(25).map(Object::toString).toList()));
-					}
-				});
-				Thread.sleep(1000);
-			}
+			Thread.getAllStackTraces().forEach((thread, stack) -> {
+				if (thread.getName().contains("epoll")) {
+					System.err.println(thread + "\n\tat " + String.join("\n\tat ",
+							java.util.Arrays.stream(stack).limit(25).map(Object::toString).toList()));
+				}
+			});
 			throw ex;
 		}
 	}
