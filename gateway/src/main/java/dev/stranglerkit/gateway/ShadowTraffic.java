@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import dev.stranglerkit.control.RotatingClientTls;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.commons.logging.Log;
@@ -20,6 +21,7 @@ import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
+import reactor.netty.http.client.HttpClient;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -31,6 +33,7 @@ import org.springframework.cloud.client.loadbalancer.reactive.ReactorLoadBalance
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatusCode;
+import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.http.server.reactive.ServerHttpResponseDecorator;
 import org.springframework.stereotype.Component;
@@ -68,8 +71,12 @@ class ShadowTraffic {
 	private final Deque<Mismatch> mismatches = new ArrayDeque<>();
 
 	ShadowTraffic(ObjectProvider<WebClient.Builder> webClient, ReactorLoadBalancerExchangeFilterFunction loadBalancer,
-			JsonMapper json, MeterRegistry meters) {
+			JsonMapper json, MeterRegistry meters, ObjectProvider<RotatingClientTls> tls) {
 		WebClient.Builder builder = webClient.getIfAvailable(WebClient::builder);
+		// with mutual TLS, the copy presents the gateway's certificate as the routed
+		// request does
+		tls.ifAvailable((clientTls) -> builder
+			.clientConnector(new ReactorClientHttpConnector(BackendTls.secure(HttpClient.create(), clientTls))));
 		this.client = builder.clone().build();
 		this.loadBalanced = builder.clone().filter(loadBalancer).build();
 		this.json = json;

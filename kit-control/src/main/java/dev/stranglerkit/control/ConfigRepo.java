@@ -1,8 +1,14 @@
 package dev.stranglerkit.control;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Map;
+
+import org.yaml.snakeyaml.Yaml;
 
 /**
  * The landscape's desired state, a folder ({@code config-repo/}) that the config server
@@ -36,6 +42,28 @@ public final class ConfigRepo {
 	/** the handoffs of every module, kept once for the landscape in application.yml */
 	public Handoffs handoffs() {
 		return new Handoffs(this.folder.resolve("application.yml"));
+	}
+
+	/**
+	 * @return whether the landscape's team made mutual TLS its default
+	 * ({@code kit.mtls.enabled: true} in application.yml; {@code ./kit up --mtls} turns
+	 * it on for one run)
+	 */
+	public boolean mtls() {
+		Path file = this.folder.resolve("application.yml");
+		if (!Files.isRegularFile(file)) {
+			return false;
+		}
+		try (var in = Files.newInputStream(file)) {
+			Object value = new Yaml().<Map<String, Object>>load(in);
+			for (String key : new String[] { "kit", "mtls", "enabled" }) {
+				value = (value instanceof Map<?, ?> map) ? map.get(key) : null;
+			}
+			return Boolean.TRUE.equals(value) || "true".equals(value);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
 	}
 
 	public AuditLog audit() {

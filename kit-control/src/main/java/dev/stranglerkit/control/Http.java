@@ -15,11 +15,12 @@ import java.util.Optional;
 
 /**
  * GETs against the landscape's applications, for whatever drives it ({@code ./kit}, the
- * console's cutover): a response, or empty when nothing answers.
+ * console's cutover): a response, or empty when nothing answers; over HTTPS with the
+ * operators' certificate when the landscape runs with mutual TLS ({@link Tls}).
  */
 public final class Http {
 
-	private static final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+	private static volatile HttpClient client;
 
 	private Http() {
 	}
@@ -44,7 +45,7 @@ public final class Http {
 					"Basic " + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8)));
 		}
 		try {
-			return Optional.of(client.send(request.build(), HttpResponse.BodyHandlers.ofString()));
+			return Optional.of(client().send(request.build(), HttpResponse.BodyHandlers.ofString()));
 		}
 		catch (IOException ex) {
 			return Optional.empty();
@@ -53,6 +54,24 @@ public final class Http {
 			Thread.currentThread().interrupt();
 			return Optional.empty();
 		}
+	}
+
+	/**
+	 * @return the client, with the kit's client certificate when the landscape runs with
+	 * mutual TLS ({@link Tls})
+	 */
+	private static HttpClient client() {
+		HttpClient current = client;
+		if (current == null) {
+			current = Tls.httpClient().connectTimeout(Duration.ofSeconds(1)).build();
+			client = current;
+		}
+		return current;
+	}
+
+	/** The next request makes a new client ({@link Tls} changed). */
+	static void reset() {
+		client = null;
 	}
 
 	/**

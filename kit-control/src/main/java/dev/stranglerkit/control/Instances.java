@@ -49,11 +49,13 @@ public record Instances(URI eureka, String eurekaCredentials, String operatorCre
 		if (response.get().statusCode() == 200) {
 			JsonNode listed = json(response.get()).path("application").path("instance");
 			for (JsonNode instance : listed.isArray() ? listed : List.of(listed)) {
-				instances.add(
-						new Registered(
-								URI.create("http://" + instance.path("ipAddr").asString() + ":"
-										+ instance.path("port").path("$").asInt()),
-								instance.path("status").asString("")));
+				// (with mutual TLS the instance registers its secure port only)
+				boolean secure = instance.path("securePort").path("@enabled").asString("false").equals("true");
+				int port = instance.path(secure ? "securePort" : "port").path("$").asInt();
+				instances.add(new Registered(
+						URI.create(
+								(secure ? "https" : "http") + "://" + instance.path("ipAddr").asString() + ":" + port),
+						instance.path("status").asString("")));
 			}
 		}
 		return Optional.of(instances);

@@ -3,6 +3,7 @@ package dev.stranglerkit.web;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.annotation.Order;
 import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
@@ -16,13 +17,18 @@ import org.springframework.security.web.SecurityFilterChain;
  * matches it: the gateway measured 40 % of its CPU per request in a chain that matched
  * everything): the gateway is its way in, and the application listens on the loopback
  * interface only unless told otherwise ({@code server.address},
- * {@code KIT_BIND_ADDRESS}).
+ * {@code KIT_BIND_ADDRESS}); with mutual TLS, the API answers the gateway's identity only
+ * ({@link CallerIdentities}).
  */
 @AutoConfiguration
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 public class OperatorSurfaces {
 
+	/** first: the chain for the shop's API ({@link CallerIdentities}) matches the rest */
+	static final int ORDER = 10;
+
 	@Bean
+	@Order(ORDER)
 	SecurityFilterChain operatorSurfacesFilterChain(HttpSecurity http) throws Exception {
 		return http.securityMatcher("/actuator", "/actuator/**")
 			.authorizeHttpRequests((requests) -> requests.requestMatchers("/actuator/health", "/actuator/health/**")

@@ -5,6 +5,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
+import dev.stranglerkit.control.Tls;
+
 /**
  * One application of the landscape as the launcher starts it: {@code java [options] -jar
  * <jar> [args]} with extra environment, answering health on its port.
@@ -38,11 +40,11 @@ public record App(String name, int port, Path jar, List<String> args, Map<String
 	}
 
 	public URI health() {
-		return URI.create("http://127.0.0.1:" + this.port + "/actuator/health");
+		return Tls.local(this.port).resolve("/actuator/health");
 	}
 
 	public URI url() {
-		return URI.create("http://127.0.0.1:" + this.port);
+		return Tls.local(this.port);
 	}
 
 }

@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 import dev.stranglerkit.control.PrometheusText;
+import dev.stranglerkit.control.Tls;
 import dev.stranglerkit.launcher.compare.Invariants;
 import dev.stranglerkit.launcher.compare.ShopFacts;
 import dev.stranglerkit.launcher.compare.ShopWorkload;
@@ -95,7 +96,7 @@ public record Chaos(Preset preset, double rate, Duration duration, long seed, Se
 	}
 
 	public int run(Landscape landscape, Launcher launcher, Consumer<String> out, String adminCredentials) {
-		URI gateway = URI.create("http://127.0.0.1:" + Landscape.PORTS.get(Landscape.GATEWAY));
+		URI gateway = Tls.local(Landscape.PORTS.get(Landscape.GATEWAY));
 		out.accept("== chaos on " + this.preset.name() + ": seed " + this.seed + ", faults " + this.kinds
 				+ ", %.0f requests/s for %d s".formatted(this.rate, this.duration.toSeconds()));
 		List<FaultProxy> proxies = List.of();

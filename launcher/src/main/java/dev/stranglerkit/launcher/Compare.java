@@ -14,6 +14,7 @@ import java.util.function.Consumer;
 import dev.stranglerkit.control.Credential;
 import dev.stranglerkit.control.Http;
 import dev.stranglerkit.control.PrometheusText;
+import dev.stranglerkit.control.Tls;
 import dev.stranglerkit.launcher.compare.Invariants;
 import dev.stranglerkit.launcher.compare.ShopFacts;
 import dev.stranglerkit.launcher.compare.ShopWorkload;
@@ -55,7 +56,7 @@ public record Compare(List<Preset> presets, double rate, Duration duration, Dura
 
 	public int run(Landscape landscape, Launcher launcher, Consumer<String> out, String adminCredentials) {
 		long begin = System.nanoTime();
-		URI gateway = URI.create("http://127.0.0.1:" + Landscape.PORTS.get(Landscape.GATEWAY));
+		URI gateway = Tls.local(Landscape.PORTS.get(Landscape.GATEWAY));
 		List<DeploymentRun> runs = new ArrayList<>();
 		for (Preset preset : this.presets) {
 			out.accept("");
@@ -158,7 +159,7 @@ public record Compare(List<Preset> presets, double rate, Duration duration, Dura
 		StringBuilder text = new StringBuilder();
 		for (String app : MEASURED) {
 			if (launcher.running(app).isPresent()) {
-				Http.get(URI.create("http://127.0.0.1:" + Landscape.PORTS.get(app) + "/actuator/prometheus"),
+				Http.get(Tls.local(Landscape.PORTS.get(app)).resolve("/actuator/prometheus"),
 						Credential.ADMIN.current(), "text/plain")
 					.filter((response) -> response.statusCode() == 200)
 					.ifPresent((response) -> text.append(response.body()).append('\n'));

@@ -10,6 +10,7 @@ import java.util.stream.Collectors;
 import dev.stranglerkit.control.ConfigRepo;
 import dev.stranglerkit.control.Credential;
 import dev.stranglerkit.control.Instances;
+import dev.stranglerkit.control.Tls;
 
 /**
  * {@code ./kit cutover <module> <service|monolith>} on the local landscape: kit-control's
@@ -42,12 +43,11 @@ public final class Cutover {
 
 	/** the local landscape's Eureka and every application on its usual port */
 	static Instances localInstances() {
-		return new Instances(URI.create("http://127.0.0.1:" + Landscape.PORTS.get(Landscape.DISCOVERY)),
-				Credential.EUREKA.current(), Credential.ADMIN.current(),
+		return new Instances(Tls.local(Landscape.PORTS.get(Landscape.DISCOVERY)), Credential.EUREKA.current(),
+				Credential.ADMIN.current(),
 				Landscape.PORTS.entrySet()
 					.stream()
-					.collect(Collectors.toMap(Map.Entry::getKey,
-							(port) -> URI.create("http://127.0.0.1:" + port.getValue()))));
+					.collect(Collectors.toMap(Map.Entry::getKey, (port) -> Tls.local(port.getValue()))));
 	}
 
 	/**

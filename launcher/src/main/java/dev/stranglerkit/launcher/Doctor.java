@@ -14,6 +14,7 @@ import java.util.regex.Pattern;
 import dev.stranglerkit.control.Credential;
 import dev.stranglerkit.control.Http;
 import dev.stranglerkit.control.PrometheusText;
+import dev.stranglerkit.control.Tls;
 
 /**
  * {@code ./kit doctor}: whether this machine has what {@code ./kit up} and
@@ -102,7 +103,7 @@ final class Doctor {
 	 */
 	private void strandedOrders() {
 		for (String app : new String[] { Landscape.MONOLITH, "inventory-service" }) {
-			URI metrics = URI.create("http://127.0.0.1:" + Landscape.PORTS.get(app) + "/actuator/prometheus");
+			URI metrics = Tls.local(Landscape.PORTS.get(app)).resolve("/actuator/prometheus");
 			// (Prometheus' text format: the endpoint answers no JSON)
 			String text = Http.get(metrics, Credential.ADMIN.current(), "text/plain")
 				.filter((response) -> response.statusCode() == 200)

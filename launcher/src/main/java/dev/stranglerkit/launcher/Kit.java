@@ -14,9 +14,11 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 
+import dev.stranglerkit.control.ConfigRepo;
 import dev.stranglerkit.control.Credential;
 import dev.stranglerkit.control.DeadLetters;
 import dev.stranglerkit.control.Owner;
+import dev.stranglerkit.control.Tls;
 import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -150,8 +152,19 @@ public final class Kit implements Runnable {
 		return this.home.resolve(this.env.getOrDefault("KIT_STATE", ".kit"));
 	}
 
+	/**
+	 * @return the landscape; with mutual TLS while one runs so, or when config-repo makes
+	 * it the default ({@link Mtls}): then this process speaks HTTPS to it too
+	 */
 	Landscape landscape() {
-		return new Landscape(this.home, this.home.resolve(this.env.getOrDefault("KIT_CONFIG_REPO", "config-repo")));
+		Landscape landscape = new Landscape(this.home,
+				this.home.resolve(this.env.getOrDefault("KIT_CONFIG_REPO", "config-repo")));
+		Mtls mtls = new Mtls(state());
+		if (!mtls.on(new ConfigRepo(landscape.configRepo()))) {
+			return landscape;
+		}
+		mtls.start();
+		return landscape.withMtls(mtls.pki());
 	}
 
 	Launcher launcher() {
@@ -159,7 +172,7 @@ public final class Kit implements Runnable {
 	}
 
 	static URI local(String app) {
-		return URI.create("http://127.0.0.1:" + Landscape.PORTS.get(app));
+		return Tls.local(Landscape.PORTS.get(app));
 	}
 
 	String admin() {
@@ -220,9 +233,18 @@ public final class Kit implements Runnable {
 				description = "applications of the landscape, zipkin, or one preset")
 		List<String> names = new ArrayList<>();
 
+		@Option(names = "--mtls",
+				description = "every application with its own certificate (.kit/pki), HTTPS with client "
+						+ "certificates on every hop, each API open to the gateway's identity only; until ./kit down "
+						+ "(kit.mtls.enabled in config-repo/application.yml makes it the default)")
+		boolean mtls;
+
 		@Override
 		public Integer call() {
 			long start = System.nanoTime();
+			if (this.mtls) {
+				new Mtls(this.kit.state()).start();
+			}
 			Landscape landscape = this.kit.landscape();
 			Launcher launcher = this.kit.launcher();
 			List<App> apps;
@@ -264,7 +286,16 @@ public final class Kit implements Runnable {
 					Eureka (%s):                 http://127.0.0.1:8761
 					(each user's password: README, "Safe by default")
 					./kit status, ./kit route inventory shadow, ./kit logs gateway, ./kit down"""
-				.formatted(user(Credential.CONSOLE), user(Credential.ADMIN), user(Credential.EUREKA)));
+				.formatted(user(Credential.CONSOLE), user(Credential.ADMIN), user(Credential.EUREKA))
+				.replace("http://", Tls.scheme() + "://"));
+			if (landscape.mtls()) {
+				System.out.println("""
+						mutual TLS: every hop is HTTPS with client certificates (the CA and each identity's certificate
+						in %1$s); a call as the operator:
+						  curl --cacert %1$s/ca.crt --cert %1$s/operator.crt --key %1$s/operator.key -u admin:... \\
+						    https://127.0.0.1:8081/actuator/info"""
+					.formatted(this.kit.home.relativize(new Mtls(this.kit.state()).pki().dir())));
+			}
 			return 0;
 		}
 
@@ -304,8 +335,12 @@ public final class Kit implements Runnable {
 					System.out.println(launcher.stop(app) ? "stopped " + app : app + " was not running");
 				}
 			}
-			else if (launcher.down().isEmpty()) {
-				System.out.println("nothing of the kit is running");
+			else {
+				if (launcher.down().isEmpty()) {
+					System.out.println("nothing of the kit is running");
+				}
+				// the next ./kit up is plaintext again, unless told otherwise
+				new Mtls(this.kit.state()).stopped();
 			}
 			return 0;
 		}

@@ -59,9 +59,31 @@ public final class Landscape {
 
 	private final Path configRepo;
 
+	private final Pki mtls;
+
 	public Landscape(Path home, Path configRepo) {
+		this(home, configRepo, null);
+	}
+
+	private Landscape(Path home, Path configRepo, Pki mtls) {
 		this.home = home.toAbsolutePath().normalize();
 		this.configRepo = configRepo.toAbsolutePath().normalize();
+		this.mtls = mtls;
+	}
+
+	/**
+	 * @return the same landscape whose applications run with mutual TLS, each with its
+	 * certificate from the kit's CA ({@link Mtls})
+	 */
+	public Landscape withMtls(Pki pki) {
+		return new Landscape(this.home, this.configRepo, pki);
+	}
+
+	/**
+	 * @return whether its applications run with mutual TLS
+	 */
+	public boolean mtls() {
+		return this.mtls != null;
 	}
 
 	public Path home() {
@@ -120,6 +142,9 @@ public final class Landscape {
 			}
 		}
 		env.putAll(brokerUser(name));
+		if (this.mtls != null) {
+			env.putAll(Mtls.env(this.mtls));
+		}
 		if (Launcher.portInUse(ZIPKIN_PORT)) {
 			// a trace viewer runs (./kit up zipkin): this application sends it its spans
 			env.put("KIT_TRACING_ZIPKIN_ENDPOINT", "http://127.0.0.1:" + ZIPKIN_PORT + "/api/v2/spans");

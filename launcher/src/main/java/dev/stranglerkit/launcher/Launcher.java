@@ -19,6 +19,7 @@ import java.util.function.Consumer;
 
 import dev.stranglerkit.control.Credential;
 import dev.stranglerkit.control.Http;
+import dev.stranglerkit.control.Tls;
 
 /**
  * Starts and stops the landscape's applications as separate processes, the way a user
@@ -134,7 +135,7 @@ public final class Launcher {
 	 * second) have caught up (config-repo/application.yml).
 	 */
 	private void awaitInRotation(List<App> apps) {
-		URI eureka = URI.create("http://127.0.0.1:" + Landscape.PORTS.get(Landscape.DISCOVERY));
+		URI eureka = Tls.local(Landscape.PORTS.get(Landscape.DISCOVERY));
 		String credentials = Credential.EUREKA.current();
 		List<App> registering = apps.stream()
 			.filter((app) -> !app.name().equals(Landscape.CONFIG_SERVER) && !app.name().equals(Landscape.DISCOVERY))
@@ -371,7 +372,7 @@ public final class Launcher {
 	}
 
 	static boolean portInUse(int port) {
-		return Http.listening(URI.create("http://127.0.0.1:" + port));
+		return Http.listening(Tls.local(port));
 	}
 
 	/**

@@ -1,5 +1,6 @@
 package dev.stranglerkit.launcher;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.math.BigInteger;
@@ -10,6 +11,7 @@ import java.nio.file.StandardCopyOption;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.security.cert.CertificateException;
@@ -49,13 +51,20 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  * {@code spiffe://strangler-kit/<application>}, as a service mesh names a workload), for
  * TLS both ways. The files are PEM, as Spring Boot's SSL bundles read them
  * ({@code spring.ssl.bundle.pem}): {@code ca.crt}; {@code <application>.crt} and
- * {@code <application>.key}. A rotation writes new ones in place, each by a rename, so
+ * {@code <application>.key}; and the same as PKCS #12 for the clients that read only key
+ * stores (the config client's and Eureka's, {@code spring.cloud.config.tls},
+ * {@code eureka.client.tls}): {@code <application>.p12} and {@code truststore.p12}, with
+ * the password {@value #STORE_PASSWORD} (the PEM keys beside them have none: the folder's
+ * permissions protect both). A rotation writes new ones in place, each by a rename, so
  * that a reader never sees half a file.
  */
 public final class Pki {
 
 	/** the trust domain of every identity the kit issues */
 	public static final String TRUST_DOMAIN = "strangler-kit";
+
+	/** the password of the PKCS #12 stores (not a secret: see above) */
+	public static final String STORE_PASSWORD = "strangler-kit";
 
 	private static final SecureRandom random = new SecureRandom();
 
@@ -116,12 +125,21 @@ public final class Pki {
 		return this.dir.resolve(application + ".key");
 	}
 
+	public Path keyStore(String application) {
+		return this.dir.resolve(application + ".p12");
+	}
+
+	public Path trustStore() {
+		return this.dir.resolve("truststore.p12");
+	}
+
 	/**
 	 * Issues the application's certificate unless a valid one is there.
 	 * @return whether it issued one
 	 */
 	public boolean ensure(String application, Duration validity) {
-		if (Files.isRegularFile(certificate(application)) && Files.isRegularFile(privateKey(application))) {
+		if (Files.isRegularFile(certificate(application)) && Files.isRegularFile(privateKey(application))
+				&& Files.isRegularFile(keyStore(application)) && Files.isRegularFile(trustStore())) {
 			X509Certificate current = read(certificate(application));
 			if (current.getNotAfter().toInstant().isAfter(this.clock.instant())) {
 				return false;
@@ -164,6 +182,14 @@ public final class Pki {
 			X509Certificate certificate = sign(builder, ca.key());
 			write(privateKey(application), pem(keys.getPrivate()));
 			write(certificate(application), pem(certificate));
+			KeyStore store = KeyStore.getInstance("PKCS12");
+			store.load(null, null);
+			store.setKeyEntry(application, keys.getPrivate(), STORE_PASSWORD.toCharArray(),
+					new X509Certificate[] { certificate, ca.certificate() });
+			write(keyStore(application), store);
+			if (!Files.isRegularFile(trustStore())) {
+				writeTrustStore(ca.certificate());
+			}
 		}
 		catch (IOException | GeneralSecurityException | OperatorCreationException ex) {
 			throw new LaunchException("could not issue the certificate of " + application + ": " + ex.getMessage());
@@ -198,6 +224,7 @@ public final class Pki {
 			X509Certificate certificate = sign(builder, keys.getPrivate());
 			write(key, pem(keys.getPrivate()));
 			write(caCertificate(), pem(certificate));
+			writeTrustStore(certificate);
 			return new Authority(keys.getPrivate(), certificate);
 		}
 		catch (IOException | GeneralSecurityException | OperatorCreationException ex) {
@@ -238,11 +265,28 @@ public final class Pki {
 		return out.toString();
 	}
 
-	/** writes beside the file, then renames it over the old one */
+	private void writeTrustStore(X509Certificate ca) throws IOException, GeneralSecurityException {
+		KeyStore store = KeyStore.getInstance("PKCS12");
+		store.load(null, null);
+		store.setCertificateEntry("ca", ca);
+		write(trustStore(), store);
+	}
+
+	private static void write(Path file, KeyStore store) throws IOException, GeneralSecurityException {
+		ByteArrayOutputStream out = new ByteArrayOutputStream();
+		store.store(out, STORE_PASSWORD.toCharArray());
+		write(file, out.toByteArray());
+	}
+
 	private static void write(Path file, String content) throws IOException {
+		write(file, content.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+	}
+
+	/** writes beside the file, then renames it over the old one */
+	private static void write(Path file, byte[] content) throws IOException {
 		Path next = file.resolveSibling(file.getFileName() + ".next");
-		Files.writeString(next, content);
-		if (file.getFileName().toString().endsWith(".key")) {
+		Files.write(next, content);
+		if (file.getFileName().toString().endsWith(".key") || file.getFileName().toString().endsWith(".p12")) {
 			owned(next, "rw-------");
 		}
 		Files.move(next, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.Set;
 
 import dev.stranglerkit.control.Http;
+import dev.stranglerkit.control.Tls;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -35,8 +36,7 @@ public final class Status {
 			if (process.isEmpty() && !built) {
 				return;
 			}
-			String health = process.isEmpty() ? "-"
-					: health(URI.create("http://127.0.0.1:" + port + "/actuator/health"));
+			String health = process.isEmpty() ? "-" : health(Tls.local(port).resolve("/actuator/health"));
 			String inEureka = (name.equals(Landscape.CONFIG_SERVER) || name.equals(Landscape.DISCOVERY)) ? "-"
 					: (registered == null) ? "?" : registered.contains(name) ? "yes" : "no";
 			rows.add(new Row(name, process.map(ProcessHandle::pid).orElse(null), port, health, inEureka,

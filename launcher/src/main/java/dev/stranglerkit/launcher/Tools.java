@@ -44,10 +44,8 @@ final class Tools {
 	@Command(name = "certs", customSynopsis = { "./kit certs", "       ./kit certs rotate" },
 			description = "the kit's own CA (made on first use) and one certificate per application, whose name is "
 					+ "its identity (spiffe://strangler-kit/<app>), in .kit/pki: issues those missing or expired "
-					+ "(valid 30 days); rotate: issues new ones for every application (same CA)")
+					+ "(valid 30 days), and the operators' (operator: ./kit and the tests); rotate: issues new ones for every identity (same CA). ./kit up --mtls uses them; a running landscape takes rotated ones without a restart")
 	static final class Certs extends Kit.KitCommand {
-
-		static final Duration VALIDITY = Duration.ofDays(30);
 
 		@Parameters(paramLabel = "rotate", arity = "0..1",
 				description = "issue a new certificate for every application")
@@ -58,9 +56,9 @@ final class Tools {
 			if (this.rotate != null && !this.rotate.equals("rotate")) {
 				throw new LaunchException("unknown argument '" + this.rotate + "': ./kit certs, or ./kit certs rotate");
 			}
-			Pki pki = new Pki(this.kit.state().resolve("pki"));
-			for (String app : Landscape.PORTS.keySet()) {
-				boolean issued = (this.rotate != null) ? issue(pki, app) : pki.ensure(app, VALIDITY);
+			Pki pki = new Mtls(this.kit.state()).pki();
+			for (String app : Mtls.identities()) {
+				boolean issued = (this.rotate != null) ? issue(pki, app) : pki.ensure(app, Mtls.VALIDITY);
 				System.out.printf("%-22s %s %s%n", app, issued ? "issued " : "valid  ", Pki.identity(app));
 			}
 			System.out.println("CA and certificates (PEM): " + pki.dir());
@@ -68,7 +66,7 @@ final class Tools {
 		}
 
 		private static boolean issue(Pki pki, String app) {
-			pki.issue(app, VALIDITY);
+			pki.issue(app, Mtls.VALIDITY);
 			return true;
 		}
 

@@ -33,15 +33,25 @@ final class TestLandscape {
 
 	final Launcher launcher;
 
+	/** with mutual TLS: the landscape's certificates; else null */
+	final Mtls mtls;
+
 	TestLandscape() {
 		this(Map.of());
+	}
+
+	TestLandscape(Map<String, String> extraEnv) {
+		this(extraEnv, false);
 	}
 
 	/**
 	 * @param extraEnv environment for every application, beside the tests' databases and
 	 * virtual host
+	 * @param mtls whether it runs with mutual TLS, as {@code ./kit up --mtls} starts it
+	 * (certificates of its own CA; this test's clients then speak HTTPS to it as the
+	 * operator)
 	 */
-	TestLandscape(Map<String, String> extraEnv) {
+	TestLandscape(Map<String, String> extraEnv, boolean mtls) {
 		try {
 			this.workspace = Files.createTempDirectory("kit-landscape");
 			FileSystemUtils.copyRecursively(home.resolve("config-repo"), this.workspace.resolve("config-repo"));
@@ -49,7 +59,12 @@ final class TestLandscape {
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
 		}
-		this.landscape = new Landscape(home, this.workspace.resolve("config-repo"));
+		Landscape plain = new Landscape(home, this.workspace.resolve("config-repo"));
+		this.mtls = mtls ? new Mtls(this.workspace.resolve("state")) : null;
+		if (this.mtls != null) {
+			this.mtls.start();
+		}
+		this.landscape = (this.mtls != null) ? plain.withMtls(this.mtls.pki()) : plain;
 		freshDatabasesAndQueues();
 		// the landscape tests' own databases and RabbitMQ virtual host
 		Map<String, String> env = new java.util.HashMap<>(extraEnv);
@@ -140,6 +155,9 @@ final class TestLandscape {
 
 	void down() {
 		this.launcher.down();
+		if (this.mtls != null) {
+			this.mtls.stopped();
+		}
 		System.out.println("[launcher] logs kept in " + this.workspace.resolve("state/logs"));
 	}
 

@@ -20,10 +20,12 @@ import java.util.concurrent.CompletionException;
 import dev.stranglerkit.control.AuditLog;
 import dev.stranglerkit.control.ConfigRepo;
 import dev.stranglerkit.control.PrometheusText;
+import dev.stranglerkit.control.RotatingClientTls;
 import dev.stranglerkit.control.Route;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
@@ -59,16 +61,21 @@ class LandscapeReader {
 
 	private final TrafficRates rates;
 
-	private final HttpClient http = HttpClient.newBuilder()
-		.version(HttpClient.Version.HTTP_1_1)
-		.connectTimeout(TIMEOUT)
-		.build();
+	private final HttpClient http;
 
 	private State last;
 
 	private long lastRead;
 
-	LandscapeReader(ConsoleProperties properties, ConfigRepo repo, JsonMapper json) {
+	/**
+	 * @param tls with mutual TLS: the config server's certificate, which the readings
+	 * present
+	 */
+	LandscapeReader(ConsoleProperties properties, ConfigRepo repo, JsonMapper json,
+			ObjectProvider<RotatingClientTls> tls) {
+		HttpClient.Builder http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(TIMEOUT);
+		tls.ifAvailable((clientTls) -> http.sslContext(clientTls.sslContext()));
+		this.http = http.build();
 		this.properties = properties;
 		this.repo = repo;
 		this.json = json;

@@ -15,6 +15,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
 
+import dev.stranglerkit.control.Tls;
 import dev.stranglerkit.launcher.Poll;
 import dev.stranglerkit.launcher.compare.Invariants.OrderFacts;
 import dev.stranglerkit.launcher.compare.Invariants.StockFacts;
@@ -38,7 +39,7 @@ public final class ShopFacts {
 
 	private final URI gateway;
 
-	private final HttpClient client = HttpClient.newBuilder()
+	private final HttpClient client = Tls.httpClient()
 		.version(HttpClient.Version.HTTP_1_1)
 		.connectTimeout(Duration.ofSeconds(2))
 		.build();

@@ -13,6 +13,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
+import dev.stranglerkit.control.Tls;
 import dev.stranglerkit.report.Recorder;
 import dev.stranglerkit.report.WorkloadResult;
 
@@ -100,10 +101,7 @@ public final class Workload {
 		long count = (long) Math.ceil(this.rate * this.duration.toNanos() / 1e9 - 1e-6);
 		Recorder recorder = new Recorder(this.rate, this.duration);
 		CountDownLatch outstanding = new CountDownLatch((int) Math.min(count, Integer.MAX_VALUE));
-		HttpClient client = HttpClient.newBuilder()
-			.version(HttpClient.Version.HTTP_1_1)
-			.connectTimeout(this.timeout)
-			.build();
+		HttpClient client = Tls.httpClient().version(HttpClient.Version.HTTP_1_1).connectTimeout(this.timeout).build();
 		try {
 			long start = System.nanoTime();
 			for (long i = 0; i < count && !Thread.currentThread().isInterrupted(); i++) {

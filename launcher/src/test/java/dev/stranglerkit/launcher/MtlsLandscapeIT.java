@@ -1,0 +1,301 @@
+package dev.stranglerkit.launcher;
+
+import java.io.IOException;
+import java.math.BigInteger;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManagerFactory;
+
+import dev.stranglerkit.control.Instances;
+import dev.stranglerkit.control.Tls;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.json.JsonMapper;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The landscape with mutual TLS, as {@code ./kit up --mtls} starts it: every application
+ * with its own certificate of the kit's CA, every hop HTTPS with client certificates, the
+ * shop's API open to the gateway's identity only. The shop works end to end through the
+ * gateway (the saga, a cutover); around the gateway, a call without a certificate, with
+ * one of another CA, or with one of another identity of the kit gets nowhere; and
+ * certificates rotate under load without a failed request.
+ */
+class MtlsLandscapeIT {
+
+	static TestLandscape landscape;
+
+	static Pki pki;
+
+	/**
+	 * the shop's users: HTTPS to the gateway, trusting the kit's CA, with no certificate
+	 * of their own (the edge asks for none)
+	 */
+	static HttpClient shopper;
+
+	static final URI gateway = URI.create("https://127.0.0.1:8080");
+
+	static final URI monolith = URI.create("https://127.0.0.1:8081");
+
+	static final URI inventoryService = URI.create("https://127.0.0.1:8082");
+
+	static final String PRODUCT = "00000000-0000-0000-0000-000000000001";
+
+	static final JsonMapper json = JsonMapper.builder().build();
+
+	@TempDir
+	Path dir;
+
+	@BeforeAll
+	static void startTheLandscapeWithMutualTls() throws Exception {
+		landscape = new TestLandscape(Map.of(), true);
+		pki = landscape.mtls.pki();
+		landscape.up(List.of(List.of(landscape.app(Landscape.CONFIG_SERVER)),
+				List.of(landscape.app(Landscape.DISCOVERY)), List.of(landscape.app(Landscape.MONOLITH),
+						landscape.app("inventory-service"), landscape.app(Landscape.GATEWAY))));
+		shopper = HttpClient.newBuilder().sslContext(trusting(pki.caCertificate())).build();
+		HttpResponse<String> stocked = shopper.send(HttpRequest.newBuilder(gateway.resolve("/api/inventory/" + PRODUCT))
+			.header("Content-Type", "application/json")
+			.PUT(HttpRequest.BodyPublishers.ofString("{\"available\":500}"))
+			.build(), HttpResponse.BodyHandlers.ofString());
+		assertThat(stocked.statusCode()).as(stocked.body()).isBetween(200, 204);
+	}
+
+	@AfterAll
+	static void stopTheLandscape() {
+		if (landscape != null) {
+			landscape.down();
+		}
+		assertThat(Tls.on()).isFalse();
+	}
+
+	@Test
+	void theShopWorksEndToEndThroughTheGatewayBeforeAndAfterACutover() throws Exception {
+		// Eureka has each application's HTTPS port only, and the gateway's lb:// uses it
+		Instances instances = Cutover.localInstances();
+		assertThat(instances.registered("inventory-service").orElseThrow())
+			.extracting((instance) -> instance.uri().toString())
+			.containsExactly("https://127.0.0.1:8082");
+		String before = place("4242424242424242", 1);
+		String declined = place("4000000000000002", 1);
+		awaitStatus(before, "CONFIRMED");
+		awaitStatus(declined, "CANCELLED");
+
+		new Cutover(landscape.landscape.configRepo()).move("inventory", "service");
+		HttpResponse<String> stock = get(shopper, gateway, "/api/inventory/" + PRODUCT);
+		assertThat(stock.statusCode()).isEqualTo(200);
+		assertThat(stock.headers().firstValue("X-Served-By")).hasValue("inventory-service");
+		String after = place("4242424242424242", 2);
+		awaitStatus(after, "CONFIRMED");
+		// the service decided it, and both sides agree on the stock
+		await().atMost(Duration.ofSeconds(20))
+			.untilAsserted(
+					() -> assertThat(json.readTree(get(as("gateway"), monolith, "/api/inventory/" + PRODUCT).body()))
+						.isEqualTo(json
+							.readTree(get(as("gateway"), inventoryService, "/api/inventory/" + PRODUCT).body())));
+	}
+
+	@Test
+	void aDirectCallWithoutAClientCertificateFailsTheHandshake() {
+		for (URI application : List.of(monolith, inventoryService)) {
+			assertThatExceptionOfType(SSLHandshakeException.class).as(application.toString())
+				.isThrownBy(() -> get(shopper, application, "/api/catalog/products"))
+				.withMessageContaining("certificate_required");
+		}
+	}
+
+	@Test
+	void aCertificateOfAnotherCaFailsTheHandshake() throws Exception {
+		// the gateway's name, issued by a CA the landscape does not trust
+		Pki theirs = new Pki(this.dir.resolve("theirs"));
+		theirs.issue("gateway", Duration.ofDays(1));
+		Path impostor = this.dir.resolve("impostor");
+		Files.createDirectories(impostor);
+		Files.copy(theirs.certificate("gateway"), impostor.resolve("gateway.crt"));
+		Files.copy(theirs.privateKey("gateway"), impostor.resolve("gateway.key"));
+		Files.copy(pki.caCertificate(), impostor.resolve("ca.crt"));
+		HttpClient client = HttpClient.newBuilder().sslContext(Tls.context(impostor, "gateway")).build();
+		for (URI application : List.of(monolith, inventoryService, gateway)) {
+			assertThatExceptionOfType(SSLHandshakeException.class).as(application.toString())
+				.isThrownBy(() -> get(client, application, "/api/catalog/products"));
+		}
+	}
+
+	@Test
+	void aValidCertificateOfAnotherIdentityGets403AndChangesNothing() throws Exception {
+		String stockBefore = get(as("gateway"), monolith, "/api/inventory/" + PRODUCT).body();
+		for (String identity : List.of("inventory-service", Tls.OPERATOR)) {
+			HttpClient client = as(identity);
+			HttpResponse<String> read = get(client, monolith, "/api/catalog/products");
+			assertThat(read.statusCode()).isEqualTo(403);
+			assertThat(read.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+			assertThat(json.readTree(read.body()).path("detail").asString())
+				.startsWith("spiffe://strangler-kit/" + identity + " may not call this API");
+			HttpResponse<String> write = client
+				.send(HttpRequest.newBuilder(monolith.resolve("/api/inventory/" + PRODUCT))
+					.header("Content-Type", "application/json")
+					.PUT(HttpRequest.BodyPublishers.ofString("{\"available\":1}"))
+					.build(), HttpResponse.BodyHandlers.ofString());
+			assertThat(write.statusCode()).isEqualTo(403);
+			assertThat(get(client, inventoryService, "/api/inventory/" + PRODUCT).statusCode()).isEqualTo(403);
+		}
+		assertThat(get(as("gateway"), monolith, "/api/inventory/" + PRODUCT).body()).isEqualTo(stockBefore);
+		// the operators' actuator endpoints: their credential, with any certificate of
+		// the
+		// kit
+		assertThat(get(as(Tls.OPERATOR), monolith, "/actuator/info").statusCode()).isEqualTo(401);
+		assertThat(as(Tls.OPERATOR)
+			.send(HttpRequest.newBuilder(monolith.resolve("/actuator/info"))
+				.header("Authorization",
+						"Basic " + Base64.getEncoder()
+							.encodeToString("admin:admin-secret".getBytes(StandardCharsets.UTF_8)))
+				.build(), HttpResponse.BodyHandlers.ofString())
+			.statusCode()).isEqualTo(200);
+	}
+
+	@Test
+	void certificatesRotateUnderLoadWithoutAFailedRequest() throws Exception {
+		Map<String, BigInteger> before = new ConcurrentHashMap<>();
+		for (String application : List.of(Landscape.CONFIG_SERVER, Landscape.DISCOVERY, Landscape.MONOLITH,
+				"inventory-service", Landscape.GATEWAY)) {
+			before.put(application, presented(Landscape.PORTS.get(application)));
+		}
+		AtomicInteger answered = new AtomicInteger();
+		ConcurrentLinkedQueue<String> failed = new ConcurrentLinkedQueue<>();
+		ScheduledExecutorService load = Executors.newScheduledThreadPool(4);
+		try {
+			// reads and orders through the gateway, 20 a second, on connections old and
+			// new
+			AtomicInteger tick = new AtomicInteger();
+			load.scheduleAtFixedRate(() -> {
+				try {
+					HttpResponse<String> response = (tick.incrementAndGet() % 5 == 0)
+							? shopper.send(HttpRequest.newBuilder(gateway.resolve("/api/orders"))
+								.header("Content-Type", "application/json")
+								.timeout(Duration.ofSeconds(10))
+								.POST(HttpRequest.BodyPublishers.ofString(order("4242424242424242", 1)))
+								.build(), HttpResponse.BodyHandlers.ofString())
+							: get(shopper, gateway, "/api/inventory/" + PRODUCT);
+					if (response.statusCode() == 200 || response.statusCode() == 202) {
+						answered.incrementAndGet();
+					}
+					else {
+						failed.add(response.statusCode() + " " + response.body());
+					}
+				}
+				catch (Exception ex) {
+					failed.add(ex.toString());
+				}
+			}, 0, 50, TimeUnit.MILLISECONDS);
+			await().atMost(Duration.ofSeconds(10)).until(() -> answered.get() >= 40);
+			// ./kit certs rotate
+			Mtls.identities().forEach((identity) -> pki.issue(identity, Mtls.VALIDITY));
+			// every server presents its new certificate, without a restart
+			await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+				for (Map.Entry<String, BigInteger> application : before.entrySet()) {
+					assertThat(presented(Landscape.PORTS.get(application.getKey()))).as(application.getKey())
+						.isEqualTo(Pki.read(pki.certificate(application.getKey())).getSerialNumber())
+						.isNotEqualTo(application.getValue());
+				}
+			});
+			int rotated = answered.get();
+			// the gateway presents its new certificate to the backends from its next
+			// connection on, while the open ones go on (RotatingClientTlsTests shows the
+			// client side one connection at a time)
+			await().atMost(Duration.ofSeconds(10)).until(() -> answered.get() >= rotated + 40);
+		}
+		finally {
+			load.shutdownNow();
+			load.awaitTermination(10, TimeUnit.SECONDS);
+		}
+		assertThat(failed).isEmpty();
+		assertThat(answered.get()).isGreaterThan(80);
+		// an order placed after the rotation goes through every hop with the new
+		// certificates
+		awaitStatus(place("4242424242424242", 1), "CONFIRMED");
+	}
+
+	/** the serial number of the certificate the server on the port presents */
+	private static BigInteger presented(int port) throws IOException {
+		SSLContext operator = Tls.context(pki.dir(), Tls.OPERATOR);
+		try (SSLSocket socket = (SSLSocket) operator.getSocketFactory().createSocket("127.0.0.1", port)) {
+			socket.startHandshake();
+			return ((X509Certificate) socket.getSession().getPeerCertificates()[0]).getSerialNumber();
+		}
+	}
+
+	/** a client with the identity's certificate */
+	private static HttpClient as(String identity) {
+		return HttpClient.newBuilder().sslContext(Tls.context(pki.dir(), identity)).build();
+	}
+
+	private static SSLContext trusting(Path ca) throws Exception {
+		KeyStore trusted = KeyStore.getInstance("PKCS12");
+		trusted.load(null, null);
+		try (var in = Files.newInputStream(ca)) {
+			trusted.setCertificateEntry("ca", CertificateFactory.getInstance("X.509").generateCertificate(in));
+		}
+		TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+		trust.init(trusted);
+		SSLContext context = SSLContext.getInstance("TLS");
+		context.init(null, trust.getTrustManagers(), null);
+		return context;
+	}
+
+	private static String place(String card, int quantity) throws Exception {
+		HttpResponse<String> placed = shopper.send(HttpRequest.newBuilder(gateway.resolve("/api/orders"))
+			.header("Content-Type", "application/json")
+			.POST(HttpRequest.BodyPublishers.ofString(order(card, quantity)))
+			.build(), HttpResponse.BodyHandlers.ofString());
+		assertThat(placed.statusCode()).as(placed.body()).isEqualTo(202);
+		String location = placed.headers().firstValue("Location").orElseThrow();
+		return location.substring(location.lastIndexOf('/') + 1);
+	}
+
+	private static String order(String card, int quantity) {
+		return """
+				{"customerId":"c-mtls","card":"%s","lines":[{"productId":"%s","quantity":%d}]}""".formatted(card,
+				PRODUCT, quantity);
+	}
+
+	private static void awaitStatus(String order, String status) {
+		await().atMost(Duration.ofSeconds(30))
+			.until(() -> json.readTree(get(shopper, gateway, "/api/orders/" + order).body())
+				.path("status")
+				.asString()
+				.equals(status));
+	}
+
+	private static HttpResponse<String> get(HttpClient client, URI base, String path) throws Exception {
+		return client.send(HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(10)).build(),
+				HttpResponse.BodyHandlers.ofString());
+	}
+
+}
