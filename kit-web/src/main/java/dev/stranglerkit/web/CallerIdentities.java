@@ -1,11 +1,13 @@
 package dev.stranglerkit.web;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
 import java.util.Collection;
 import java.util.List;
 
+import jakarta.servlet.DispatcherType;
 import jakarta.servlet.http.HttpServletResponse;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -54,7 +56,12 @@ public class CallerIdentities {
 					.password("")
 					.roles(callers.contains(name) ? "CALLER" : "KNOWN")
 					.build()))
-			.authorizeHttpRequests((requests) -> requests.anyRequest().hasRole("CALLER"))
+			// an error page renders an answer already decided (a 401 of the operators'
+			// chain, say): it is no call of the API
+			.authorizeHttpRequests((requests) -> requests.dispatcherTypeMatchers(DispatcherType.ERROR)
+				.permitAll()
+				.anyRequest()
+				.hasRole("CALLER"))
 			.exceptionHandling((exceptions) -> exceptions
 				.accessDeniedHandler((request, response, denied) -> problem(response, HttpServletResponse.SC_FORBIDDEN,
 						TRUST_DOMAIN + request.getUserPrincipal().getName() + " may not call this API (callers: "
@@ -88,6 +95,7 @@ public class CallerIdentities {
 	private static void problem(HttpServletResponse response, int status, String detail) throws IOException {
 		response.setStatus(status);
 		response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+		response.setCharacterEncoding(StandardCharsets.UTF_8);
 		response.getWriter()
 			.write("{\"type\":\"about:blank\",\"title\":\"%s\",\"status\":%d,\"detail\":\"%s\"}".formatted(
 					(status == HttpServletResponse.SC_FORBIDDEN) ? "Forbidden" : "Unauthorized", status,

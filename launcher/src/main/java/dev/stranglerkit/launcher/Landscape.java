@@ -135,15 +135,20 @@ public final class Landscape {
 	private App app(String name, Path jar) {
 		Map<String, String> env = new LinkedHashMap<>();
 		List<String> args = new ArrayList<>();
-		switch (name) {
-			case CONFIG_SERVER -> env.put("KIT_CONFIG_REPO", this.configRepo.toString());
-			case MONOLITH -> args.add("--spring.profiles.active=landscape");
-			default -> {
-			}
+		// the config server serves it; and an application that reads config-repo without
+		// the
+		// server finds it wherever it runs (Spring Modulith reads the monolith's settings
+		// again apart from the application, without its profile "landscape", so straight
+		// from
+		// config-repo's files, which are relative to the working directory otherwise)
+		env.put("KIT_CONFIG_REPO", this.configRepo.toString());
+		if (name.equals(MONOLITH)) {
+			args.add("--spring.profiles.active=landscape");
 		}
 		env.putAll(brokerUser(name));
 		if (this.mtls != null) {
 			env.putAll(Mtls.env(this.mtls));
+			args.add(Mtls.PROFILE_ARGUMENT);
 		}
 		if (Launcher.portInUse(ZIPKIN_PORT)) {
 			// a trace viewer runs (./kit up zipkin): this application sends it its spans

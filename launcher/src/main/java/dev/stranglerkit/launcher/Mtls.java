@@ -26,6 +26,14 @@ import dev.stranglerkit.control.Tls;
  */
 final class Mtls {
 
+	/**
+	 * the profile, as an argument: in the environment ({@code SPRING_PROFILES_INCLUDE})
+	 * it would also reach the environment Spring Modulith builds apart from the
+	 * application's (without its arguments), where the monolith would then miss its
+	 * profile "landscape"
+	 */
+	static final String PROFILE_ARGUMENT = "--spring.profiles.include=" + Tls.PROFILE;
+
 	/** how long an issued certificate is valid */
 	static final Duration VALIDITY = Duration.ofDays(30);
 
@@ -96,13 +104,12 @@ final class Mtls {
 	}
 
 	/**
-	 * @return what every application needs from its environment to start with mutual TLS:
-	 * the profile, the certificates' folder, and the config server's address and client
-	 * certificate (read before config-repo is)
+	 * @return what every application needs from its environment to start with mutual TLS
+	 * (beside the profile, {@link #PROFILE_ARGUMENT}): the certificates' folder, and the
+	 * config server's address and client certificate (read before config-repo is)
 	 */
 	static Map<String, String> env(Pki pki) {
 		Map<String, String> env = new LinkedHashMap<>();
-		env.put("SPRING_PROFILES_INCLUDE", Tls.PROFILE);
 		env.put("KIT_PKI_DIR", pki.dir().toAbsolutePath().toString());
 		env.put("KIT_CONFIG_URI", "https://127.0.0.1:" + Landscape.PORTS.get(Landscape.CONFIG_SERVER));
 		// spring.cloud.config.tls.* (each application's own key store: its name)
