@@ -213,6 +213,10 @@ start_gateway() { # LABEL "JVM OPTS" [gateway args...]
     --server.port="$GATEWAY_PORT" \
     --spring.cloud.bus.enabled=false --eureka.client.enabled=false \
     --spring.rabbitmq.listener.simple.auto-startup=false \
+    --spring.security.user.name="${KIT_ADMIN_USER:-admin}" \
+    --spring.security.user.password="${KIT_ADMIN_PASSWORD:-admin-secret}" \
+    --spring.security.user.roles=ADMIN \
+    --management.endpoints.web.exposure.include=health,prometheus \
     --spring.cloud.gateway.server.webflux.routes[0].id=plain \
     --spring.cloud.gateway.server.webflux.routes[0].uri="http://127.0.0.1:$BACKEND_PORT" \
     --spring.cloud.gateway.server.webflux.routes[0].predicates[0]='Path=/plain/**' \
