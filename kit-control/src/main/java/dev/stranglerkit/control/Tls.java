@@ -12,8 +12,13 @@ import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
+import java.security.cert.CertificateParsingException;
+import java.security.cert.X509Certificate;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.Base64;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
 
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
@@ -33,6 +38,11 @@ public final class Tls {
 
 	/** the identity of the operators' tools ({@code ./kit}, the tests) */
 	public static final String OPERATOR = "operator";
+
+	/** what every identity of the kit starts with */
+	public static final String TRUST_DOMAIN = "spiffe://strangler-kit/";
+
+	private static final int URI_NAME = 6;
 
 	private static volatile SSLContext context;
 
@@ -120,6 +130,25 @@ public final class Tls {
 		catch (IOException | GeneralSecurityException ex) {
 			throw new IllegalStateException(
 					"could not read the certificate of " + identity + " in " + pki + " (./kit certs): " + ex, ex);
+		}
+	}
+
+	/**
+	 * @return the name in the certificate's identity ({@code gateway} for
+	 * {@code spiffe://strangler-kit/gateway}), or empty when it names none of the kit's
+	 */
+	public static Optional<String> identity(X509Certificate certificate) {
+		try {
+			Collection<List<?>> names = certificate.getSubjectAlternativeNames();
+			for (List<?> name : (names != null) ? names : List.<List<?>>of()) {
+				if (Integer.valueOf(URI_NAME).equals(name.get(0)) && name.get(1).toString().startsWith(TRUST_DOMAIN)) {
+					return Optional.of(name.get(1).toString().substring(TRUST_DOMAIN.length()));
+				}
+			}
+			return Optional.empty();
+		}
+		catch (CertificateParsingException ex) {
+			return Optional.empty();
 		}
 	}
 

@@ -295,7 +295,8 @@ public record Chaos(Preset preset, double rate, Duration duration, long seed, Se
 		}
 	}
 
-	private static void run(String... command) {
+	/** Runs a command of the machine's, failing with its output when it fails. */
+	static void run(String... command) {
 		try {
 			Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
 			if (!process.waitFor(120, TimeUnit.SECONDS) || process.exitValue() != 0) {

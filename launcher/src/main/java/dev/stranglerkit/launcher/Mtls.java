@@ -51,11 +51,12 @@ final class Mtls {
 	}
 
 	/**
-	 * @return every identity the kit issues a certificate to: each application's and the
-	 * operators'
+	 * @return every identity the kit issues a certificate to: each application's, the
+	 * broker's and the operators'
 	 */
 	static List<String> identities() {
 		List<String> identities = new ArrayList<>(Landscape.PORTS.keySet());
+		identities.add(BrokerTls.IDENTITY);
 		identities.add(Tls.OPERATOR);
 		return identities;
 	}
@@ -68,11 +69,13 @@ final class Mtls {
 	}
 
 	/**
-	 * Issues the certificates missing or expired, records that the landscape runs with
-	 * mutual TLS, and has this process's clients use it.
+	 * Issues the certificates missing or expired, has the local RabbitMQ listen with TLS
+	 * ({@link BrokerTls}), records that the landscape runs with mutual TLS, and has this
+	 * process's clients use it.
 	 */
 	void start() {
 		identities().forEach((identity) -> this.pki.ensure(identity, VALIDITY));
+		new BrokerTls(System.out::println).ensure(this.pki);
 		try {
 			Files.createDirectories(marker().getParent());
 			Files.writeString(marker(), "the landscape runs with mutual TLS (./kit up --mtls)\n");

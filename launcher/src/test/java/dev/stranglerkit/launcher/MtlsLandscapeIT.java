@@ -28,6 +28,7 @@ import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
 
+import dev.stranglerkit.control.Credential;
 import dev.stranglerkit.control.Instances;
 import dev.stranglerkit.control.Tls;
 import org.junit.jupiter.api.AfterAll;
@@ -183,6 +184,74 @@ class MtlsLandscapeIT {
 							.encodeToString("admin:admin-secret".getBytes(StandardCharsets.UTF_8)))
 				.build(), HttpResponse.BodyHandlers.ofString())
 			.statusCode()).isEqualTo(200);
+	}
+
+	@Test
+	void everyApplicationReachesTheBrokerOverTlsWithItsOwnCertificate() throws Exception {
+		Process listing = new ProcessBuilder("rabbitmqctl", "-q", "list_connections", "vhost", "user", "ssl", "port",
+				"peer_cert_subject")
+			.redirectErrorStream(true)
+			.start();
+		String connections = new String(listing.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+		assertThat(listing.waitFor()).as(connections).isZero();
+		List<String[]> ours = connections.lines()
+			.map((line) -> line.split("\t"))
+			.filter((columns) -> columns.length >= 5 && columns[0].equals(TestLandscape.VHOST))
+			.toList();
+		// each application over TLS, with its own certificate (and its own broker user,
+		// when ./kit made them)
+		assertThat(ours).extracting((columns) -> columns[4].replaceAll(".*CN=([^,]+).*", "$1"))
+			.as(connections)
+			.contains(Landscape.CONFIG_SERVER, Landscape.DISCOVERY, Landscape.MONOLITH, "inventory-service",
+					Landscape.GATEWAY);
+		for (String[] connection : ours) {
+			String shown = String.join(" ", connection);
+			assertThat(connection[2]).as(shown).isEqualTo("true");
+			assertThat(connection[3]).as(shown).isEqualTo(String.valueOf(BrokerTls.PORT));
+			if (!connection[1].equals("guest")) {
+				assertThat(connection[4]).as(shown).contains("CN=" + connection[1]);
+			}
+		}
+		// the TLS listener takes no peer without a certificate of the kit's CA
+		com.rabbitmq.client.ConnectionFactory broker = new com.rabbitmq.client.ConnectionFactory();
+		broker.setHost("127.0.0.1");
+		broker.setPort(BrokerTls.PORT);
+		broker.useSslProtocol(trusting(pki.caCertificate()));
+		assertThatExceptionOfType(IOException.class).isThrownBy(broker::newConnection);
+	}
+
+	@Test
+	void anInstanceRegistersInEurekaUnderItsOwnNameOnly() throws Exception {
+		URI eureka = URI.create("https://127.0.0.1:8761");
+		String credential = "Basic "
+				+ Base64.getEncoder().encodeToString(Credential.EUREKA.current().getBytes(StandardCharsets.UTF_8));
+		String instance = """
+				{"instance":{"instanceId":"impostor","hostName":"127.0.0.1","app":"MONOLITH","ipAddr":"127.0.0.1",
+				"status":"UP","port":{"$":9,"@enabled":"true"},"dataCenterInfo":{"@class":
+				"com.netflix.appinfo.InstanceInfo$DefaultDataCenterInfo","name":"MyOwn"}}}""";
+		for (String identity : List.of("inventory-service", Tls.OPERATOR)) {
+			HttpResponse<String> registered = as(identity)
+				.send(HttpRequest.newBuilder(eureka.resolve("/eureka/apps/MONOLITH"))
+					.header("Authorization", credential)
+					.header("Content-Type", "application/json")
+					.POST(HttpRequest.BodyPublishers.ofString(instance))
+					.build(), HttpResponse.BodyHandlers.ofString());
+			assertThat(registered.statusCode()).as(identity).isEqualTo(403);
+			HttpResponse<String> cancelled = as(identity)
+				.send(HttpRequest.newBuilder(eureka.resolve("/eureka/apps/MONOLITH/monolith:8081"))
+					.header("Authorization", credential)
+					.DELETE()
+					.build(), HttpResponse.BodyHandlers.ofString());
+			assertThat(cancelled.statusCode()).as(identity).isEqualTo(403);
+		}
+		// reading the registry takes the credential, whoever reads
+		HttpResponse<String> read = as("inventory-service")
+			.send(HttpRequest.newBuilder(eureka.resolve("/eureka/apps/MONOLITH"))
+				.header("Authorization", credential)
+				.header("Accept", "application/json")
+				.build(), HttpResponse.BodyHandlers.ofString());
+		assertThat(read.statusCode()).isEqualTo(200);
+		assertThat(read.body()).contains("monolith:8081").doesNotContain("impostor");
 	}
 
 	@Test

@@ -103,7 +103,7 @@ class ConsoleController {
 	/**
 	 * Moves a module and its route to the other side, confirmed by both, as {@code ./kit
 	 * cutover} does (kit-control's {@link Cutover}); answers once both sides confirmed
-	 * the handoff (within about ten seconds), or with a problem when the cutover was
+	 * the handoff (within about fifteen seconds), or with a problem when the cutover was
 	 * refused or undone. One cutover at a time from the console.
 	 * @return the handoff's instant and each step's report
 	 */
