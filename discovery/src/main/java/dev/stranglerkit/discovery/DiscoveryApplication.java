@@ -48,6 +48,9 @@ public class DiscoveryApplication {
 					requests.requestMatchers(write, "/eureka/apps/{app}", "/eureka/apps/{app}/**")
 						.access(DiscoveryApplication::underItsOwnName);
 				}
+				// the other ways to write the registry: a peer's replication (one Eureka
+				// here: no peers) and an auto-scaling group's status
+				requests.requestMatchers("/eureka/peerreplication/**", "/eureka/asg/**").denyAll();
 			}
 			requests.anyRequest().authenticated();
 		})

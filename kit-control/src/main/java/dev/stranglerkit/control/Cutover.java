@@ -55,10 +55,9 @@ public final class Cutover {
 
 	/**
 	 * How far ahead a handoff is set: time for both sides to confirm it (the bus delivers
-	 * a change within about a second, but a refresh of every application on two busy
-	 * cores, a browser and a load beside them, kept a side from answering for over 4 s in
-	 * CI) and, when one does not, for the undo to reach every side before the instant
-	 * ({@link #UNDO_MARGIN}): 10 s to confirm.
+	 * a change within about a second; a refresh of every application on busy cores can
+	 * keep a side from answering for several) and, when one does not, for the undo to
+	 * reach every side before the instant ({@link #UNDO_MARGIN}): 10 s to confirm.
 	 */
 	public static final Duration LEAD = Duration.ofSeconds(15);
 

@@ -12,6 +12,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+
+import javax.net.ssl.SSLContext;
 
 /**
  * GETs against the landscape's applications, for whatever drives it ({@code ./kit}, the
@@ -20,7 +23,11 @@ import java.util.Optional;
  */
 public final class Http {
 
-	private static volatile HttpClient client;
+	/** the client, and the TLS context it was built with (null: plaintext) */
+	private record Client(HttpClient client, SSLContext context) {
+	}
+
+	private static final AtomicReference<Client> client = new AtomicReference<>();
 
 	private Http() {
 	}
@@ -61,17 +68,22 @@ public final class Http {
 	 * mutual TLS ({@link Tls})
 	 */
 	private static HttpClient client() {
-		HttpClient current = client;
-		if (current == null) {
-			current = Tls.httpClient().connectTimeout(Duration.ofSeconds(1)).build();
-			client = current;
+		SSLContext context = Tls.context();
+		Client current = client.get();
+		if (current != null && current.context() == context) {
+			return current.client();
 		}
-		return current;
-	}
-
-	/** The next request makes a new client ({@link Tls} changed). */
-	static void reset() {
-		client = null;
+		HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1));
+		Client built = new Client(((context != null) ? builder.sslContext(context) : builder).build(), context);
+		if (client.compareAndSet(current, built)) {
+			if (current != null) {
+				// (requests under way on it finish)
+				current.client().shutdown();
+			}
+			return built.client();
+		}
+		built.client().shutdown();
+		return client();
 	}
 
 	/**

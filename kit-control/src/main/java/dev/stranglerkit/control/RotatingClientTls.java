@@ -40,9 +40,10 @@ import org.springframework.boot.ssl.SslBundles;
  */
 public final class RotatingClientTls {
 
-	private final AtomicReference<Generation> current = new AtomicReference<>();
-
-	private volatile Generation previous;
+	/**
+	 * the generation new handshakes use, and the one before (for handshakes under way)
+	 */
+	private final AtomicReference<Generations> generations = new AtomicReference<>();
 
 	private final X509ExtendedKeyManager keyManager = new Keys();
 
@@ -80,9 +81,9 @@ public final class RotatingClientTls {
 			.map(X509ExtendedTrustManager.class::cast)
 			.findFirst()
 			.orElseThrow(() -> new IllegalStateException("the SSL bundle has no trust store (the kit's CA)"));
-		Generation before = this.current.get();
-		this.current.set(new Generation((before != null) ? before.number() + 1 : 0, keys, trust));
-		this.previous = before;
+		this.generations.updateAndGet((before) -> (before != null)
+				? new Generations(new Generation(before.current().number() + 1, keys, trust), before.current())
+				: new Generations(new Generation(0, keys, trust), null));
 		for (SSLSessionContext cached : this.sessions) {
 			Collections.list(cached.getIds()).forEach((id) -> {
 				SSLSession session = cached.getSession(id);
@@ -129,10 +130,17 @@ public final class RotatingClientTls {
 	 * @return the certificate new handshakes present
 	 */
 	public X509Certificate certificate() {
-		Generation generation = this.current.get();
+		Generation generation = current();
 		String alias = generation.keys().chooseClientAlias(new String[] { "EC", "RSA" }, null, null);
 		X509Certificate[] chain = generation.keys().getCertificateChain(alias);
 		return (chain != null && chain.length > 0) ? chain[0] : null;
+	}
+
+	private Generation current() {
+		return this.generations.get().current();
+	}
+
+	private record Generations(Generation current, Generation previous) {
 	}
 
 	private record Generation(long number, X509ExtendedKeyManager keys, X509ExtendedTrustManager trust) {
@@ -147,11 +155,11 @@ public final class RotatingClientTls {
 	private record Owned(Generation generation, String alias) {
 
 		X509Certificate[] chain() {
-			return this.generation.keys().getCertificateChain(this.alias);
+			return (this.generation != null) ? this.generation.keys().getCertificateChain(this.alias) : null;
 		}
 
 		PrivateKey key() {
-			return this.generation.keys().getPrivateKey(this.alias);
+			return (this.generation != null) ? this.generation.keys().getPrivateKey(this.alias) : null;
 		}
 
 	}
@@ -159,14 +167,14 @@ public final class RotatingClientTls {
 	/** the generation an alias came from, and the delegate's own alias */
 	private Owned resolve(String alias) {
 		int slash = (alias != null) ? alias.indexOf('/') : -1;
+		Generations now = this.generations.get();
 		if (slash < 0) {
-			return new Owned(this.current.get(), alias);
+			return new Owned(now.current(), alias);
 		}
 		long number = Long.parseLong(alias.substring(0, slash));
-		Generation generation = this.current.get();
-		Generation previous = this.previous;
-		Generation owner = (generation.number() == number) ? generation
-				: (previous != null && previous.number() == number) ? previous : generation;
+		// (a handshake that outlived two rotations finds neither: it fails, as it should)
+		Generation owner = (now.current().number() == number) ? now.current()
+				: (now.previous() != null && now.previous().number() == number) ? now.previous() : null;
 		return new Owned(owner, alias.substring(slash + 1));
 	}
 
@@ -174,20 +182,20 @@ public final class RotatingClientTls {
 
 		@Override
 		public String[] getClientAliases(String keyType, Principal[] issuers) {
-			Generation generation = RotatingClientTls.this.current.get();
+			Generation generation = RotatingClientTls.this.current();
 			String[] aliases = generation.keys().getClientAliases(keyType, issuers);
 			return (aliases != null) ? Arrays.stream(aliases).map(generation::alias).toArray(String[]::new) : null;
 		}
 
 		@Override
 		public String chooseClientAlias(String[] keyType, Principal[] issuers, Socket socket) {
-			Generation generation = RotatingClientTls.this.current.get();
+			Generation generation = RotatingClientTls.this.current();
 			return generation.alias(generation.keys().chooseClientAlias(keyType, issuers, socket));
 		}
 
 		@Override
 		public String chooseEngineClientAlias(String[] keyType, Principal[] issuers, SSLEngine engine) {
-			Generation generation = RotatingClientTls.this.current.get();
+			Generation generation = RotatingClientTls.this.current();
 			return generation.alias(generation.keys().chooseEngineClientAlias(keyType, issuers, engine));
 		}
 
@@ -216,7 +224,7 @@ public final class RotatingClientTls {
 	private final class Trust extends X509ExtendedTrustManager {
 
 		private X509ExtendedTrustManager trust() {
-			return RotatingClientTls.this.current.get().trust();
+			return RotatingClientTls.this.current().trust();
 		}
 
 		@Override

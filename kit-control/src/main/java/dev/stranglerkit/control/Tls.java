@@ -52,13 +52,11 @@ public final class Tls {
 	/** From now on the kit's clients speak HTTPS with this context's identity. */
 	public static void use(SSLContext context) {
 		Tls.context = context;
-		Http.reset();
 	}
 
 	/** From now on the kit's clients speak plaintext HTTP. */
 	public static void plaintext() {
 		Tls.context = null;
-		Http.reset();
 	}
 
 	/**

@@ -21,7 +21,8 @@ import dev.stranglerkit.control.Http;
  * that use it. Configured in {@code /etc/rabbitmq/rabbitmq.conf} (a block between
  * markers, written once, the files beside it in {@code /etc/rabbitmq/strangler-kit/}),
  * which the broker reads when it starts: so the first {@code ./kit up --mtls} on a
- * machine, and the first after another CA, restarts RabbitMQ.
+ * machine restarts RabbitMQ. New certificate files (a rotation, another CA) need no
+ * restart: the broker forgets the files it cached, and new connections get the new ones.
  */
 final class BrokerTls {
 
@@ -62,18 +63,21 @@ final class BrokerTls {
 				throw new LaunchException("--mtls needs the local RabbitMQ's configuration in " + this.etc
 						+ " (RabbitMQ from Debian's package), to add a TLS listener on " + PORT);
 			}
-			boolean changed = copy(pki.caCertificate(), dir.resolve("ca.crt"))
+			boolean renewed = copy(pki.caCertificate(), dir.resolve("ca.crt"))
 					| copy(pki.certificate(IDENTITY), dir.resolve(IDENTITY + ".crt"))
 					| copy(pki.privateKey(IDENTITY), dir.resolve(IDENTITY + ".key"));
 			String current = Files.isRegularFile(conf) ? Files.readString(conf) : "";
 			String wanted = withBlock(current, dir);
-			if (!wanted.equals(current)) {
+			boolean configured = wanted.equals(current);
+			if (!configured) {
 				Files.writeString(conf, wanted);
-				changed = true;
 			}
-			boolean listening = Http.listening(URI.create("tcp://127.0.0.1:" + PORT));
-			if (changed || !listening) {
+			if (!configured || !Http.listening(URI.create("tcp://127.0.0.1:" + PORT))) {
 				restart();
+			}
+			else if (renewed) {
+				// Erlang's TLS caches the files it read: new connections read them again
+				Chaos.run("rabbitmqctl", "eval", "ssl:clear_pem_cache().");
 			}
 		}
 		catch (IOException ex) {

@@ -154,7 +154,8 @@ public final class Kit implements Runnable {
 
 	/**
 	 * @return the landscape; with mutual TLS while one runs so, or when config-repo makes
-	 * it the default ({@link Mtls}): then this process speaks HTTPS to it too
+	 * it the default ({@link Mtls}): then this process speaks HTTPS to it too (the
+	 * certificates are {@code ./kit up}'s to issue)
 	 */
 	Landscape landscape() {
 		Landscape landscape = new Landscape(this.home,
@@ -163,7 +164,7 @@ public final class Kit implements Runnable {
 		if (!mtls.on(new ConfigRepo(landscape.configRepo()))) {
 			return landscape;
 		}
-		mtls.start();
+		mtls.client();
 		return landscape.withMtls(mtls.pki());
 	}
 
@@ -242,10 +243,12 @@ public final class Kit implements Runnable {
 		@Override
 		public Integer call() {
 			long start = System.nanoTime();
-			if (this.mtls) {
-				new Mtls(this.kit.state()).start();
-			}
 			Landscape landscape = this.kit.landscape();
+			if (this.mtls || landscape.mtls()) {
+				Mtls mtls = new Mtls(this.kit.state());
+				mtls.start();
+				landscape = landscape.withMtls(mtls.pki());
+			}
 			Launcher launcher = this.kit.launcher();
 			List<App> apps;
 			if (this.names.size() == 1 && Preset.exists(this.names.get(0))) {

@@ -135,12 +135,10 @@ public final class Landscape {
 	private App app(String name, Path jar) {
 		Map<String, String> env = new LinkedHashMap<>();
 		List<String> args = new ArrayList<>();
-		// the config server serves it; and an application that reads config-repo without
-		// the
-		// server finds it wherever it runs (Spring Modulith reads the monolith's settings
+		// the config server serves it, and an application that reads it without the
+		// server finds it wherever it runs: Spring Modulith reads the monolith's settings
 		// again apart from the application, without its profile "landscape", so straight
-		// from
-		// config-repo's files, which are relative to the working directory otherwise)
+		// from config-repo's files, relative to the working directory otherwise
 		env.put("KIT_CONFIG_REPO", this.configRepo.toString());
 		if (name.equals(MONOLITH)) {
 			args.add("--spring.profiles.active=landscape");

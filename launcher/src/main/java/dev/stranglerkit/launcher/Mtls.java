@@ -86,9 +86,25 @@ final class Mtls {
 		client();
 	}
 
-	/** This process's clients speak HTTPS, as the operator. */
+	/**
+	 * This process's clients speak HTTPS, as the operator (once {@code ./kit up} has
+	 * issued the certificates: until then nothing runs with them).
+	 */
 	void client() {
-		Tls.use(Tls.context(this.pki.dir(), Tls.OPERATOR));
+		if (Files.isRegularFile(this.pki.certificate(Tls.OPERATOR))) {
+			Tls.use(Tls.context(this.pki.dir(), Tls.OPERATOR));
+		}
+	}
+
+	/**
+	 * {@code ./kit certs rotate}: new certificates for every identity, under the same CA;
+	 * a landscape that runs takes them without a restart, the broker included.
+	 */
+	void rotate() {
+		identities().forEach((identity) -> this.pki.issue(identity, VALIDITY));
+		if (Files.exists(marker())) {
+			new BrokerTls(System.out::println).ensure(this.pki);
+		}
 	}
 
 	/** The landscape is stopped: the next one starts plaintext unless told otherwise. */

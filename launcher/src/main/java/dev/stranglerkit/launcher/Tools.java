@@ -56,18 +56,17 @@ final class Tools {
 			if (this.rotate != null && !this.rotate.equals("rotate")) {
 				throw new LaunchException("unknown argument '" + this.rotate + "': ./kit certs, or ./kit certs rotate");
 			}
-			Pki pki = new Mtls(this.kit.state()).pki();
+			Mtls mtls = new Mtls(this.kit.state());
+			Pki pki = mtls.pki();
+			if (this.rotate != null) {
+				mtls.rotate();
+			}
 			for (String app : Mtls.identities()) {
-				boolean issued = (this.rotate != null) ? issue(pki, app) : pki.ensure(app, Mtls.VALIDITY);
+				boolean issued = (this.rotate != null) || pki.ensure(app, Mtls.VALIDITY);
 				System.out.printf("%-22s %s %s%n", app, issued ? "issued " : "valid  ", Pki.identity(app));
 			}
 			System.out.println("CA and certificates (PEM): " + pki.dir());
 			return 0;
-		}
-
-		private static boolean issue(Pki pki, String app) {
-			pki.issue(app, Mtls.VALIDITY);
-			return true;
 		}
 
 	}

@@ -14,10 +14,11 @@ import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -149,7 +150,7 @@ class MtlsLandscapeIT {
 			assertThat(get(as("gateway"), application, path).statusCode()).isEqualTo(200);
 			// the server ends the handshake (with TLS 1.3 the client may have finished
 			// its
-			// side already, and then sees the connection closed instead of the alert)
+			// side already: it sees the connection closed instead of the alert)
 			assertThatExceptionOfType(IOException.class).as(application.toString())
 				.isThrownBy(() -> get(client, application, path));
 		}
@@ -174,14 +175,13 @@ class MtlsLandscapeIT {
 			assertThat(get(client, inventoryService, "/api/inventory/" + PRODUCT).statusCode()).isEqualTo(403);
 		}
 		assertThat(get(as("gateway"), monolith, "/api/inventory/" + PRODUCT).body()).isEqualTo(stockBefore);
-		// the operators' actuator endpoints: their credential, with a certificate of the
-		// kit
+		// the operators' actuator endpoints: their credential, over any kit identity
 		assertThat(get(as(Tls.OPERATOR), monolith, "/actuator/info").statusCode()).isEqualTo(401);
 		assertThat(as(Tls.OPERATOR)
 			.send(HttpRequest.newBuilder(monolith.resolve("/actuator/info"))
 				.header("Authorization",
 						"Basic " + Base64.getEncoder()
-							.encodeToString("admin:admin-secret".getBytes(StandardCharsets.UTF_8)))
+							.encodeToString(Credential.ADMIN.current().getBytes(StandardCharsets.UTF_8)))
 				.build(), HttpResponse.BodyHandlers.ofString())
 			.statusCode()).isEqualTo(200);
 	}
@@ -244,6 +244,14 @@ class MtlsLandscapeIT {
 					.build(), HttpResponse.BodyHandlers.ofString());
 			assertThat(cancelled.statusCode()).as(identity).isEqualTo(403);
 		}
+		// nor through a peer's replication (one Eureka: no peers)
+		HttpResponse<String> replicated = as("inventory-service")
+			.send(HttpRequest.newBuilder(eureka.resolve("/eureka/peerreplication/batch"))
+				.header("Authorization", credential)
+				.header("Content-Type", "application/json")
+				.POST(HttpRequest.BodyPublishers.ofString("{\"replicationList\":[]}"))
+				.build(), HttpResponse.BodyHandlers.ofString());
+		assertThat(replicated.statusCode()).isEqualTo(403);
 		// reading the registry takes the credential, whoever reads
 		HttpResponse<String> read = as("inventory-service")
 			.send(HttpRequest.newBuilder(eureka.resolve("/eureka/apps/MONOLITH"))
@@ -256,19 +264,26 @@ class MtlsLandscapeIT {
 
 	@Test
 	void certificatesRotateUnderLoadWithoutAFailedRequest() throws Exception {
-		Map<String, BigInteger> before = new ConcurrentHashMap<>();
+		// identity -> the port where it serves (the broker's TLS listener included)
+		Map<String, Integer> servers = new LinkedHashMap<>();
 		for (String application : List.of(Landscape.CONFIG_SERVER, Landscape.DISCOVERY, Landscape.MONOLITH,
 				"inventory-service", Landscape.GATEWAY)) {
-			before.put(application, presented(Landscape.PORTS.get(application)));
+			servers.put(application, Landscape.PORTS.get(application));
+		}
+		servers.put(BrokerTls.IDENTITY, BrokerTls.PORT);
+		Map<String, BigInteger> before = new LinkedHashMap<>();
+		for (Map.Entry<String, Integer> server : servers.entrySet()) {
+			before.put(server.getKey(), presented(server.getValue()));
 		}
 		AtomicInteger answered = new AtomicInteger();
 		ConcurrentLinkedQueue<String> failed = new ConcurrentLinkedQueue<>();
-		ScheduledExecutorService load = Executors.newScheduledThreadPool(4);
+		ScheduledExecutorService clock = Executors.newSingleThreadScheduledExecutor();
+		ExecutorService shoppers = Executors.newFixedThreadPool(4);
 		try {
-			// reads and orders through the gateway, 20 a second, on connections old and
-			// new
+			// reads and orders through the gateway, 20 a second, side by side, on
+			// connections old and new
 			AtomicInteger tick = new AtomicInteger();
-			load.scheduleAtFixedRate(() -> {
+			clock.scheduleAtFixedRate(() -> shoppers.execute(() -> {
 				try {
 					HttpResponse<String> response = (tick.incrementAndGet() % 5 == 0)
 							? shopper.send(HttpRequest.newBuilder(gateway.resolve("/api/orders"))
@@ -287,16 +302,16 @@ class MtlsLandscapeIT {
 				catch (Exception ex) {
 					failed.add(ex.toString());
 				}
-			}, 0, 50, TimeUnit.MILLISECONDS);
+			}), 0, 50, TimeUnit.MILLISECONDS);
 			await().atMost(Duration.ofSeconds(10)).until(() -> answered.get() >= 40);
 			// ./kit certs rotate
-			Mtls.identities().forEach((identity) -> pki.issue(identity, Mtls.VALIDITY));
+			landscape.mtls.rotate();
 			// every server presents its new certificate, without a restart
 			await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
-				for (Map.Entry<String, BigInteger> application : before.entrySet()) {
-					assertThat(presented(Landscape.PORTS.get(application.getKey()))).as(application.getKey())
-						.isEqualTo(Pki.read(pki.certificate(application.getKey())).getSerialNumber())
-						.isNotEqualTo(application.getValue());
+				for (Map.Entry<String, Integer> server : servers.entrySet()) {
+					assertThat(presented(server.getValue())).as(server.getKey())
+						.isEqualTo(Pki.read(pki.certificate(server.getKey())).getSerialNumber())
+						.isNotEqualTo(before.get(server.getKey()));
 				}
 			});
 			int rotated = answered.get();
@@ -307,13 +322,15 @@ class MtlsLandscapeIT {
 		}
 		finally {
 			// no new request; those under way finish
-			load.shutdown();
-			assertThat(load.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
+			clock.shutdown();
+			assertThat(clock.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+			shoppers.shutdown();
+			assertThat(shoppers.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
 		}
 		assertThat(failed).isEmpty();
 		assertThat(answered.get()).isGreaterThan(80);
 		// an order placed after the rotation goes through every hop with the new
-		// certificates
+		// certificates, the broker's included
 		awaitStatus(place("4242424242424242", 1), "CONFIRMED");
 	}
 
