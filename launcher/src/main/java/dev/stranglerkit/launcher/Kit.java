@@ -246,7 +246,7 @@ public final class Kit implements Runnable {
 			Landscape landscape = this.kit.landscape();
 			if (this.mtls || landscape.mtls()) {
 				Mtls mtls = new Mtls(this.kit.state());
-				mtls.start();
+				mtls.start(this.kit.env);
 				landscape = landscape.withMtls(mtls.pki());
 			}
 			Launcher launcher = this.kit.launcher();

@@ -57,6 +57,7 @@ final class Mtls {
 	static List<String> identities() {
 		List<String> identities = new ArrayList<>(Landscape.PORTS.keySet());
 		identities.add(BrokerTls.IDENTITY);
+		identities.add(DatabaseTls.IDENTITY);
 		identities.add(Tls.OPERATOR);
 		return identities;
 	}
@@ -70,12 +71,15 @@ final class Mtls {
 
 	/**
 	 * Issues the certificates missing or expired, has the local RabbitMQ listen with TLS
-	 * ({@link BrokerTls}), records that the landscape runs with mutual TLS, and has this
-	 * process's clients use it.
+	 * ({@link BrokerTls}) and PostgreSQL take each application's certificate as its role
+	 * ({@link DatabaseTls}), records that the landscape runs with mutual TLS, and has
+	 * this process's clients use it.
+	 * @param env the applications' environment (which databases they use)
 	 */
-	void start() {
+	void start(Map<String, String> env) {
 		identities().forEach((identity) -> this.pki.ensure(identity, VALIDITY));
 		new BrokerTls(System.out::println).ensure(this.pki);
+		new DatabaseTls(env, System.out::println).ensure(this.pki);
 		try {
 			Files.createDirectories(marker().getParent());
 			Files.writeString(marker(), "the landscape runs with mutual TLS (./kit up --mtls)\n");
@@ -98,12 +102,15 @@ final class Mtls {
 
 	/**
 	 * {@code ./kit certs rotate}: new certificates for every identity, under the same CA;
-	 * a landscape that runs takes them without a restart, the broker included.
+	 * a landscape that runs takes them without a restart, the broker and the database
+	 * server included.
+	 * @param env the applications' environment
 	 */
-	void rotate() {
+	void rotate(Map<String, String> env) {
 		identities().forEach((identity) -> this.pki.issue(identity, VALIDITY));
 		if (Files.exists(marker())) {
 			new BrokerTls(System.out::println).ensure(this.pki);
+			new DatabaseTls(env, System.out::println).server(this.pki);
 		}
 	}
 

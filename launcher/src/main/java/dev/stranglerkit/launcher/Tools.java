@@ -59,7 +59,7 @@ final class Tools {
 			Mtls mtls = new Mtls(this.kit.state());
 			Pki pki = mtls.pki();
 			if (this.rotate != null) {
-				mtls.rotate();
+				mtls.rotate(this.kit.env);
 			}
 			for (String app : Mtls.identities()) {
 				boolean issued = (this.rotate != null) || pki.ensure(app, Mtls.VALIDITY);

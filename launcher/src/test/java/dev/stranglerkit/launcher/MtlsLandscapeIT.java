@@ -221,6 +221,33 @@ class MtlsLandscapeIT {
 	}
 
 	@Test
+	void everyApplicationReachesItsDatabaseOverTlsAsItsOwnRole() throws Exception {
+		// the applications' connections to the landscape's databases (the backfill's read
+		// of
+		// the monolith's is done and closed by now: DatabaseTlsTests covers that grant)
+		Map<String, String> owners = Map.of(TestLandscape.DATABASES.get(0), Landscape.MONOLITH,
+				TestLandscape.DATABASES.get(2), "inventory-service");
+		try (java.sql.Connection admin = java.sql.DriverManager.getConnection(TestLandscape.jdbc("postgres"),
+				"postgres", "");
+				java.sql.ResultSet rows = admin.createStatement()
+					.executeQuery("SELECT a.datname, a.usename, s.ssl, s.client_dn, a.application_name"
+							+ " FROM pg_stat_activity a JOIN pg_stat_ssl s USING (pid)" + " WHERE a.datname IN ('"
+							+ String.join("', '", owners.keySet()) + "')" + " AND a.pid <> pg_backend_pid()")) {
+			Map<String, Integer> connections = new LinkedHashMap<>();
+			while (rows.next()) {
+				String shown = rows.getString(1) + " " + rows.getString(2) + " ssl=" + rows.getBoolean(3) + " "
+						+ rows.getString(4) + " " + rows.getString(5);
+				String owner = owners.get(rows.getString(1));
+				assertThat(rows.getString(2)).as(shown).isEqualTo(owner);
+				assertThat(rows.getBoolean(3)).as(shown).isTrue();
+				assertThat(rows.getString(4)).as(shown).contains("CN=" + owner);
+				connections.merge(owner, 1, Integer::sum);
+			}
+			assertThat(connections).containsOnlyKeys(owners.values());
+		}
+	}
+
+	@Test
 	void anInstanceRegistersInEurekaUnderItsOwnNameOnly() throws Exception {
 		URI eureka = URI.create("https://127.0.0.1:8761");
 		String credential = "Basic "
@@ -305,7 +332,7 @@ class MtlsLandscapeIT {
 			}), 0, 50, TimeUnit.MILLISECONDS);
 			await().atMost(Duration.ofSeconds(10)).until(() -> answered.get() >= 40);
 			// ./kit certs rotate
-			landscape.mtls.rotate();
+			landscape.mtls.rotate(landscape.env);
 			// every server presents its new certificate, without a restart
 			await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
 				for (Map.Entry<String, Integer> server : servers.entrySet()) {

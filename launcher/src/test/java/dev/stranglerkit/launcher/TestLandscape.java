@@ -36,6 +36,9 @@ final class TestLandscape {
 	/** with mutual TLS: the landscape's certificates; else null */
 	final Mtls mtls;
 
+	/** every application's environment, beside the launcher's own */
+	final Map<String, String> env;
+
 	TestLandscape() {
 		this(Map.of());
 	}
@@ -59,17 +62,18 @@ final class TestLandscape {
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
 		}
-		Landscape plain = new Landscape(home, this.workspace.resolve("config-repo"));
-		this.mtls = mtls ? new Mtls(this.workspace.resolve("state")) : null;
-		if (this.mtls != null) {
-			this.mtls.start();
-		}
-		this.landscape = (this.mtls != null) ? plain.withMtls(this.mtls.pki()) : plain;
 		freshDatabasesAndQueues();
 		// the landscape tests' own databases and RabbitMQ virtual host
 		Map<String, String> env = new java.util.HashMap<>(extraEnv);
 		env.putAll(Map.of("SHOP_DB_NAME", DATABASES.get(0), "NOTIFICATION_DB_NAME", DATABASES.get(1),
 				"INVENTORY_DB_NAME", DATABASES.get(2), "SPRING_RABBITMQ_VIRTUAL_HOST", VHOST));
+		this.env = Map.copyOf(env);
+		Landscape plain = new Landscape(home, this.workspace.resolve("config-repo"));
+		this.mtls = mtls ? new Mtls(this.workspace.resolve("state")) : null;
+		if (this.mtls != null) {
+			this.mtls.start(this.env);
+		}
+		this.landscape = (this.mtls != null) ? plain.withMtls(this.mtls.pki()) : plain;
 		this.launcher = new Launcher(this.workspace.resolve("state"), Kit.DEFAULT_JAVA_OPTIONS, env,
 				(line) -> System.out.println("[launcher] " + line), Duration.ofSeconds(240))
 			// every test landscape starts once: recording an AOT cache (and writing 100
