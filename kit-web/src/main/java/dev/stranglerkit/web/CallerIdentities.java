@@ -10,6 +10,10 @@ import java.util.List;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.http.HttpServletResponse;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
@@ -33,6 +37,10 @@ import org.springframework.security.web.SecurityFilterChain;
  * server needs a certificate of the kit's CA). Any other identity of the kit gets 403, as
  * {@code application/problem+json}. The actuator endpoints stay the operators'
  * ({@link OperatorSurfaces}, matched first).
+ * <p>
+ * Every call is counted by its caller's identity and the serial number of the certificate
+ * it showed ({@value #CALLS}): after {@code ./kit certs rotate}, the operators see each
+ * caller move to its new certificate (a connection keeps the one it opened with).
  */
 @AutoConfiguration(after = OperatorSurfaces.class)
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
@@ -42,20 +50,29 @@ public class CallerIdentities {
 	/** the trust domain of the kit's identities */
 	static final String TRUST_DOMAIN = "spiffe://strangler-kit/";
 
+	/** calls by caller and certificate */
+	static final String CALLS = "kit.mtls.calls";
+
 	private static final int URI_NAME = 6;
 
 	@Bean
 	@Order(OperatorSurfaces.ORDER + 1)
-	SecurityFilterChain callerIdentitiesFilterChain(HttpSecurity http, Environment environment) throws Exception {
+	SecurityFilterChain callerIdentitiesFilterChain(HttpSecurity http, Environment environment,
+			ObjectProvider<MeterRegistry> meters) throws Exception {
 		List<String> callers = Binder.get(environment)
 			.bind("kit.mtls.callers", Bindable.listOf(String.class))
 			.orElse(List.of());
-		return http
-			.x509((x509) -> x509.x509PrincipalExtractor(CallerIdentities::identity)
-				.userDetailsService((name) -> User.withUsername(name)
-					.password("")
-					.roles(callers.contains(name) ? "CALLER" : "KNOWN")
-					.build()))
+		MeterRegistry registry = meters.getIfAvailable(SimpleMeterRegistry::new);
+		return http.x509((x509) -> x509.x509PrincipalExtractor((certificate) -> {
+			String caller = identity(certificate);
+			registry.counter(CALLS, "caller", caller, "certificate", certificate.getSerialNumber().toString(16))
+				.increment();
+			return caller;
+		})
+			.userDetailsService((name) -> User.withUsername(name)
+				.password("")
+				.roles(callers.contains(name) ? "CALLER" : "KNOWN")
+				.build()))
 			// an error page renders an answer already decided (a 401 of the operators'
 			// chain, say): it is no call of the API
 			.authorizeHttpRequests((requests) -> requests.dispatcherTypeMatchers(DispatcherType.ERROR)

@@ -31,6 +31,7 @@ import javax.net.ssl.TrustManagerFactory;
 
 import dev.stranglerkit.control.Credential;
 import dev.stranglerkit.control.Instances;
+import dev.stranglerkit.control.PrometheusText;
 import dev.stranglerkit.control.Tls;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -343,8 +344,13 @@ class MtlsLandscapeIT {
 			});
 			int rotated = answered.get();
 			// the gateway presents its new certificate to the backends from its next
-			// connection on, while the open ones go on (RotatingClientTlsTests shows the
-			// client side one connection at a time)
+			// connection on (the monolith counts calls by caller and certificate), while
+			// the open ones go on until they close (Tomcat closes a connection after 100
+			// requests)
+			String gatewaysNew = Pki.read(pki.certificate(Landscape.GATEWAY)).getSerialNumber().toString(16);
+			await().atMost(Duration.ofSeconds(60))
+				.pollInterval(Duration.ofSeconds(1))
+				.until(() -> callsWith(Landscape.GATEWAY, gatewaysNew) > 0);
 			await().atMost(Duration.ofSeconds(10)).until(() -> answered.get() >= rotated + 40);
 		}
 		finally {
@@ -359,6 +365,23 @@ class MtlsLandscapeIT {
 		// an order placed after the rotation goes through every hop with the new
 		// certificates, the broker's included
 		awaitStatus(place("4242424242424242", 1), "CONFIRMED");
+	}
+
+	/** the monolith's count of calls by the caller with the certificate */
+	private static double callsWith(String caller, String serial) throws Exception {
+		HttpResponse<String> metrics = as(Tls.OPERATOR)
+			.send(HttpRequest.newBuilder(monolith.resolve("/actuator/prometheus"))
+				.header("Authorization",
+						"Basic " + Base64.getEncoder()
+							.encodeToString(Credential.ADMIN.current().getBytes(StandardCharsets.UTF_8)))
+				.build(), HttpResponse.BodyHandlers.ofString());
+		assertThat(metrics.statusCode()).isEqualTo(200);
+		return PrometheusText.parse(metrics.body())
+			.stream()
+			.filter((sample) -> sample.name().equals("kit_mtls_calls_total") && caller.equals(sample.label("caller"))
+					&& serial.equals(sample.label("certificate")))
+			.mapToDouble(PrometheusText.Sample::value)
+			.sum();
 	}
 
 	/** the serial number of the certificate the server on the port presents */
