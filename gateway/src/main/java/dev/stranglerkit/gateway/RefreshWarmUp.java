@@ -11,10 +11,9 @@ import org.springframework.stereotype.Component;
 /**
  * Runs one configuration refresh right after start-up, in the background. The first
  * refresh in a JVM loads and compiles what a refresh needs (the config client, the
- * environment rebuild, the rebinding) and took about a second longer than the later ones
- * here (2.1 s against 0.8 s on two cores): done at start, the first real switch of a
- * route is as fast as the rest. Nothing changes, so no route moves. (It sends nothing on
- * the bus: only the config server may publish there.)
+ * environment rebuild, the rebinding), so it is slower than the later ones: done at
+ * start, the first real switch of a route is as fast as the rest. Nothing changes, so no
+ * route moves. (It sends nothing on the bus: only the config server may publish there.)
  */
 @Component
 class RefreshWarmUp {

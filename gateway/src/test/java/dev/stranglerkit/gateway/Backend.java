@@ -6,12 +6,14 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.function.Function;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import org.awaitility.Awaitility;
 
 /**
  * A real HTTP backend standing in for the monolith or a service: answers every path with
@@ -52,24 +54,12 @@ final class Backend implements AutoCloseable {
 	}
 
 	private void start() throws IOException {
-		for (int attempt = 0;; attempt++) {
-			try {
-				this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", this.port), 100);
-				break;
-			}
-			catch (java.net.BindException ex) {
-				if (attempt > 50) {
-					throw ex;
-				}
-				try {
-					Thread.sleep(100);
-				}
-				catch (InterruptedException interrupted) {
-					Thread.currentThread().interrupt();
-					throw ex;
-				}
-			}
-		}
+		// a backend started again on its port: the port may not be free yet
+		this.server = Awaitility.await()
+			.atMost(Duration.ofSeconds(5))
+			.pollInterval(Duration.ofMillis(100))
+			.ignoreException(java.net.BindException.class)
+			.until(() -> HttpServer.create(new InetSocketAddress("127.0.0.1", this.port), 100), Objects::nonNull);
 		this.port = this.server.getAddress().getPort();
 		this.server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
 		this.server.createContext("/", this::handle);

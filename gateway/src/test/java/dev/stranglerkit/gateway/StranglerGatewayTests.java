@@ -86,11 +86,9 @@ class StranglerGatewayTests {
 	@Autowired
 	MeterRegistry meters;
 
-	// HTTP/1.1 as the gateway speaks it: the client's default h2c upgrade once left a
-	// request
-	// waiting for an answer forever in CI (a 401 that curl got at once); and every
-	// request
-	// has a time limit, so a hang fails the test instead of the build's clock
+	// HTTP/1.1 as the gateway speaks it (the client's default h2c upgrade request can be
+	// left without an answer); every request has a time limit, so a hang fails the test
+	// instead of the build's clock
 	final HttpClient http = HttpClient.newBuilder()
 		.version(HttpClient.Version.HTTP_1_1)
 		.connectTimeout(Duration.ofSeconds(2))

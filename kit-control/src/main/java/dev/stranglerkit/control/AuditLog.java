@@ -35,14 +35,14 @@ public final class AuditLog {
 	}
 
 	/** One switch: who changed what, when, and from where. */
-	public record Entry(Instant at, String user, String via, String route, String mode, Integer percent) {
+	public record Entry(Instant at, String user, String via, String route, Mode mode, Integer percent) {
 
 		/**
 		 * @return the entry as its line in the file
 		 */
 		public String line() {
 			return String.join(" ", this.at.toString(), word(this.user), word(this.via), word(this.route),
-					word(this.mode), (this.percent != null) ? this.percent.toString() : "-");
+					this.mode.value(), (this.percent != null) ? this.percent.toString() : "-");
 		}
 
 		/**
@@ -50,11 +50,11 @@ public final class AuditLog {
 		 */
 		static Entry parse(String line) {
 			String[] fields = line.trim().split(" ");
-			if (fields.length != 6) {
+			if (fields.length != 6 || Mode.of(fields[4]).isEmpty()) {
 				return null;
 			}
 			try {
-				return new Entry(Instant.parse(fields[0]), fields[1], fields[2], fields[3], fields[4],
+				return new Entry(Instant.parse(fields[0]), fields[1], fields[2], fields[3], Mode.of(fields[4]).get(),
 						fields[5].equals("-") ? null : Integer.valueOf(fields[5]));
 			}
 			catch (DateTimeParseException | NumberFormatException ex) {

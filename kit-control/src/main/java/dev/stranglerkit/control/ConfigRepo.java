@@ -81,18 +81,17 @@ public final class ConfigRepo {
 	 * @throws RouteChangeException when the switch is refused: then nothing is written,
 	 * neither the route nor the audit log
 	 */
-	public AuditLog.Entry switchRoute(String route, String mode, Integer percent, String user, String via) {
+	public AuditLog.Entry switchRoute(String route, Mode mode, Integer percent, String user, String via) {
 		return switchRoute(route, mode, percent, null, user, via);
 	}
 
 	/**
 	 * Switches the route and who takes its writes (a cutover), and records who did it.
-	 * @param owner {@code monolith} or {@code service}, or {@code null} to leave it as it
-	 * is
-	 * @see #switchRoute(String, String, Integer, String, String)
+	 * @param owner who takes the route's writes, or {@code null} to leave it as it is
+	 * @see #switchRoute(String, Mode, Integer, String, String)
 	 */
-	public synchronized AuditLog.Entry switchRoute(String route, String mode, Integer percent, String owner,
-			String user, String via) {
+	public synchronized AuditLog.Entry switchRoute(String route, Mode mode, Integer percent, Owner owner, String user,
+			String via) {
 		routes().change(route, mode, percent, owner);
 		AuditLog.Entry entry = new AuditLog.Entry(Instant.now(this.clock), user, via, route, mode, percent);
 		audit().append(entry);

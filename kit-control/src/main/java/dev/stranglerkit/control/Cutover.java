@@ -101,15 +101,15 @@ public final class Cutover {
 
 	/**
 	 * Moves the module and its route, confirmed by both sides (see the class).
-	 * @param to {@code service} or {@code monolith}
+	 * @param owner who takes the module over
 	 * @return the instant from which the new owner owns the module's events
-	 * @throws RouteChangeException for an unknown module or owner (nothing written)
+	 * @throws RouteChangeException for an unknown module (nothing written)
 	 * @throws CutoverException when the side that takes over has no healthy instance
 	 * (nothing written), or when a side did not confirm in time (the move undone)
 	 */
-	public Instant move(String module, String to) {
+	public Instant move(String module, Owner owner) {
 		String service = service(module);
-		Owner owner = to(to);
+		requireOwner(owner);
 		String taker = (owner == Owner.SERVICE) ? service : MONOLITH;
 		requireHealthyInstance(taker, module);
 		Route before = this.repo.routes()
@@ -119,7 +119,7 @@ public final class Cutover {
 			.findFirst()
 			.orElseThrow(() -> new RouteChangeException("config-repo/gateway.yml has no route " + module));
 		long start = System.nanoTime();
-		Instant handoff = write(module, to);
+		Instant handoff = write(module, owner);
 		String entry = new Handoff(handoff, owner).toString();
 		this.out.accept("config-repo: %s owned by the %s for events from %s (application.yml); gateway route %s -> %s"
 			.formatted(module, owner, handoff, module, owner.routeMode()));
@@ -144,14 +144,14 @@ public final class Cutover {
 	 * process of the landscape runs, so that each reads the move when it starts (a preset
 	 * of {@code ./kit up} on a stopped landscape).
 	 * @return the handoff's instant
-	 * @throws RouteChangeException for an unknown module or owner (nothing written)
+	 * @throws RouteChangeException for an unknown module (nothing written)
 	 */
-	public Instant write(String module, String to) {
+	public Instant write(String module, Owner owner) {
 		service(module);
-		Owner owner = to(to);
+		requireOwner(owner);
 		Instant handoff = Instant.now().plus(LEAD).truncatedTo(ChronoUnit.SECONDS);
 		this.repo.handoffs().append(module, new Handoff(handoff, owner).toString());
-		this.repo.switchRoute(module, owner.routeMode().value(), null, owner.value(), this.user, this.via);
+		this.repo.switchRoute(module, owner.routeMode(), null, owner, this.user, this.via);
 		return handoff;
 	}
 
@@ -171,7 +171,18 @@ public final class Cutover {
 		return service;
 	}
 
-	private static Owner to(String to) {
+	private static void requireOwner(Owner owner) {
+		if (owner == null) {
+			throw new RouteChangeException("a cutover moves a module to 'service' or back to 'monolith'");
+		}
+	}
+
+	/**
+	 * @return the side a user named as a cutover's target ({@code ./kit cutover}, the
+	 * console)
+	 * @throws RouteChangeException for anything but {@code service} or {@code monolith}
+	 */
+	public static Owner target(String to) {
 		if (!Owner.MONOLITH.value().equals(to) && !Owner.SERVICE.value().equals(to)) {
 			throw new RouteChangeException("a cutover moves a module to 'service' or back to 'monolith'"
 					+ ((to != null) ? ", not '" + to + "'" : ""));

@@ -4,6 +4,8 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
 
+import com.fasterxml.jackson.annotation.JsonValue;
+
 /**
  * Where a strangler route sends its requests, as {@code gateway.yml} names it: one type
  * for the gateway that applies it and for kit-control that writes it.
@@ -20,8 +22,9 @@ public enum Mode {
 	SERVICE;
 
 	/**
-	 * @return the name in {@code gateway.yml}
+	 * @return the name in {@code gateway.yml} (and in JSON)
 	 */
+	@JsonValue
 	public String value() {
 		return name().toLowerCase(Locale.ROOT);
 	}
@@ -31,6 +34,15 @@ public enum Mode {
 	 */
 	public static Optional<Mode> of(String value) {
 		return Arrays.stream(values()).filter((mode) -> mode.value().equals(value)).findFirst();
+	}
+
+	/**
+	 * @return the mode a user named ({@code ./kit route}, the console)
+	 * @throws RouteChangeException naming the modes, for any other name
+	 */
+	public static Mode parse(String value) {
+		return of(value).orElseThrow(() -> new RouteChangeException(
+				"unknown mode '" + value + "': one of monolith, shadow, canary, service"));
 	}
 
 	@Override

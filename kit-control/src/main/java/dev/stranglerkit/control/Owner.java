@@ -2,6 +2,8 @@ package dev.stranglerkit.control;
 
 import java.util.Locale;
 
+import com.fasterxml.jackson.annotation.JsonValue;
+
 /**
  * Who owns a module's behaviour, as a handoff names it ({@code <instant>=monolith} or
  * {@code =service}), and the gateway route mode that sends the module's requests there;
@@ -12,8 +14,9 @@ public enum Owner {
 	MONOLITH, SERVICE;
 
 	/**
-	 * @return the name in a handoff and in a route's {@code owner}
+	 * @return the name in a handoff and in a route's {@code owner} (and in JSON)
 	 */
+	@JsonValue
 	public String value() {
 		return name().toLowerCase(Locale.ROOT);
 	}

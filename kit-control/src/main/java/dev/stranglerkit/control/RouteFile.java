@@ -1,10 +1,7 @@
 package dev.stranglerkit.control;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The strangler routes of {@code config-repo/gateway.yml}
@@ -14,8 +11,6 @@ import java.util.regex.Pattern;
  * server sees the change and the bus carries it to every gateway.
  */
 public final class RouteFile {
-
-	private static final Pattern KEY = Pattern.compile("^(\\s*)([\\w-]+):(.*)$");
 
 	private final Path file;
 
@@ -37,29 +32,29 @@ public final class RouteFile {
 
 	/**
 	 * @return the route's mode as the file has it
-	 * @throws RouteChangeException when the file has no such route
+	 * @throws RouteChangeException when the file has no such route, or no mode for it
 	 */
-	public String mode(String route) {
+	public Mode mode(String route) {
 		List<String> lines = read();
 		String mode = value(lines, block(lines, route), "mode");
 		if (mode == null) {
 			throw new RouteChangeException("route '" + route + "' in " + this.file + " has no mode");
 		}
-		return mode;
+		return Mode.parse(mode);
 	}
 
 	/**
 	 * Refuses a switch that {@link #change} would refuse, without writing anything.
 	 * @throws RouteChangeException with what is expected
 	 */
-	public void check(String route, String mode, Integer percent) {
-		if (mode == null || Mode.of(mode).isEmpty()) {
-			throw new RouteChangeException("unknown mode '" + mode + "': one of monolith, shadow, canary, service");
+	public void check(String route, Mode mode, Integer percent) {
+		if (mode == null) {
+			throw new RouteChangeException("a switch names a mode: one of monolith, shadow, canary, service");
 		}
 		if (percent != null && (percent < 0 || percent > 100)) {
 			throw new RouteChangeException("the canary percent is between 0 and 100, not " + percent);
 		}
-		if (Mode.of(mode).get() == Mode.CANARY && percent == null) {
+		if (mode == Mode.CANARY && percent == null) {
 			throw new RouteChangeException("canary needs a percent, as in: ./kit route " + route + " canary 30");
 		}
 		block(read(), route);
@@ -69,19 +64,18 @@ public final class RouteFile {
 	 * Writes the route's new mode and percent to the file, atomically (the config server
 	 * never reads half a file).
 	 * @param percent the canary percent, or {@code null} to leave it as it is
-	 * @param owner who takes the route's writes ({@code monolith} or {@code service}), or
-	 * {@code null} to leave it as it is
+	 * @param owner who takes the route's writes, or {@code null} to leave it as it is
 	 * @throws RouteChangeException when the switch is refused; the file is left as it was
 	 */
-	public void change(String route, String mode, Integer percent, String owner) {
+	public void change(String route, Mode mode, Integer percent, Owner owner) {
 		check(route, mode, percent);
 		List<String> lines = read();
-		set(lines, block(lines, route), "mode", mode);
+		set(lines, block(lines, route), "mode", mode.value());
 		if (percent != null) {
 			set(lines, block(lines, route), "canary-percent", percent.toString());
 		}
 		if (owner != null) {
-			set(lines, block(lines, route), "owner", owner);
+			set(lines, block(lines, route), "owner", owner.value());
 		}
 		YamlLines.write(this.file, lines);
 	}
@@ -90,10 +84,8 @@ public final class RouteFile {
 		return YamlLines.read(this.file);
 	}
 
-	/**
-	 * A route's lines: its name's line, the end (exclusive), the indentation of its keys.
-	 */
-	private record Block(String name, int start, int end, int keys) {
+	/** A route's lines: the line of its name, and the end of its block (exclusive). */
+	private record Block(String name, int line, int end) {
 	}
 
 	private Block block(List<String> lines, String route) {
@@ -106,83 +98,45 @@ public final class RouteFile {
 	}
 
 	/**
-	 * @return the blocks under {@code strangler.routes}: the keys one level below
-	 * {@code routes:}, each up to the next line indented as far or less
+	 * @return the blocks under {@code strangler.routes}, one per route
 	 */
 	private static List<Block> blocks(List<String> lines) {
-		List<Block> blocks = new ArrayList<>();
-		int routesIndent = -1;
-		int routeIndent = -1;
-		for (int i = 0; i < lines.size(); i++) {
-			Matcher key = KEY.matcher(lines.get(i));
-			if (!key.matches() || lines.get(i).trim().startsWith("#")) {
-				continue;
-			}
-			int indent = key.group(1).length();
-			if (routesIndent < 0) {
-				if (key.group(2).equals("routes")) {
-					routesIndent = indent;
-				}
-				continue;
-			}
-			if (indent <= routesIndent) {
-				break;
-			}
-			if (routeIndent < 0) {
-				routeIndent = indent;
-			}
-			if (indent != routeIndent) {
-				continue;
-			}
-			int end = i + 1;
-			int keys = -1;
-			while (end < lines.size()) {
-				String line = lines.get(end);
-				int lineIndent = line.length() - line.stripLeading().length();
-				boolean content = !line.isBlank() && !line.trim().startsWith("#");
-				if (content && lineIndent <= indent) {
-					break;
-				}
-				if (keys < 0 && content) {
-					keys = lineIndent;
-				}
-				end++;
-			}
-			blocks.add(new Block(key.group(2), i + 1, end, (keys < 0) ? indent + 2 : keys));
+		int strangler = YamlLines.key(lines, -1, "strangler");
+		int routes = (strangler < 0) ? -1 : YamlLines.key(lines, strangler, "routes");
+		if (routes < 0) {
+			return List.of();
 		}
-		return blocks;
+		return YamlLines.keys(lines, routes)
+			.stream()
+			.map((line) -> new Block(YamlLines.name(lines.get(line)), line, YamlLines.end(lines, line)))
+			.toList();
 	}
 
 	private static Route route(List<String> lines, Block block) {
 		String percent = value(lines, block, "canary-percent");
-		return new Route(block.name(), value(lines, block, "mode"), (percent != null) ? Integer.valueOf(percent) : null,
-				value(lines, block, "owner"));
+		String owner = value(lines, block, "owner");
+		return new Route(block.name(), Mode.parse(value(lines, block, "mode")),
+				(percent != null) ? Integer.valueOf(percent) : null, (owner != null) ? Owner.of(owner) : null);
 	}
 
 	/**
 	 * @return the key's value in the route's block, without a trailing comment, or null
 	 */
 	private static String value(List<String> lines, Block block, String name) {
-		for (int i = block.start(); i < block.end(); i++) {
-			Matcher key = KEY.matcher(lines.get(i));
-			if (key.matches() && key.group(1).length() == block.keys() && key.group(2).equals(name)) {
-				return key.group(3).replaceAll("\\s+#.*", "").trim();
-			}
-		}
-		return null;
+		int key = YamlLines.key(lines, block.line(), name);
+		return (key < 0) ? null : YamlLines.value(lines.get(key));
 	}
 
 	private static void set(List<String> lines, Block block, String name, String value) {
-		String indent = " ".repeat(block.keys());
-		for (int i = block.start(); i < block.end(); i++) {
-			Matcher key = KEY.matcher(lines.get(i));
-			if (key.matches() && key.group(1).length() == block.keys() && key.group(2).equals(name)) {
-				String comment = key.group(3).contains(" #") ? key.group(3).substring(key.group(3).indexOf(" #")) : "";
-				lines.set(i, indent + name + ": " + value + comment);
-				return;
-			}
+		int key = YamlLines.key(lines, block.line(), name);
+		if (key >= 0) {
+			lines.set(key, YamlLines.withValue(lines.get(key), value));
+			return;
 		}
-		int at = block.start();
+		List<Integer> keys = YamlLines.keys(lines, block.line());
+		String indent = " ".repeat(keys.isEmpty() ? YamlLines.indent(lines.get(block.line())) + 2
+				: YamlLines.indent(lines.get(keys.get(0))));
+		int at = block.line() + 1;
 		while (at < block.end() && !lines.get(at).isBlank()) {
 			at++;
 		}

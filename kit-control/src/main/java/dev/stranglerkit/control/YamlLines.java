@@ -57,12 +57,13 @@ final class YamlLines {
 	}
 
 	/**
-	 * @return the line of the key {@code name} among the direct keys of the block that
-	 * starts at {@code parent} (the whole file for -1), or -1
+	 * @return the lines of the direct keys of the block that starts at {@code parent}
+	 * (the whole file for -1), in the file's order
 	 */
-	static int key(List<String> lines, int parent, String name) {
+	static List<Integer> keys(List<String> lines, int parent) {
 		int parentIndent = (parent < 0) ? -1 : indent(lines.get(parent));
-		int keys = -1;
+		List<Integer> keys = new ArrayList<>();
+		int keyIndent = -1;
 		for (int i = parent + 1; i < lines.size(); i++) {
 			String line = lines.get(i);
 			if (!content(line)) {
@@ -70,16 +71,62 @@ final class YamlLines {
 			}
 			int indent = indent(line);
 			if (indent <= parentIndent) {
-				return -1;
+				break;
 			}
-			if (keys < 0) {
-				keys = indent;
+			if (keyIndent < 0) {
+				keyIndent = indent;
 			}
-			if (indent == keys && line.trim().startsWith(name + ":")) {
-				return i;
+			if (indent == keyIndent && line.contains(":")) {
+				keys.add(i);
 			}
 		}
-		return -1;
+		return keys;
+	}
+
+	/**
+	 * @return the line of the key {@code name} among the direct keys of the block that
+	 * starts at {@code parent} (the whole file for -1), or -1
+	 */
+	static int key(List<String> lines, int parent, String name) {
+		return keys(lines, parent).stream().filter((key) -> name(lines.get(key)).equals(name)).findFirst().orElse(-1);
+	}
+
+	/**
+	 * @return the line after the block of the key on line {@code key}: the next line that
+	 * says something and is indented as far or less (or the end of the file)
+	 */
+	static int end(List<String> lines, int key) {
+		int indent = indent(lines.get(key));
+		int end = key + 1;
+		while (end < lines.size() && !(content(lines.get(end)) && indent(lines.get(end)) <= indent)) {
+			end++;
+		}
+		return end;
+	}
+
+	/**
+	 * @return the key a line names ({@code mode} of {@code "  mode: canary # x"})
+	 */
+	static String name(String line) {
+		String key = line.trim();
+		return key.substring(0, Math.max(0, key.indexOf(':'))).trim();
+	}
+
+	/**
+	 * @return the value on a key's line, without a comment after it ({@code canary} of
+	 * {@code "  mode: canary # x"})
+	 */
+	static String value(String line) {
+		return line.substring(line.indexOf(':') + 1).replaceAll("\\s+#.*", "").trim();
+	}
+
+	/**
+	 * @return the key's line with another value, its indentation and comment kept
+	 */
+	static String withValue(String line, String value) {
+		String rest = line.substring(line.indexOf(':') + 1);
+		String comment = rest.contains(" #") ? rest.substring(rest.indexOf(" #")) : "";
+		return line.substring(0, line.indexOf(':') + 1) + " " + value + comment;
 	}
 
 }

@@ -30,15 +30,15 @@ class ConfigRepoTests {
 	@Test
 	void aSwitchChangesTheRouteAndAppendsWhoDidIt() throws Exception {
 		ConfigRepo repo = copy();
-		repo.switchRoute("inventory", "canary", 30, "alice", "console");
-		repo.switchRoute("inventory", "monolith", null, "bob smith", "cli");
+		repo.switchRoute("inventory", Mode.CANARY, 30, "alice", "console");
+		repo.switchRoute("inventory", Mode.MONOLITH, null, "bob smith", "cli");
 
-		assertThat(repo.routes().mode("inventory")).isEqualTo("monolith");
+		assertThat(repo.routes().mode("inventory")).isEqualTo(Mode.MONOLITH);
 		assertThat(Files.readAllLines(this.folder.resolve("audit.log"))).containsExactly(
 				"2026-11-24T09:14:03.512Z alice console inventory canary 30",
 				"2026-11-24T09:14:03.512Z bob_smith cli inventory monolith -");
 		assertThat(repo.audit().last(1))
-			.containsExactly(new AuditLog.Entry(NOW, "bob_smith", "cli", "inventory", "monolith", null));
+			.containsExactly(new AuditLog.Entry(NOW, "bob_smith", "cli", "inventory", Mode.MONOLITH, null));
 		assertThat(repo.audit().last(10)).extracting(AuditLog.Entry::user).containsExactly("bob_smith", "alice");
 	}
 
@@ -47,9 +47,9 @@ class ConfigRepoTests {
 		ConfigRepo repo = copy();
 		String before = Files.readString(repo.routes().file());
 		assertThatExceptionOfType(RouteChangeException.class)
-			.isThrownBy(() -> repo.switchRoute("inventory", "canary", null, "alice", "console"));
+			.isThrownBy(() -> repo.switchRoute("inventory", Mode.CANARY, null, "alice", "console"));
 		assertThatExceptionOfType(RouteChangeException.class)
-			.isThrownBy(() -> repo.switchRoute("nowhere", "service", null, "alice", "console"));
+			.isThrownBy(() -> repo.switchRoute("nowhere", Mode.SERVICE, null, "alice", "console"));
 		assertThat(Files.readString(repo.routes().file())).isEqualTo(before);
 		assertThat(this.folder.resolve("audit.log")).doesNotExist();
 		assertThat(repo.audit().last(5)).isEmpty();
@@ -60,7 +60,7 @@ class ConfigRepoTests {
 		Files.writeString(this.folder.resolve("audit.log"),
 				"# switches\n2026-11-24T09:14:03.512Z alice console inventory canary 30\nnot a line\n");
 		assertThat(new ConfigRepo(this.folder).audit().last(5)).extracting(AuditLog.Entry::mode)
-			.containsExactly("canary");
+			.containsExactly(Mode.CANARY);
 	}
 
 }

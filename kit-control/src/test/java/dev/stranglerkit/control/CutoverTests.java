@@ -60,7 +60,7 @@ class CutoverTests {
 
 		assertThatExceptionOfType(CutoverException.class)
 			.isThrownBy(() -> cutover(eureka, URI.create("http://127.0.0.1:1"), URI.create("http://127.0.0.1:1"))
-				.move("inventory", "service"))
+				.move("inventory", Owner.SERVICE))
 			.withMessageContaining("inventory-service has no healthy instance (Eureka lists no instance of it UP)")
 			.withMessageContaining("nothing changed")
 			.matches((refused) -> !refused.undone());
@@ -75,7 +75,7 @@ class CutoverTests {
 		URI eureka = eureka(service, service);
 
 		assertThatExceptionOfType(CutoverException.class)
-			.isThrownBy(() -> cutover(eureka, service, service).move("inventory", "service"))
+			.isThrownBy(() -> cutover(eureka, service, service).move("inventory", Owner.SERVICE))
 			.withMessageContaining("none answers health UP");
 		assertThat(files()).isEqualTo(before);
 	}
@@ -85,7 +85,8 @@ class CutoverTests {
 		URI monolith = application("application.yml");
 		URI service = application("application.yml");
 
-		java.time.Instant handoff = cutover(eureka(monolith, service), monolith, service).move("inventory", "service");
+		java.time.Instant handoff = cutover(eureka(monolith, service), monolith, service).move("inventory",
+				Owner.SERVICE);
 
 		assertThat(new ConfigRepo(this.configRepo).handoffs().owner("inventory")).isEqualTo(Owner.SERVICE);
 		assertThat(this.configRepo.resolve("application.yml")).content().containsOnlyOnce("- " + handoff + "=service");
@@ -103,7 +104,7 @@ class CutoverTests {
 				Map.of("/actuator/health", () -> "{\"status\":\"UP\"}", "/actuator/ownership", () -> missed));
 
 		assertThatExceptionOfType(CutoverException.class)
-			.isThrownBy(() -> cutover(eureka(monolith, service), monolith, service).move("inventory", "service"))
+			.isThrownBy(() -> cutover(eureka(monolith, service), monolith, service).move("inventory", Owner.SERVICE))
 			.withMessageStartingWith("cutover of inventory to the service undone: inventory-service did not confirm")
 			.withMessageContaining(service + " does not list it yet")
 			.withMessageContaining("the monolith still owns inventory")
@@ -114,7 +115,7 @@ class CutoverTests {
 		assertThat(after).isEqualTo(before);
 		assertThat(new ConfigRepo(this.configRepo).audit().last(5))
 			.extracting(AuditLog.Entry::via, AuditLog.Entry::route, AuditLog.Entry::mode)
-			.containsExactly(tuple(Cutover.UNDO, "inventory", "monolith"), tuple("cli", "inventory", "service"));
+			.containsExactly(tuple(Cutover.UNDO, "inventory", Mode.MONOLITH), tuple("cli", "inventory", Mode.SERVICE));
 		assertThat(this.out).anyMatch((line) -> line.startsWith("monolith confirmed the handoff in"))
 			.anyMatch((line) -> line.startsWith("monolith dropped the handoff in"))
 			.noneMatch((line) -> line.startsWith("inventory-service confirmed"));
@@ -126,9 +127,10 @@ class CutoverTests {
 		URI monolith = application("application.yml");
 		Cutover cutover = cutover(eureka(monolith, monolith), monolith, monolith);
 
-		assertThatExceptionOfType(RouteChangeException.class).isThrownBy(() -> cutover.move("orders", "service"))
+		assertThatExceptionOfType(RouteChangeException.class).isThrownBy(() -> cutover.move("orders", Owner.SERVICE))
 			.withMessage("no extracted service for module 'orders' (modules: inventory, notifications)");
-		assertThatExceptionOfType(RouteChangeException.class).isThrownBy(() -> cutover.move("inventory", "services"))
+		assertThatExceptionOfType(RouteChangeException.class)
+			.isThrownBy(() -> cutover.move("inventory", Cutover.target("services")))
 			.withMessage("a cutover moves a module to 'service' or back to 'monolith', not 'services'");
 		assertThat(files()).isEqualTo(before);
 		assertThat(this.configRepo.resolve("audit.log")).doesNotExist();

@@ -26,22 +26,22 @@ class RouteFileTests {
 	@Test
 	void readsEveryRouteAsTheFileSaysIt() throws Exception {
 		RouteFile file = copy();
-		file.change("inventory", "canary", 30, "monolith");
+		file.change("inventory", Mode.CANARY, 30, Owner.MONOLITH);
 		assertThat(file.routes()).extracting(Route::name)
 			.containsExactly("catalog", "inventory", "orders", "payments", "notifications");
 		assertThat(file.routes()).filteredOn((route) -> route.name().equals("inventory"))
-			.containsExactly(new Route("inventory", "canary", 30, "monolith"));
+			.containsExactly(new Route("inventory", Mode.CANARY, 30, Owner.MONOLITH));
 		assertThat(file.routes()).filteredOn((route) -> route.name().equals("catalog"))
-			.containsExactly(new Route("catalog", "monolith", null, null));
-		assertThat(file.mode("inventory")).isEqualTo("canary");
+			.containsExactly(new Route("catalog", Mode.MONOLITH, null, null));
+		assertThat(file.mode("inventory")).isEqualTo(Mode.CANARY);
 	}
 
 	@Test
 	void changesOnlyTheRoutesModeAndPercentAndKeepsEverythingElse() throws Exception {
 		RouteFile file = copy();
-		file.change("inventory", "shadow", 0, null);
+		file.change("inventory", Mode.SHADOW, 0, null);
 		List<String> before = Files.readAllLines(file.file());
-		file.change("inventory", "canary", 30, null);
+		file.change("inventory", Mode.CANARY, 30, null);
 		List<String> after = Files.readAllLines(file.file());
 
 		assertThat(after).hasSameSizeAs(before);
@@ -65,7 +65,7 @@ class RouteFileTests {
 				      mode: monolith # where it starts
 				      canary-percent: 0
 				""");
-		new RouteFile(gateway).change("inventory", "service", null, null);
+		new RouteFile(gateway).change("inventory", Mode.SERVICE, null, null);
 		assertThat(Files.readString(gateway)).isEqualTo("""
 				# the routes
 				strangler:
@@ -79,11 +79,11 @@ class RouteFileTests {
 	@Test
 	void addsAPercentToARouteThatHadNone() throws Exception {
 		RouteFile file = copy();
-		file.change("notifications", "canary", 10, null);
+		file.change("notifications", Mode.CANARY, 10, null);
 		String text = Files.readString(file.file());
 		String notifications = text.substring(text.indexOf("    notifications:"));
 		assertThat(notifications).contains("      mode: canary\n").contains("      canary-percent: 10");
-		file.change("notifications", "service", null, null);
+		file.change("notifications", Mode.SERVICE, null, null);
 		assertThat(Files.readString(file.file()).substring(text.indexOf("    notifications:")))
 			.contains("      mode: service\n")
 			.contains("      canary-percent: 10");
@@ -94,19 +94,19 @@ class RouteFileTests {
 		RouteFile file = copy();
 		String before = Files.readString(file.file());
 		assertThatExceptionOfType(RouteChangeException.class)
-			.isThrownBy(() -> file.change("inventory", "sideways", null, null))
+			.isThrownBy(() -> file.change("inventory", Mode.parse("sideways"), null, null))
 			.withMessage("unknown mode 'sideways': one of monolith, shadow, canary, service");
 		assertThatExceptionOfType(RouteChangeException.class)
-			.isThrownBy(() -> file.change("inventory", "canary", 101, null))
+			.isThrownBy(() -> file.change("inventory", Mode.CANARY, 101, null))
 			.withMessage("the canary percent is between 0 and 100, not 101");
 		assertThatExceptionOfType(RouteChangeException.class)
-			.isThrownBy(() -> file.change("inventory", "canary", -1, null))
+			.isThrownBy(() -> file.change("inventory", Mode.CANARY, -1, null))
 			.withMessage("the canary percent is between 0 and 100, not -1");
 		assertThatExceptionOfType(RouteChangeException.class)
-			.isThrownBy(() -> file.change("inventory", "canary", null, null))
+			.isThrownBy(() -> file.change("inventory", Mode.CANARY, null, null))
 			.withMessageContaining("canary needs a percent");
 		assertThatExceptionOfType(RouteChangeException.class)
-			.isThrownBy(() -> file.change("paths", "service", null, null))
+			.isThrownBy(() -> file.change("paths", Mode.SERVICE, null, null))
 			.withMessage(
 					"no route 'paths' in config-repo/gateway.yml (routes: catalog, inventory, orders, payments, notifications)");
 		assertThat(Files.readString(file.file())).isEqualTo(before);

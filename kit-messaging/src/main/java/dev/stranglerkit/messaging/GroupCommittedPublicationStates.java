@@ -46,9 +46,8 @@ import org.springframework.util.ClassUtils;
  * in one statement). Everything else goes to Spring Modulith's JDBC repository unchanged.
  * <p>
  * Without it every event costs three commits: its insert in the business transaction,
- * then one for each mark. On two cores the marks' commits, and the relay's threads
- * waiting for them, capped the outbox below 300 events/s (see
- * {@code benchmarks/results/outbox.md}).
+ * then one for each mark; the marks' commits, and the relay's threads waiting for them,
+ * then cap the outbox's throughput ({@code benchmarks/results/outbox.md} measures it).
  * <ul>
  * <li>Both marks are queued, and the call returns at once. The registry calls them in a
  * transaction of its own ({@code REQUIRES_NEW}), which holds a pooled connection: a

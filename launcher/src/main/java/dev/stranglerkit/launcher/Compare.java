@@ -58,6 +58,13 @@ public record Compare(List<Preset> presets, double rate, Duration duration, Dura
 		long begin = System.nanoTime();
 		URI gateway = Tls.local(Landscape.PORTS.get(Landscape.GATEWAY));
 		List<DeploymentRun> runs = new ArrayList<>();
+		// a start of about a minute on two cores, the warm-up, the run, the sagas' end
+		long each = 60 + this.warmUp.toSeconds() + this.duration.toSeconds() + 10;
+		out.accept("comparing %s: each deployment started afresh (about a minute), %d s of warm-up, %d s measured,"
+			.formatted(String.join(" and ", this.presets.stream().map(Preset::name).toList()), this.warmUp.toSeconds(),
+					this.duration.toSeconds())
+				+ " then its sagas' end: about %.0f min in all"
+					.formatted(Math.ceil(this.presets.size() * each / 60.0)));
 		for (Preset preset : this.presets) {
 			out.accept("");
 			out.accept("== " + preset.name() + ": stopping what runs, then starting the deployment afresh");
@@ -85,6 +92,10 @@ public record Compare(List<Preset> presets, double rate, Duration duration, Dura
 		}
 		out.accept("report: %s (and compare.html), the whole comparison took %.1f min"
 			.formatted(folder.resolve("compare.md"), (System.nanoTime() - begin) / 60e9));
+		String last = this.presets.get(this.presets.size() - 1).name();
+		out.accept(("left as it is: the %s deployment runs (./kit down stops it), and config-repo holds its routes"
+				+ " and handoffs (git diff config-repo shows them; ./kit up before moves every module back)")
+			.formatted(last));
 		if (!holds) {
 			out.accept("INVARIANTS FAILED: see the top of the report");
 		}

@@ -10,6 +10,7 @@ import java.util.stream.Collectors;
 import dev.stranglerkit.control.ConfigRepo;
 import dev.stranglerkit.control.Credential;
 import dev.stranglerkit.control.Instances;
+import dev.stranglerkit.control.Owner;
 import dev.stranglerkit.control.Tls;
 
 /**
@@ -22,9 +23,6 @@ import dev.stranglerkit.control.Tls;
  * ({@link LaunchException#fromControlPlane}).
  */
 public final class Cutover {
-
-	/** what {@code audit.log} says came from an undo (instead of {@code cli}) */
-	static final String UNDO = dev.stranglerkit.control.Cutover.UNDO;
 
 	private final dev.stranglerkit.control.Cutover cutover;
 
@@ -52,10 +50,18 @@ public final class Cutover {
 
 	/**
 	 * Moves the module and its route, confirmed by both sides.
+	 * @param to the new owner as the user named it ({@code service} or {@code monolith})
 	 * @return the instant from which the new owner owns the module's events
 	 * @throws LaunchException when the move was refused (nothing written) or undone
 	 */
 	public Instant move(String module, String to) {
+		return move(module, LaunchException.fromControlPlane(() -> dev.stranglerkit.control.Cutover.target(to)));
+	}
+
+	/**
+	 * @see #move(String, String)
+	 */
+	public Instant move(String module, Owner to) {
 		return LaunchException.fromControlPlane(() -> this.cutover.move(module, to));
 	}
 
@@ -64,7 +70,7 @@ public final class Cutover {
 	 * that does not run: each application reads the move when it starts.
 	 * @return the handoff's instant
 	 */
-	public Instant write(String module, String to) {
+	public Instant write(String module, Owner to) {
 		return LaunchException.fromControlPlane(() -> this.cutover.write(module, to));
 	}
 
@@ -72,8 +78,8 @@ public final class Cutover {
 	 * @return who owns the module after its last handoff ({@code monolith} before the
 	 * first one)
 	 */
-	public String owner(String module) {
-		return LaunchException.fromControlPlane(() -> this.cutover.owner(module).value());
+	public Owner owner(String module) {
+		return LaunchException.fromControlPlane(() -> this.cutover.owner(module));
 	}
 
 }

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
+import dev.stranglerkit.control.Mode;
 import dev.stranglerkit.control.Owner;
 
 /**
@@ -91,23 +92,23 @@ public final class Deployment {
 		Routes routes = new Routes();
 		java.nio.file.Path gatewayYml = this.landscape.configRepo().resolve("gateway.yml");
 		Instant latest = null;
-		for (Map.Entry<String, String> module : new java.util.TreeMap<>(preset.owners()).entrySet()) {
+		for (Map.Entry<String, Owner> module : new java.util.TreeMap<>(preset.owners()).entrySet()) {
 			String route = module.getKey();
-			String owner = module.getValue();
+			Owner owner = module.getValue();
 			// (a module's route carries the module's name, and sends to its owner in the
 			// owner's route mode)
-			String mode = Owner.of(owner).routeMode().value();
-			if (!cutover.owner(route).equals(owner) && confirm) {
+			Mode mode = owner.routeMode();
+			if (cutover.owner(route) != owner && confirm) {
 				// confirmed by both sides, or undone and failed (it reports either)
 				latest = cutover.move(route, owner);
 			}
-			else if (!cutover.owner(route).equals(owner)) {
+			else if (cutover.owner(route) != owner) {
 				// nothing runs yet that could confirm: each reads the move when it starts
 				latest = cutover.write(route, owner);
 				this.out.accept("config-repo: %s owned by the %s from %s, route %s -> %s".formatted(route, owner,
 						latest, route, owner));
 			}
-			else if (!routes.mode(gatewayYml, route).equals(mode)) {
+			else if (routes.mode(gatewayYml, route) != mode) {
 				routes.switchRoute(this.landscape.configRepo(), route, mode, null, owner);
 				this.out.accept("config-repo/gateway.yml: %s -> %s".formatted(route, mode));
 			}

@@ -17,6 +17,7 @@ import java.util.stream.Stream;
 import dev.stranglerkit.control.ConfigRepo;
 import dev.stranglerkit.control.Credential;
 import dev.stranglerkit.control.DeadLetters;
+import dev.stranglerkit.control.Mode;
 import dev.stranglerkit.control.Owner;
 import dev.stranglerkit.control.Tls;
 import picocli.AutoComplete;
@@ -176,6 +177,20 @@ public final class Kit implements Runnable {
 		return Tls.local(Landscape.PORTS.get(app));
 	}
 
+	/**
+	 * Waits until a running gateway applies the route's new mode (and percent), and says
+	 * how long it took; a stopped gateway reads the route when it starts.
+	 */
+	void awaitGateway(String route, Mode mode, Integer percent) {
+		if (launcher().running(Landscape.GATEWAY).isEmpty()) {
+			System.out.println("the gateway is not running: it reads the route when it starts");
+			return;
+		}
+		Duration took = new Routes().awaitApplied(local(Landscape.GATEWAY), admin(), route, mode, percent,
+				Duration.ofSeconds(15));
+		System.out.printf("route applied by the gateway in %.2f s%n", took.toMillis() / 1000.0);
+	}
+
 	String admin() {
 		return Credential.ADMIN.from(this.env);
 	}
@@ -278,19 +293,28 @@ public final class Kit implements Runnable {
 				launcher.up(Landscape.tiers(apps));
 			}
 			System.out.printf("%nThe landscape is up (%.1f s):%n", (System.nanoTime() - start) / 1e9);
-			for (App app : apps) {
+			// what runs now: what this command started, and what ran before it
+			List<App> running = landscape.apps()
+				.stream()
+				.filter((app) -> apps.contains(app) || launcher.running(app.name()).isPresent())
+				.toList();
+			for (App app : running) {
 				System.out.printf("  %-21s %s%n", app.name(), app.url());
 			}
-			System.out.println("""
-
-					the shop, through the gateway:  http://127.0.0.1:8080/api/catalog/products
-					the migration console (%s):   http://127.0.0.1:8888/console
-					routes (%s):                  http://127.0.0.1:8080/actuator/strangler
-					Eureka (%s):                 http://127.0.0.1:8761
-					(each user's password: README, "Safe by default")
-					./kit status, ./kit route inventory shadow, ./kit logs gateway, ./kit down"""
-				.formatted(user(Credential.CONSOLE), user(Credential.ADMIN), user(Credential.EUREKA))
-				.replace("http://", Tls.scheme() + "://"));
+			List<String> names = running.stream().map(App::name).toList();
+			List<String> next = new ArrayList<>();
+			if (names.contains(Landscape.GATEWAY)) {
+				next.add("the shop, through the gateway:  http://127.0.0.1:8080/api/catalog/products");
+			}
+			next.add("the migration console (%s):   http://127.0.0.1:8888/console".formatted(user(Credential.CONSOLE)));
+			if (names.contains(Landscape.GATEWAY)) {
+				next.add("routes (%s):                  http://127.0.0.1:8080/actuator/strangler"
+					.formatted(user(Credential.ADMIN)));
+			}
+			next.add("Eureka (%s):                 http://127.0.0.1:8761".formatted(user(Credential.EUREKA)));
+			next.add("(each user's password: README, \"Safe by default\")");
+			next.add("./kit status, ./kit route inventory shadow, ./kit logs gateway, ./kit down");
+			System.out.println(("\n" + String.join("\n", next)).replace("http://", Tls.scheme() + "://"));
 			if (landscape.mtls()) {
 				System.out.println("""
 						mutual TLS: every hop is HTTPS with client certificates (the CA and each identity's certificate
@@ -387,16 +411,10 @@ public final class Kit implements Runnable {
 			Routes routes = new Routes();
 			// the same switch as the migration console's, recorded in
 			// config-repo/audit.log
-			routes.switchRoute(landscape.configRepo(), this.route, this.mode, this.percent);
+			Mode mode = routes.switchRoute(landscape.configRepo(), this.route, this.mode, this.percent);
 			System.out.printf("config-repo/gateway.yml: %s -> %s%s%n", this.route, this.mode,
 					(this.percent != null) ? " " + this.percent + " %" : "");
-			if (this.kit.launcher().running(Landscape.GATEWAY).isEmpty()) {
-				System.out.println("the gateway is not running: it reads the route when it starts");
-				return 0;
-			}
-			Duration took = routes.awaitApplied(local(Landscape.GATEWAY), this.kit.admin(), this.route, this.mode,
-					this.percent, Duration.ofSeconds(15));
-			System.out.printf("applied by the gateway in %.2f s%n", took.toMillis() / 1000.0);
+			this.kit.awaitGateway(this.route, mode, this.percent);
 			return 0;
 		}
 
@@ -419,13 +437,10 @@ public final class Kit implements Runnable {
 			Landscape landscape = this.kit.landscape();
 			// prints the handoff and each side's confirmation; a side that does not
 			// confirm in time gets the move undone and fails it (exit status 1)
-			new Cutover(landscape.configRepo()).move(this.module, this.owner);
-			if (this.kit.launcher().running(Landscape.GATEWAY).isPresent()) {
-				// (the module's route, now in the new owner's mode)
-				Duration took = new Routes().awaitApplied(local(Landscape.GATEWAY), this.kit.admin(), this.module,
-						Owner.of(this.owner).routeMode().value(), null, Duration.ofSeconds(15));
-				System.out.printf("route applied by the gateway in %.2f s%n", took.toMillis() / 1000.0);
-			}
+			Owner owner = LaunchException.fromControlPlane(() -> dev.stranglerkit.control.Cutover.target(this.owner));
+			new Cutover(landscape.configRepo()).move(this.module, owner);
+			// (the module's route, now in the new owner's mode)
+			this.kit.awaitGateway(this.module, owner.routeMode(), null);
 			return 0;
 		}
 

@@ -4,6 +4,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.stranglerkit.control.Owner;
+
 /**
  * A named deployment of the landscape for {@code ./kit up <preset>} and
  * {@code ./kit compare}: which applications run, and where each extracted module stands
@@ -14,10 +16,9 @@ import java.util.Map;
  * @param name how the command line names it
  * @param description one line for the user
  * @param apps the applications that run, in the landscape's start order
- * @param owners module -> {@code monolith} or {@code service}: who owns it (the route
- * goes to the same side, in {@code monolith} or {@code service} mode)
+ * @param owners module -> who owns it (the route goes to the same side, in its mode)
  */
-public record Preset(String name, String description, List<String> apps, Map<String, String> owners) {
+public record Preset(String name, String description, List<String> apps, Map<String, Owner> owners) {
 
 	private static final List<String> CONTROL = List.of(Landscape.CONFIG_SERVER, Landscape.DISCOVERY,
 			Landscape.MONOLITH);
@@ -27,18 +28,18 @@ public record Preset(String name, String description, List<String> apps, Map<Str
 	static {
 		Preset before = new Preset("before",
 				"before extraction (guide step 3): the monolith behind the gateway, every route to the monolith",
-				withServices(), owners("monolith", "monolith"));
+				withServices(), owners(Owner.MONOLITH, Owner.MONOLITH));
 		Preset after = new Preset("after",
 				"after extraction (guide step 6): inventory and notifications run as services and own their modules",
-				withServices("inventory-service", "notification-service"), owners("service", "service"));
+				withServices("inventory-service", "notification-service"), owners(Owner.SERVICE, Owner.SERVICE));
 		add(before);
 		add(after);
 		add(new Preset("step-3", before.description(), before.apps(), before.owners()));
 		add(new Preset("step-4", "guide step 4: notifications extracted and cut over, inventory in the monolith",
-				withServices("notification-service"), owners("monolith", "service")));
+				withServices("notification-service"), owners(Owner.MONOLITH, Owner.SERVICE)));
 		add(new Preset("step-5",
 				"guide step 5: the inventory-service follows the monolith (backfilled, kept in sync), its route still to the monolith",
-				withServices("inventory-service", "notification-service"), owners("monolith", "service")));
+				withServices("inventory-service", "notification-service"), owners(Owner.MONOLITH, Owner.SERVICE)));
 		add(new Preset("step-6", after.description(), after.apps(), after.owners()));
 	}
 
@@ -78,7 +79,7 @@ public record Preset(String name, String description, List<String> apps, Map<Str
 		return Landscape.PORTS.keySet().stream().filter(apps::contains).toList();
 	}
 
-	private static Map<String, String> owners(String inventory, String notifications) {
+	private static Map<String, Owner> owners(Owner inventory, Owner notifications) {
 		return Map.of("inventory", inventory, "notifications", notifications);
 	}
 

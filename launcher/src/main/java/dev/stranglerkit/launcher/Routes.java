@@ -6,6 +6,8 @@ import java.time.Duration;
 
 import dev.stranglerkit.control.ConfigRepo;
 import dev.stranglerkit.control.Http;
+import dev.stranglerkit.control.Mode;
+import dev.stranglerkit.control.Owner;
 import dev.stranglerkit.control.RouteFile;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -22,23 +24,15 @@ public final class Routes {
 	private final JsonMapper json = JsonMapper.builder().build();
 
 	/**
-	 * Writes the route's new mode and percent to the file (atomically: the config server
-	 * never reads half a file).
-	 * @param percent the canary percent, or {@code null} to leave it as it is
-	 */
-	public void change(Path gatewayYml, String route, String mode, Integer percent) {
-		LaunchException.fromControlPlane(() -> {
-			new RouteFile(gatewayYml).change(route, mode, percent, null);
-			return null;
-		});
-	}
-
-	/**
 	 * {@code ./kit route}: switches the route and appends the switch to
 	 * {@code config-repo/audit.log} under the OS user, {@code via cli}.
+	 * @param mode the mode as the user named it
+	 * @return the mode switched to
 	 */
-	public void switchRoute(Path configRepo, String route, String mode, Integer percent) {
-		switchRoute(configRepo, route, mode, percent, null);
+	public Mode switchRoute(Path configRepo, String route, String mode, Integer percent) {
+		Mode switched = LaunchException.fromControlPlane(() -> Mode.parse(mode));
+		switchRoute(configRepo, route, switched, percent, null);
+		return switched;
 	}
 
 	/**
@@ -46,10 +40,9 @@ public final class Routes {
 	 * not: switches the route and who takes its writes, recorded in
 	 * {@code config-repo/audit.log} as
 	 * {@link #switchRoute(Path, String, String, Integer)} does.
-	 * @param owner {@code monolith} or {@code service}, or {@code null} to leave it as it
-	 * is
+	 * @param owner who takes the route's writes, or {@code null} to leave it as it is
 	 */
-	public void switchRoute(Path configRepo, String route, String mode, Integer percent, String owner) {
+	public void switchRoute(Path configRepo, String route, Mode mode, Integer percent, Owner owner) {
 		LaunchException.fromControlPlane(() -> new ConfigRepo(configRepo).switchRoute(route, mode, percent, owner,
 				System.getProperty("user.name"), "cli"));
 	}
@@ -57,7 +50,7 @@ public final class Routes {
 	/**
 	 * @return the route's mode as the file has it
 	 */
-	public String mode(Path gatewayYml, String route) {
+	public Mode mode(Path gatewayYml, String route) {
 		return LaunchException.fromControlPlane(() -> new RouteFile(gatewayYml).mode(route));
 	}
 
@@ -66,12 +59,12 @@ public final class Routes {
 	 * percent.
 	 * @return how long it took
 	 */
-	public Duration awaitApplied(URI gateway, String credentials, String route, String mode, Integer percent,
+	public Duration awaitApplied(URI gateway, String credentials, String route, Mode mode, Integer percent,
 			Duration timeout) {
 		long start = System.nanoTime();
 		Poll.await(timeout, Duration.ofMillis(50), () -> {
 			JsonNode state = current(gateway, credentials, route);
-			return state != null && state.path("mode").asString("").equalsIgnoreCase(mode)
+			return state != null && state.path("mode").asString("").equalsIgnoreCase(mode.value())
 					&& (percent == null || state.path("canaryPercent").asInt(-1) == percent);
 		}, () -> "the gateway at " + gateway + " did not apply " + route + " -> " + mode + " within "
 				+ timeout.toSeconds() + " s: is the config server running, and RabbitMQ (the bus)? "

@@ -12,6 +12,7 @@ import java.time.Duration;
 import dev.stranglerkit.control.AuditLog;
 import dev.stranglerkit.control.ConfigRepo;
 import dev.stranglerkit.control.Http;
+import dev.stranglerkit.control.Mode;
 import dev.stranglerkit.control.Owner;
 import dev.stranglerkit.control.Route;
 import org.junit.jupiter.api.AfterAll;
@@ -112,7 +113,7 @@ class ConsoleLandscapeIT {
 			long switched = System.nanoTime();
 			switchOnThePage("canary", 30);
 			await().atMost(Duration.ofSeconds(5))
-				.untilAsserted(() -> assertThat(route(repo).mode()).isEqualTo("canary"));
+				.untilAsserted(() -> assertThat(route(repo).mode()).isEqualTo(Mode.CANARY));
 			assertThat(route(repo).canaryPercent()).isEqualTo(30);
 			// the console appends the audit line just after it wrote the route
 			await().atMost(Duration.ofSeconds(5)).until(() -> !repo.audit().last(1).isEmpty());
@@ -120,7 +121,7 @@ class ConsoleLandscapeIT {
 			assertThat(entry)
 				.extracting(AuditLog.Entry::user, AuditLog.Entry::via, AuditLog.Entry::route, AuditLog.Entry::mode,
 						AuditLog.Entry::percent)
-				.containsExactly("console", "console", "inventory", "canary", 30);
+				.containsExactly("console", "console", "inventory", Mode.CANARY, 30);
 			page.until((driver) -> "canary".equals(inventory().getDomAttribute("data-applied-mode"))
 					&& "30".equals(inventory().getDomAttribute("data-applied-percent")));
 			page.until((driver) -> rps("inventory-service") > 0 && rps("monolith") > 0);
@@ -138,11 +139,11 @@ class ConsoleLandscapeIT {
 			// and back: the service's share falls to nothing once the window has passed
 			switchOnThePage("monolith", null);
 			await().atMost(Duration.ofSeconds(5))
-				.untilAsserted(() -> assertThat(route(repo).mode()).isEqualTo("monolith"));
+				.untilAsserted(() -> assertThat(route(repo).mode()).isEqualTo(Mode.MONOLITH));
 			await().atMost(Duration.ofSeconds(5))
 				.untilAsserted(() -> assertThat(repo.audit().last(1).get(0))
 					.extracting(AuditLog.Entry::user, AuditLog.Entry::via, AuditLog.Entry::mode)
-					.containsExactly("console", "console", "monolith"));
+					.containsExactly("console", "console", Mode.MONOLITH));
 			page.until((driver) -> "monolith".equals(inventory().getDomAttribute("data-applied-mode")));
 			page.until((driver) -> rps("inventory-service") == 0 && rps("monolith") > 0);
 			page.until((driver) -> text("#audit tbody tr").contains("monolith"));
@@ -158,10 +159,10 @@ class ConsoleLandscapeIT {
 			assertThat(repo.handoffs().owner("notifications")).isEqualTo(Owner.SERVICE);
 			assertThat(repo.routes().routes()).filteredOn((route) -> route.name().equals("notifications"))
 				.extracting(Route::mode, Route::owner)
-				.containsExactly(tuple("service", "service"));
+				.containsExactly(tuple(Mode.SERVICE, Owner.SERVICE));
 			assertThat(repo.audit().last(1).get(0))
 				.extracting(AuditLog.Entry::user, AuditLog.Entry::via, AuditLog.Entry::route, AuditLog.Entry::mode)
-				.containsExactly("console", "console", "notifications", "service");
+				.containsExactly("console", "console", "notifications", Mode.SERVICE);
 			// and back
 			cutOverOnThePage("notifications", "monolith");
 			assertThat(repo.handoffs().owner("notifications")).isEqualTo(Owner.MONOLITH);

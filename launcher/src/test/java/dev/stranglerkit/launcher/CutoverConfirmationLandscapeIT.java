@@ -17,6 +17,7 @@ import java.util.regex.Pattern;
 
 import dev.stranglerkit.control.AuditLog;
 import dev.stranglerkit.control.ConfigRepo;
+import dev.stranglerkit.control.Mode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -114,8 +115,9 @@ class CutoverConfirmationLandscapeIT {
 		assertThat(files()).as("the handoff gone from both files, the route back").isEqualTo(before);
 		assertThat(new ConfigRepo(configRepo()).audit().last(2))
 			.extracting(AuditLog.Entry::via, AuditLog.Entry::route, AuditLog.Entry::mode)
-			.containsExactly(tuple(Cutover.UNDO, "inventory", "monolith"), tuple("cli", "inventory", "service"));
-		new Routes().awaitApplied(gateway, ADMIN, "inventory", "monolith", null, Duration.ofSeconds(10));
+			.containsExactly(tuple(dev.stranglerkit.control.Cutover.UNDO, "inventory", Mode.MONOLITH),
+					tuple("cli", "inventory", Mode.SERVICE));
+		new Routes().awaitApplied(gateway, ADMIN, "inventory", Mode.MONOLITH, null, Duration.ofSeconds(10));
 
 		// orders go on past the instant the handoff had: the monolith decides them all
 		int placedBeforeTheInstant = awaitPastTheHandoff(load, handoff);
@@ -142,7 +144,7 @@ class CutoverConfirmationLandscapeIT {
 		assertThat(lines).anyMatch((line) -> line.matches("monolith confirmed the handoff in \\d+\\.\\d s"))
 			.anyMatch((line) -> line.matches("inventory-service confirmed the handoff in \\d+\\.\\d s"));
 		System.out.println("[cutover] " + String.join("\n[cutover] ", lines));
-		new Routes().awaitApplied(gateway, ADMIN, "inventory", "service", null, Duration.ofSeconds(10));
+		new Routes().awaitApplied(gateway, ADMIN, "inventory", Mode.SERVICE, null, Duration.ofSeconds(10));
 		int placedBeforeTheInstant = awaitPastTheHandoff(load, handoff);
 		load.stop();
 		assertThat(load.placed.size()).isGreaterThan(placedBeforeTheInstant);

@@ -14,6 +14,7 @@ import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.ConnectionFactory;
 import dev.stranglerkit.control.Http;
+import dev.stranglerkit.control.Mode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -206,13 +207,13 @@ class GatewaySwitchLandscapeIT {
 			// sent after the probes, applied after them: as the file says, not as the
 			// probe does
 			landscape.route("inventory", "canary", 5);
-			new Routes().awaitApplied(gateway, ADMIN, "inventory", "canary", 5, Duration.ofSeconds(20));
+			new Routes().awaitApplied(gateway, ADMIN, "inventory", Mode.CANARY, 5, Duration.ofSeconds(20));
 			ports.forEach(
 					(app, port) -> assertThat(Http.listening(URI.create("http://127.0.0.1:" + port))).as(app).isTrue());
 		}
 		finally {
 			landscape.route("inventory", "monolith", null);
-			new Routes().awaitApplied(gateway, ADMIN, "inventory", "monolith", null, Duration.ofSeconds(20));
+			new Routes().awaitApplied(gateway, ADMIN, "inventory", Mode.MONOLITH, null, Duration.ofSeconds(20));
 		}
 	}
 

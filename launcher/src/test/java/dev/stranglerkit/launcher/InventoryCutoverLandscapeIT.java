@@ -25,6 +25,8 @@ import java.util.regex.Pattern;
 import java.util.stream.StreamSupport;
 
 import dev.stranglerkit.control.Http;
+import dev.stranglerkit.control.Mode;
+import dev.stranglerkit.control.Owner;
 import dev.stranglerkit.control.PrometheusText;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.ConnectionFactory;
@@ -107,7 +109,7 @@ class InventoryCutoverLandscapeIT {
 		// both
 		// modules in services for the later steps
 		Instant notificationsHandoff = new Cutover(landscape.landscape.configRepo()).move("notifications", "service");
-		new Routes().awaitApplied(gateway, ADMIN, "notifications", "service", null, Duration.ofSeconds(10));
+		new Routes().awaitApplied(gateway, ADMIN, "notifications", Mode.SERVICE, null, Duration.ofSeconds(10));
 		Load load = new Load();
 		load.start();
 		Map<String, Double> switches = new LinkedHashMap<>();
@@ -231,7 +233,8 @@ class InventoryCutoverLandscapeIT {
 			.pollInterval(Duration.ofMillis(50))
 			.until(() -> metric(gateway, "strangler_instances_ejected_total", ADMIN) > 0);
 		double outOfRotation = (System.nanoTime() - killed) / 1e9;
-		Thread.sleep(5_000);
+		// the reads after the kill go on, none failing
+		await().during(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(10)).until(() -> load.reads.failures.isEmpty());
 		load.stop();
 
 		System.out.printf(
@@ -265,7 +268,7 @@ class InventoryCutoverLandscapeIT {
 			.until(() -> metric(monolith, "kit_ownership_awaited_decisions") == stranded.size());
 
 		Instant rollback = new Cutover(landscape.landscape.configRepo()).move("inventory", "monolith");
-		new Routes().awaitApplied(gateway, ADMIN, "inventory", "monolith", null, Duration.ofSeconds(10));
+		new Routes().awaitApplied(gateway, ADMIN, "inventory", Mode.MONOLITH, null, Duration.ofSeconds(10));
 		// the orders after it are the monolith's
 		await().atMost(Duration.ofSeconds(20)).until(() -> Instant.now().isAfter(rollback.plusSeconds(1)));
 		List<String> later = placeOrders(product, 4);
@@ -335,7 +338,7 @@ class InventoryCutoverLandscapeIT {
 	void anOwnerStartedWhileTheConfigServerIsDownHoldsItsDecisionsUntilTheServerAnswers() throws Exception {
 		String product = "00000000-0000-0000-0000-000000000002";
 		Instant handoff = new Cutover(landscape.landscape.configRepo()).move("inventory", "service");
-		new Routes().awaitApplied(gateway, ADMIN, "inventory", "service", null, Duration.ofSeconds(10));
+		new Routes().awaitApplied(gateway, ADMIN, "inventory", Mode.SERVICE, null, Duration.ofSeconds(10));
 		await().atMost(Duration.ofSeconds(20)).until(() -> Instant.now().isAfter(handoff.plusSeconds(3)));
 		int available = stock(service, product).path("available").asInt();
 
@@ -485,8 +488,8 @@ class InventoryCutoverLandscapeIT {
 	/** Switches the inventory route as {@code ./kit route} does; the seconds it took. */
 	private static double route(String mode, Integer percent) {
 		landscape.route("inventory", mode, percent);
-		return new Routes().awaitApplied(gateway, ADMIN, "inventory", mode, percent, Duration.ofSeconds(10)).toMillis()
-				/ 1000.0;
+		return new Routes().awaitApplied(gateway, ADMIN, "inventory", Mode.parse(mode), percent, Duration.ofSeconds(10))
+			.toMillis() / 1000.0;
 	}
 
 	/**
@@ -495,7 +498,8 @@ class InventoryCutoverLandscapeIT {
 	 */
 	private static double cutover(String to) throws InterruptedException {
 		Instant handoff = new Cutover(landscape.landscape.configRepo()).move("inventory", to);
-		double took = new Routes().awaitApplied(gateway, ADMIN, "inventory", to, null, Duration.ofSeconds(10))
+		double took = new Routes()
+			.awaitApplied(gateway, ADMIN, "inventory", Owner.of(to).routeMode(), null, Duration.ofSeconds(10))
 			.toMillis() / 1000.0;
 		Thread.sleep(Math.max(0, Duration.between(Instant.now(), handoff.plusSeconds(8)).toMillis()));
 		return took;
@@ -754,16 +758,11 @@ class InventoryCutoverLandscapeIT {
 			Map<String, JsonNode> orders = new LinkedHashMap<>();
 			long deadline = System.nanoTime() + within.toNanos();
 			for (String id : this.placed.keySet()) {
-				while (true) {
-					JsonNode order = json.readTree(send("GET", gateway, "/api/orders/" + id, null).body());
-					String status = order.path("status").asString();
-					if (status.equals("CONFIRMED") || status.equals("CANCELLED")) {
-						orders.put(id, order);
-						break;
-					}
-					assertThat(System.nanoTime()).as("order %s still %s", id, status).isLessThan(deadline);
-					Thread.sleep(200);
-				}
+				orders.put(id, await().alias("order " + id + " CONFIRMED or CANCELLED")
+					.atMost(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())))
+					.pollInterval(Duration.ofMillis(200))
+					.until(() -> json.readTree(send("GET", gateway, "/api/orders/" + id, null).body()),
+							(order) -> List.of("CONFIRMED", "CANCELLED").contains(order.path("status").asString())));
 			}
 			return orders;
 		}

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import dev.stranglerkit.control.Http;
+import dev.stranglerkit.control.Mode;
 import dev.stranglerkit.control.PrometheusText;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -115,7 +116,7 @@ class NotificationServiceLandscapeIT {
 			awaitFollowed(order);
 		}
 		landscape.route("notifications", "shadow", null);
-		new Routes().awaitApplied(gateway, admin, "notifications", "shadow", null, Duration.ofSeconds(5));
+		new Routes().awaitApplied(gateway, admin, "notifications", Mode.SHADOW, null, Duration.ofSeconds(5));
 		for (String order : orders.keySet()) {
 			HttpResponse<String> response = get(gateway, "/api/notifications?orderId=" + order);
 			assertThat(response.statusCode()).isEqualTo(200);
@@ -125,7 +126,7 @@ class NotificationServiceLandscapeIT {
 		assertThat(shadowComparisons("mismatch")).isZero();
 
 		landscape.route("notifications", "service", null);
-		new Routes().awaitApplied(gateway, admin, "notifications", "service", null, Duration.ofSeconds(5));
+		new Routes().awaitApplied(gateway, admin, "notifications", Mode.SERVICE, null, Duration.ofSeconds(5));
 		for (String order : orders.keySet()) {
 			HttpResponse<String> response = get(gateway, "/api/notifications?orderId=" + order);
 			assertThat(response.headers().firstValue("X-Served-By")).hasValue("notification-service");

@@ -5,6 +5,8 @@ import java.nio.file.Path;
 
 import dev.stranglerkit.control.AuditLog;
 import dev.stranglerkit.control.ConfigRepo;
+import dev.stranglerkit.control.Mode;
+import dev.stranglerkit.control.Owner;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,10 +25,10 @@ class PresetTests {
 		assertThat(Preset.named("before").apps()).containsExactly("config-server", "discovery", "monolith", "gateway");
 		assertThat(Preset.named("after").apps()).containsExactly("config-server", "discovery", "monolith",
 				"inventory-service", "notification-service", "gateway");
-		assertThat(Preset.named("before").owners()).containsOnly(java.util.Map.entry("inventory", "monolith"),
-				java.util.Map.entry("notifications", "monolith"));
-		assertThat(Preset.named("step-4").owners()).containsEntry("notifications", "service")
-			.containsEntry("inventory", "monolith");
+		assertThat(Preset.named("before").owners()).containsOnly(java.util.Map.entry("inventory", Owner.MONOLITH),
+				java.util.Map.entry("notifications", Owner.MONOLITH));
+		assertThat(Preset.named("step-4").owners()).containsEntry("notifications", Owner.SERVICE)
+			.containsEntry("inventory", Owner.MONOLITH);
 		assertThat(Preset.named("step-6")).usingRecursiveComparison()
 			.ignoringFields("name")
 			.isEqualTo(Preset.named("after"));
@@ -45,20 +47,20 @@ class PresetTests {
 		}
 		Cutover cutover = new Cutover(this.configRepo);
 		Routes routes = new Routes();
-		assertThat(cutover.owner("inventory")).isEqualTo("monolith");
-		assertThat(routes.mode(this.configRepo.resolve("gateway.yml"), "inventory")).isEqualTo("monolith");
+		assertThat(cutover.owner("inventory")).isEqualTo(Owner.MONOLITH);
+		assertThat(routes.mode(this.configRepo.resolve("gateway.yml"), "inventory")).isEqualTo(Mode.MONOLITH);
 
-		cutover.write("inventory", "service");
+		cutover.write("inventory", Owner.SERVICE);
 
-		assertThat(cutover.owner("inventory")).isEqualTo("service");
-		assertThat(cutover.owner("notifications")).isEqualTo("monolith");
-		assertThat(routes.mode(this.configRepo.resolve("gateway.yml"), "inventory")).isEqualTo("service");
-		cutover.write("inventory", "monolith");
-		assertThat(cutover.owner("inventory")).isEqualTo("monolith");
+		assertThat(cutover.owner("inventory")).isEqualTo(Owner.SERVICE);
+		assertThat(cutover.owner("notifications")).isEqualTo(Owner.MONOLITH);
+		assertThat(routes.mode(this.configRepo.resolve("gateway.yml"), "inventory")).isEqualTo(Mode.SERVICE);
+		cutover.write("inventory", Owner.MONOLITH);
+		assertThat(cutover.owner("inventory")).isEqualTo(Owner.MONOLITH);
 		// like every switch, recorded in the audit log
 		assertThat(new ConfigRepo(this.configRepo).audit().last(10))
 			.extracting(AuditLog.Entry::via, AuditLog.Entry::route, AuditLog.Entry::mode)
-			.containsExactly(tuple("cli", "inventory", "monolith"), tuple("cli", "inventory", "service"));
+			.containsExactly(tuple("cli", "inventory", Mode.MONOLITH), tuple("cli", "inventory", Mode.SERVICE));
 	}
 
 }

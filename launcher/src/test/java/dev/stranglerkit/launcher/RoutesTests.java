@@ -28,7 +28,7 @@ class RoutesTests {
 	void changesOnlyTheRoutesModeAndPercentAndKeepsEverythingElse() throws Exception {
 		Path gateway = copy();
 		List<String> before = Files.readAllLines(gateway);
-		this.routes.change(gateway, "inventory", "canary", 30);
+		this.routes.switchRoute(this.folder, "inventory", "canary", 30);
 		List<String> after = Files.readAllLines(gateway);
 
 		assertThat(after).hasSameSizeAs(before);
@@ -46,11 +46,11 @@ class RoutesTests {
 	@Test
 	void addsAPercentToARouteThatHadNone() throws Exception {
 		Path gateway = copy();
-		this.routes.change(gateway, "notifications", "canary", 10);
+		this.routes.switchRoute(this.folder, "notifications", "canary", 10);
 		String text = Files.readString(gateway);
 		String notifications = text.substring(text.indexOf("    notifications:"));
 		assertThat(notifications).contains("      mode: canary\n").contains("      canary-percent: 10");
-		this.routes.change(gateway, "notifications", "service", null);
+		this.routes.switchRoute(this.folder, "notifications", "service", null);
 		assertThat(Files.readString(gateway).substring(text.indexOf("    notifications:")))
 			.contains("      mode: service\n")
 			.contains("      canary-percent: 10");
@@ -75,16 +75,16 @@ class RoutesTests {
 		Path gateway = copy();
 		String before = Files.readString(gateway);
 		assertThatExceptionOfType(LaunchException.class)
-			.isThrownBy(() -> this.routes.change(gateway, "inventory", "sideways", null))
+			.isThrownBy(() -> this.routes.switchRoute(this.folder, "inventory", "sideways", null))
 			.withMessageContaining("one of monolith, shadow, canary, service");
 		assertThatExceptionOfType(LaunchException.class)
-			.isThrownBy(() -> this.routes.change(gateway, "inventory", "canary", 101))
+			.isThrownBy(() -> this.routes.switchRoute(this.folder, "inventory", "canary", 101))
 			.withMessageContaining("between 0 and 100");
 		assertThatExceptionOfType(LaunchException.class)
-			.isThrownBy(() -> this.routes.change(gateway, "inventory", "canary", null))
+			.isThrownBy(() -> this.routes.switchRoute(this.folder, "inventory", "canary", null))
 			.withMessageContaining("canary needs a percent");
 		assertThatExceptionOfType(LaunchException.class)
-			.isThrownBy(() -> this.routes.change(gateway, "paths", "service", null))
+			.isThrownBy(() -> this.routes.switchRoute(this.folder, "paths", "service", null))
 			.withMessage(
 					"no route 'paths' in config-repo/gateway.yml (routes: catalog, inventory, orders, payments, notifications)");
 		assertThat(Files.readString(gateway)).isEqualTo(before);

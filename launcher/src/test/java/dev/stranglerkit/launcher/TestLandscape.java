@@ -154,7 +154,7 @@ final class TestLandscape {
 
 	/** Switches a route in this landscape's config-repo, as {@code ./kit route} does. */
 	void route(String route, String mode, Integer percent) {
-		new Routes().change(this.landscape.configRepo().resolve("gateway.yml"), route, mode, percent);
+		new Routes().switchRoute(this.landscape.configRepo(), route, mode, percent);
 	}
 
 	void down() {

@@ -13,6 +13,7 @@ import dev.stranglerkit.control.ConfigRepo;
 import dev.stranglerkit.control.Cutover;
 import dev.stranglerkit.control.DeadLetters;
 import dev.stranglerkit.control.Instances;
+import dev.stranglerkit.control.Mode;
 
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.http.CacheControl;
@@ -97,7 +98,8 @@ class ConsoleController {
 	 */
 	@PostMapping(path = "/console/api/switch", produces = MediaType.APPLICATION_JSON_VALUE)
 	AuditLog.Entry switchRoute(@RequestBody Switch request, Authentication user) {
-		return this.repo.switchRoute(request.route(), request.mode(), request.percent(), user.getName(), "console");
+		return this.repo.switchRoute(request.route(), Mode.parse(request.mode()), request.percent(), user.getName(),
+				"console");
 	}
 
 	/**
@@ -111,7 +113,7 @@ class ConsoleController {
 	synchronized Moved cutover(@RequestBody Move request, Authentication user) {
 		List<String> progress = new CopyOnWriteArrayList<>();
 		Instant handoff = new Cutover(this.repo, this.instances, user.getName(), "console", progress::add)
-			.move(request.module(), request.to());
+			.move(request.module(), Cutover.target(request.to()));
 		return new Moved(handoff, progress);
 	}
 

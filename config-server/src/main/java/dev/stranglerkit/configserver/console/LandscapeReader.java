@@ -171,7 +171,8 @@ class LandscapeReader {
 				.filter((sample) -> sample.name().equals("strangler_shadow_comparisons_total")
 						&& sample.label("route").equals(route.name()))
 				.forEach((sample) -> comparisons.merge(sample.label("result"), (long) sample.value(), Long::sum));
-			states.add(new RouteState(route.name(), route.owner(), route.mode(), route.canaryPercent(),
+			states.add(new RouteState(route.name(), (route.owner() != null) ? route.owner().value() : null,
+					route.mode().value(), route.canaryPercent(),
 					known ? gateway.path("mode").asString().toLowerCase() : null,
 					known ? gateway.path("canaryPercent").asInt() : null, this.rates.of(route.name()), comparisons));
 		}

@@ -113,6 +113,23 @@ class InventoryServiceTests {
 		new RabbitAdmin(this.rabbit.getConnectionFactory()).purgeQueue("inventory-tests-tap", false);
 	}
 
+	/**
+	 * The inventory's paths answer as the monolith's do: the same operations, parameters,
+	 * bodies and responses as its contract ({@code contracts/openapi/monolith.json},
+	 * which the monolith's ApiContractTests hold it to), so that a client sees no
+	 * difference when the gateway moves the route.
+	 */
+	@Test
+	void answersTheMonolithsApiForTheInventory() throws Exception {
+		HttpResponse<String> docs = this.http
+			.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + "/v3/api-docs/inventory-service"))
+				.build(), HttpResponse.BodyHandlers.ofString());
+		assertThat(docs.statusCode()).isEqualTo(200);
+		assertThat(ApiContract.operations(docs.body(), "/api/")).isEqualTo(ApiContract.operations(
+				java.nio.file.Files.readString(java.nio.file.Path.of("../../contracts/openapi/monolith.json")),
+				"/api/inventory"));
+	}
+
 	@Test
 	void followsTheMonolithsDecisionsWhateverOrderTheyArriveIn() throws Exception {
 		UUID product = trackedProduct();

@@ -66,6 +66,22 @@ class NotificationServiceTests {
 
 	final HttpClient http = HttpClient.newHttpClient();
 
+	/**
+	 * The notifications' paths answer as the monolith's do: the same operations,
+	 * parameters, bodies and responses as its contract
+	 * ({@code contracts/openapi/monolith.json}, which the monolith's ApiContractTests
+	 * hold it to), so that a client sees no difference when the gateway moves the route.
+	 */
+	@Test
+	void answersTheMonolithsApiForTheNotifications() throws Exception {
+		HttpResponse<String> docs = this.http.send(HttpRequest
+			.newBuilder(URI.create("http://127.0.0.1:" + this.port + "/v3/api-docs/notification-service"))
+			.build(), HttpResponse.BodyHandlers.ofString());
+		assertThat(docs.statusCode()).isEqualTo(200);
+		assertThat(ApiContract.operations(docs.body(), "/api/")).isEqualTo(ApiContract
+			.operations(Files.readString(Path.of("../../contracts/openapi/monolith.json")), "/api/notifications"));
+	}
+
 	@Test
 	void aConfirmedOrderGetsOneNotificationHoweverOftenItsMessageArrives() throws Exception {
 		UUID order = UUID.randomUUID();

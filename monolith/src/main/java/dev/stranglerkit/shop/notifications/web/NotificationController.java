@@ -29,11 +29,12 @@ class NotificationController {
 		return this.notifications.sentFor(new OrderId(orderId)).stream().map(NotificationView::of).toList();
 	}
 
-	record NotificationView(UUID id, UUID orderId, String customerId, String kind, String message, Instant sentAt) {
+	record NotificationView(UUID id, UUID orderId, String customerId, Notification.Kind kind, String message,
+			Instant sentAt) {
 
 		static NotificationView of(Notification notification) {
 			return new NotificationView(notification.id(), notification.orderId().value(), notification.customerId(),
-					notification.kind().name(), notification.message(), notification.sentAt());
+					notification.kind(), notification.message(), notification.sentAt());
 		}
 
 	}

@@ -33,6 +33,7 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ResponseStatusException;
 
@@ -51,6 +52,8 @@ class OrderController {
 	 * afterwards.
 	 */
 	@PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
+	@ResponseStatus(HttpStatus.ACCEPTED) // (as the API documents it: the answer's own
+											// status)
 	ResponseEntity<OrderView> place(@Valid @RequestBody PlaceOrder request) {
 		Map<ProductId, Integer> quantities = new LinkedHashMap<>();
 		for (PlaceOrder.Line line : request.lines()) {
