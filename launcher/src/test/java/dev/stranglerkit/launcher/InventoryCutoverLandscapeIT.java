@@ -758,8 +758,10 @@ class InventoryCutoverLandscapeIT {
 			Map<String, JsonNode> orders = new LinkedHashMap<>();
 			long deadline = System.nanoTime() + within.toNanos();
 			for (String id : this.placed.keySet()) {
+				// (asked at once, and at least once however little time is left)
 				orders.put(id, await().alias("order " + id + " CONFIRMED or CANCELLED")
-					.atMost(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())))
+					.atMost(Duration.ofNanos(Math.max(1_000_000, deadline - System.nanoTime())))
+					.pollDelay(Duration.ZERO)
 					.pollInterval(Duration.ofMillis(200))
 					.until(() -> json.readTree(send("GET", gateway, "/api/orders/" + id, null).body()),
 							(order) -> List.of("CONFIRMED", "CANCELLED").contains(order.path("status").asString())));
