@@ -32,9 +32,9 @@ final class BrokerTls {
 	/** the broker's identity, which its certificate names */
 	static final String IDENTITY = "rabbitmq";
 
-	private static final String BEGIN = "# >>> strangler-kit: TLS for ./kit up --mtls";
+	static final String BEGIN = "# >>> strangler-kit: TLS for ./kit up --mtls";
 
-	private static final String END = "# <<< strangler-kit";
+	static final String END = "# <<< strangler-kit";
 
 	private final Path etc;
 
@@ -96,9 +96,21 @@ final class BrokerTls {
 		if (begin < 0) {
 			return conf + ((conf.isEmpty() || conf.endsWith("\n")) ? "" : "\n") + block;
 		}
+		return conf.substring(0, begin) + block + withoutBlock(conf).substring(begin);
+	}
+
+	/**
+	 * @return the configuration file without the kit's block (between its markers, the
+	 * kit's TLS for {@code --mtls}), as it was before the kit wrote it
+	 */
+	static String withoutBlock(String conf) {
+		int begin = conf.indexOf(BEGIN);
+		if (begin < 0) {
+			return conf;
+		}
 		int end = conf.indexOf(END, begin);
-		int after = (end < 0) ? conf.length() : Math.min(conf.length(), conf.indexOf('\n', end) + 1);
-		return conf.substring(0, begin) + block + conf.substring((after <= 0) ? conf.length() : after);
+		int after = (end < 0) ? conf.length() : conf.indexOf('\n', end) + 1;
+		return conf.substring(0, begin) + conf.substring((after <= 0) ? conf.length() : after);
 	}
 
 	/** copies when the target differs; only RabbitMQ's user may read the key */

@@ -43,10 +43,6 @@ final class DatabaseTls {
 	/** the server's identity, which its certificate names */
 	static final String IDENTITY = "postgresql";
 
-	private static final String BEGIN = "# >>> strangler-kit: TLS for ./kit up --mtls";
-
-	private static final String END = "# <<< strangler-kit";
-
 	/** who reads which schema of whose database (config-repo/inventory-service.yml) */
 	private static final String READER = "inventory-service";
 
@@ -254,15 +250,9 @@ final class DatabaseTls {
 	 */
 	static String withBlock(String hba, List<String> roles) {
 		String names = String.join(",", roles.stream().map(DatabaseTls::quote).toList());
-		String block = String.join("\n", BEGIN, "hostssl all " + names + " 127.0.0.1/32 cert",
-				"host    all " + names + " all reject", "local   all " + names + " reject", END) + "\n";
-		int begin = hba.indexOf(BEGIN);
-		if (begin >= 0) {
-			int end = hba.indexOf(END, begin);
-			int after = (end < 0) ? hba.length() : hba.indexOf('\n', end) + 1;
-			hba = hba.substring(0, begin) + hba.substring((after <= 0) ? hba.length() : after);
-		}
-		return block + hba;
+		String block = String.join("\n", BrokerTls.BEGIN, "hostssl all " + names + " 127.0.0.1/32 cert",
+				"host    all " + names + " all reject", "local   all " + names + " reject", BrokerTls.END) + "\n";
+		return block + BrokerTls.withoutBlock(hba);
 	}
 
 	/** copies when the target differs; only the server's user may read the key */
