@@ -39,6 +39,8 @@ import org.springframework.util.function.SingletonSupplier;
  * locked with {@code SKIP LOCKED}): it marks them {@code RESUBMITTED}, counts the attempt
  * and dates it, so two instances never take the same publication, and a backlog after a
  * broker outage costs one statement per batch instead of one per publication.</li>
+ * <li><b>Never the CDC relay's publications</b>: the write-ahead log brings them to that
+ * relay, which sends them until the broker takes them; no listener here could.</li>
  * <li><b>An outage's backlog is due as soon as the broker is back</b>
  * ({@link BrokerRecovery}), whatever each publication's back-off says.</li>
  * </ul>
@@ -89,6 +91,7 @@ final class FailedPublicationClaims {
 				WHERE id IN (
 				  SELECT id FROM %1$s
 				  WHERE completion_date IS NULL AND (status = 'FAILED' OR status IS NULL)
+				    AND listener_id <> '%2$s'
 				    AND publication_date < ?
 				    AND (last_resubmission_date IS NULL OR last_resubmission_date < ?
 				      OR last_resubmission_date < CAST(? AS timestamptz) - make_interval(secs =>
@@ -96,7 +99,7 @@ final class FailedPublicationClaims {
 				  ORDER BY coalesce(completion_attempts, 0), publication_date
 				  LIMIT ? FOR UPDATE SKIP LOCKED)
 				RETURNING id, listener_id, event_type, serialized_event, publication_date, completion_attempts,
-				  last_resubmission_date""".formatted(table);
+				  last_resubmission_date""".formatted(table, CdcRelay.LISTENER_ID);
 	}
 
 	/**

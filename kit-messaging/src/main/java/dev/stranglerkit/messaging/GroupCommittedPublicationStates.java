@@ -146,6 +146,20 @@ final class GroupCommittedPublicationStates implements EventPublicationRepositor
 		}
 	}
 
+	/**
+	 * Writes these completions at once, in one transaction, and returns when it
+	 * committed: the CDC relay advances its position in the log only after its
+	 * publications are completed.
+	 * @throws org.springframework.dao.DataAccessException if they could not be written
+	 */
+	void completeNow(List<UUID> identifiers, Instant completionDate) {
+		if (identifiers.isEmpty()) {
+			return;
+		}
+		identifiers.forEach(this.heldBack::remove);
+		write(identifiers.stream().map((identifier) -> new Mark(identifier, completionDate)).toList());
+	}
+
 	@Override
 	public void markCompleted(TargetEventPublication publication, Instant completionDate) {
 		markCompleted(publication.getIdentifier(), completionDate);

@@ -35,7 +35,10 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.task.TaskExecutionAutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceProperties;
+import org.springframework.boot.context.event.ApplicationStartedEvent;
 import org.springframework.context.ApplicationContext;
+import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.core.env.Environment;
@@ -51,7 +54,9 @@ import org.springframework.modulith.events.Externalized;
 import org.springframework.modulith.events.FailedEventPublications;
 import org.springframework.modulith.events.RoutingTarget;
 import org.springframework.modulith.events.config.EventExternalizationAutoConfiguration;
+import org.springframework.modulith.events.core.EventPublicationRepository;
 import org.springframework.modulith.events.core.EventSerializer;
+import org.springframework.modulith.events.jdbc.JdbcRepositorySettings;
 import org.springframework.transaction.support.TransactionOperations;
 
 /**
@@ -194,8 +199,42 @@ public class MessagingAutoConfiguration {
 
 	/** The outbox relay: a listener on the event publication registry. */
 	@Bean
+	@ConditionalOnProperty(name = "kit.messaging.relay", havingValue = "outbox", matchIfMissing = true)
 	OutboxRelay kitOutboxRelay(EventExternalizationConfiguration configuration, ConfirmingRabbitTransport transport) {
 		return new OutboxRelay(configuration, transport);
+	}
+
+	/**
+	 * With the outbox relay, what an earlier run with the CDC relay left: its undelivered
+	 * publications, and its replication slot (which would keep the log).
+	 */
+	@Bean
+	@ConditionalOnProperty(name = "kit.messaging.relay", havingValue = "outbox", matchIfMissing = true)
+	ApplicationListener<ApplicationStartedEvent> kitRelayHandoverToOutbox(JdbcClient jdbc,
+			JdbcRepositorySettings repository, MessagingProperties properties, Environment environment) {
+		return (started) -> RelayHandover.toOutbox(jdbc, RelayHandover.table(repository.getSchema()),
+				properties.cdc().slotFor(environment.getRequiredProperty("spring.application.name")));
+	}
+
+	/** The publications the CDC relay sends, written in the business transaction. */
+	@Bean
+	@ConditionalOnProperty(name = "kit.messaging.relay", havingValue = "cdc")
+	CdcOutbox kitCdcOutbox(EventExternalizationConfiguration configuration, EventPublicationRepository publications) {
+		return new CdcOutbox(configuration, publications);
+	}
+
+	/** The CDC relay: Debezium reads the outbox from the write-ahead log. */
+	@Bean
+	@ConditionalOnProperty(name = "kit.messaging.relay", havingValue = "cdc")
+	CdcRelay kitCdcRelay(DataSourceProperties dataSource, JdbcRepositorySettings repository, Environment environment,
+			MessagingProperties properties, JdbcClient jdbc, EventSerializer serializer,
+			EventExternalizationConfiguration configuration, ConfirmingRabbitTransport transport,
+			EventPublicationRepository publications) {
+		return new CdcRelay(
+				new CdcRelay.Connection(dataSource.determineUrl(), dataSource.determineUsername(),
+						dataSource.determinePassword()),
+				repository.getSchema(), environment.getRequiredProperty("spring.application.name"), properties.cdc(),
+				jdbc, serializer, configuration, transport, publications);
 	}
 
 	/**

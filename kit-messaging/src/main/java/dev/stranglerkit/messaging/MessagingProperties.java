@@ -21,14 +21,30 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * its publication stays incomplete until it can be delivered. An empty list switches a
  * subscription off: its queue is not declared (the tests leave the landscape's alone).
  * @param consumer this application's own queue
+ * @param relay which relay takes the outbox's events to the broker: the application's own
+ * ({@code outbox}: after each commit, in the process that committed) or change data
+ * capture ({@code cdc}: Debezium reads them from PostgreSQL's write-ahead log)
  * @param outbox the relay from the event publication registry to the broker
+ * @param cdc the relay from the write-ahead log to the broker
  * @param resubmission the job that retries incomplete event publications
  * @param retention how long completed publications and processed-message records are kept
  */
 @ConfigurationProperties("kit.messaging")
 public record MessagingProperties(@DefaultValue("shop.events") String exchange,
 		@DefaultValue Map<String, List<String>> subscriptions, @DefaultValue Consumer consumer,
-		@DefaultValue Outbox outbox, @DefaultValue Resubmission resubmission, @DefaultValue Retention retention) {
+		@DefaultValue("outbox") Relay relay, @DefaultValue Outbox outbox, @DefaultValue Cdc cdc,
+		@DefaultValue Resubmission resubmission, @DefaultValue Retention retention) {
+
+	/** The two answers to the dual write (the guide's "Which relay"). */
+	public enum Relay {
+
+		/** The application sends each event after its transaction committed. */
+		OUTBOX,
+
+		/** Debezium reads the committed events from PostgreSQL's write-ahead log. */
+		CDC
+
+	}
 
 	/**
 	 * @return the dead-letter exchange, shared by every queue of the exchange
@@ -91,6 +107,30 @@ public record MessagingProperties(@DefaultValue("shop.events") String exchange,
 	 * leaves the publication incomplete
 	 */
 	public record Outbox(@DefaultValue("10s") Duration confirmTimeout) {
+	}
+
+	/**
+	 * @param slot the replication slot, and the publication, the relay reads through; one
+	 * per application (its instances share it: one streams, the others wait their turn).
+	 * By default {@code kit_outbox_} and the application's name
+	 * @param heartbeat how often the relay confirms its position while no event comes, so
+	 * that the slot does not hold the write-ahead log of the database's other work
+	 * @param retryDelay how long the relay waits before it sends again what the broker
+	 * did not confirm, doubled after each further failure
+	 * @param maxRetryDelay the longest it waits between two attempts
+	 */
+	public record Cdc(@Nullable String slot, @DefaultValue("10s") Duration heartbeat,
+			@DefaultValue("500ms") Duration retryDelay, @DefaultValue("10s") Duration maxRetryDelay) {
+
+		/**
+		 * @return the slot's name for the application: PostgreSQL allows lower-case
+		 * letters, digits and underscores
+		 */
+		public String slotFor(String application) {
+			return (this.slot != null) ? this.slot
+					: "kit_outbox_" + application.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9_]", "_");
+		}
+
 	}
 
 	/**

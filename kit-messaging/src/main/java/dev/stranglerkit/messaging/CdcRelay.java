@@ -1,0 +1,431 @@
+package dev.stranglerkit.messaging;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+import io.debezium.embedded.Connect;
+import io.debezium.engine.DebeziumEngine;
+import io.debezium.engine.RecordChangeEvent;
+import io.debezium.engine.format.ChangeEventFormat;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.source.SourceRecord;
+import org.jspecify.annotations.Nullable;
+import org.postgresql.Driver;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.context.SmartLifecycle;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.modulith.events.EventExternalizationConfiguration;
+import org.springframework.modulith.events.RoutingTarget;
+import org.springframework.modulith.events.core.EventPublicationRepository;
+import org.springframework.modulith.events.core.EventSerializer;
+import org.springframework.util.ClassUtils;
+
+/**
+ * The second answer to the dual write ({@code kit.messaging.relay: cdc}): change data
+ * capture. The business transaction writes the event's publication, as with the outbox
+ * relay ({@link CdcOutbox}); Debezium's embedded engine reads each committed one from
+ * PostgreSQL's write-ahead log (pgoutput, through the application's replication slot and
+ * a publication of the outbox's inserts for this relay), and this relay sends it through
+ * the same {@link ConfirmingRabbitTransport} as the outbox relay: the same envelope and
+ * message id, routing, publisher confirms and {@code mandatory}.
+ * <ul>
+ * <li>The engine hands over a batch; the relay sends all of it and waits for the broker.
+ * What the broker did not confirm is sent again, after a pause that doubles, until it is;
+ * only then are the publications completed (in one transaction) and the batch marked
+ * done, so the engine advances its position ({@link CdcOffsetStore}) and the slot only
+ * past what the broker holds. A crash, a kill, a broker or database outage at any point
+ * only repeats messages, which the consumers apply once.</li>
+ * <li>The log is read in commit order, and the relay keeps it: a message the broker does
+ * not take, or confirms but cannot route (no queue bound to its key), holds up the ones
+ * after it until it is taken. (The outbox relay lets the others pass and resubmits that
+ * one; the guide's "Which relay" compares the two.)</li>
+ * <li>The publications the other relay left incomplete (an earlier run with the outbox
+ * relay) are handed over at start ({@link RelayHandover}).</li>
+ * <li>A rolled-back transaction never reaches the log: nothing is sent for it.</li>
+ * <li>Instances of one application share the slot: the first streams, the others retry
+ * until the slot is free (one relay per application, whatever the number of
+ * instances).</li>
+ * </ul>
+ */
+final class CdcRelay implements SmartLifecycle, DebeziumEngine.ChangeConsumer<RecordChangeEvent<SourceRecord>> {
+
+	/** The registry's name for the publications this relay sends. */
+	static final String LISTENER_ID = "dev.stranglerkit.messaging.CdcRelay";
+
+	private static final Logger log = LoggerFactory.getLogger(CdcRelay.class);
+
+	private final Connection database;
+
+	private final String table;
+
+	private final String slot;
+
+	private final String application;
+
+	private final MessagingProperties.Cdc properties;
+
+	private final JdbcClient jdbc;
+
+	private final EventSerializer serializer;
+
+	private final EventExternalizationConfiguration configuration;
+
+	private final ConfirmingRabbitTransport transport;
+
+	private final EventPublicationRepository publications;
+
+	private final AtomicReference<@Nullable DebeziumEngine<?>> engine = new AtomicReference<>();
+
+	private final AtomicLong sent = new AtomicLong();
+
+	private volatile @Nullable Thread thread;
+
+	private volatile boolean running;
+
+	CdcRelay(Connection database, @Nullable String schema, String application, MessagingProperties.Cdc properties,
+			JdbcClient jdbc, EventSerializer serializer, EventExternalizationConfiguration configuration,
+			ConfirmingRabbitTransport transport, EventPublicationRepository publications) {
+		this.database = database;
+		this.table = RelayHandover.table(schema);
+		this.application = application;
+		this.slot = properties.slotFor(application);
+		this.properties = properties;
+		this.jdbc = jdbc;
+		this.serializer = serializer;
+		this.configuration = configuration;
+		this.transport = transport;
+		this.publications = publications;
+	}
+
+	/**
+	 * The publication and the slot exist before the application takes any work (a phase
+	 * ahead of the web server's): an event committed before the slot existed would never
+	 * be read.
+	 */
+	@Override
+	public int getPhase() {
+		return SmartLifecycle.DEFAULT_PHASE - 4096;
+	}
+
+	@Override
+	public void start() {
+		preparePublicationAndSlot();
+		RelayHandover.toCdc(this.jdbc, this.table);
+		this.running = true;
+		this.thread = Thread.ofPlatform().name("kit-cdc-relay").start(this::run);
+	}
+
+	@Override
+	public void stop() {
+		this.running = false;
+		DebeziumEngine<?> current = this.engine.get();
+		try {
+			if (current != null) {
+				current.close();
+			}
+			Thread thread = this.thread;
+			if (thread != null) {
+				thread.interrupt();
+				thread.join(Duration.ofSeconds(30));
+			}
+		}
+		catch (Exception ex) {
+			log.warn("The CDC relay did not stop cleanly; it resumes from its last confirmed position: {}",
+					ex.toString());
+		}
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
+	}
+
+	/**
+	 * @return how many messages the broker confirmed so far (for the tests)
+	 */
+	long sent() {
+		return this.sent.get();
+	}
+
+	/**
+	 * @return the replication slot, and the publication's name
+	 */
+	String slot() {
+		return this.slot;
+	}
+
+	/**
+	 * A publication of the outbox's inserts for this relay only (PostgreSQL decodes the
+	 * rest of the database's log and drops it), and the logical replication slot.
+	 */
+	private void preparePublicationAndSlot() {
+		boolean published = this.jdbc.sql("SELECT count(*) FROM pg_publication WHERE pubname = ?")
+			.param(this.slot)
+			.query(Long.class)
+			.single() > 0;
+		if (!published) {
+			this.jdbc
+				.sql("CREATE PUBLICATION %s FOR TABLE %s WHERE (listener_id = '%s') WITH (publish = 'insert')"
+					.formatted(this.slot, this.table, LISTENER_ID))
+				.update();
+		}
+		boolean slotted = this.jdbc.sql("SELECT count(*) FROM pg_replication_slots WHERE slot_name = ?")
+			.param(this.slot)
+			.query(Long.class)
+			.single() > 0;
+		if (!slotted) {
+			// a new slot starts where the log is now: a position kept for an earlier slot
+			// of
+			// that name (dropped by ./kit down --clean, say) means nothing to it
+			this.jdbc.sql("DELETE FROM kit_cdc_offset WHERE store = ?").param(this.slot).update();
+			this.jdbc.sql("SELECT 1 FROM pg_create_logical_replication_slot(?, 'pgoutput')")
+				.param(this.slot)
+				.query(Integer.class)
+				.single();
+			log.info("Created the replication slot {} for the CDC relay", this.slot);
+		}
+	}
+
+	/**
+	 * Runs the engine, and runs it again after it failed, until the application stops.
+	 */
+	private void run() {
+		Duration pause = this.properties.retryDelay();
+		while (this.running) {
+			AtomicReference<@Nullable String> failure = new AtomicReference<>();
+			try (DebeziumEngine<RecordChangeEvent<SourceRecord>> engine = DebeziumEngine
+				.create(ChangeEventFormat.of(Connect.class))
+				.using(engineProperties())
+				.using((success, message, error) -> {
+					if (!success) {
+						failure.set((error != null) ? error.toString() : message);
+					}
+				})
+				.notifying(this)
+				.build()) {
+				this.engine.set(engine);
+				engine.run();
+			}
+			catch (Exception ex) {
+				failure.set(ex.toString());
+			}
+			finally {
+				this.engine.set(null);
+			}
+			if (!this.running) {
+				return;
+			}
+			log.warn("The CDC relay stopped ({}); it starts again in {}", failure.get(), pause);
+			try {
+				Thread.sleep(pause);
+			}
+			catch (InterruptedException ex) {
+				return;
+			}
+			pause = min(pause.multipliedBy(2), this.properties.maxRetryDelay());
+		}
+	}
+
+	Properties engineProperties() {
+		Properties engine = new Properties();
+		engine.setProperty("name", this.application + "-outbox");
+		engine.setProperty("connector.class", "io.debezium.connector.postgresql.PostgresConnector");
+		engine.setProperty("topic.prefix", this.slot);
+		engine.setProperty("offset.storage", CdcOffsetStore.class.getName());
+		engine.setProperty(CdcOffsetStore.URL, this.database.url());
+		engine.setProperty(CdcOffsetStore.USER, this.database.user());
+		if (this.database.password() != null) {
+			engine.setProperty(CdcOffsetStore.PASSWORD, this.database.password());
+		}
+		engine.setProperty(CdcOffsetStore.STORE, this.slot);
+		// the position is written after every batch the relay finished
+		engine.setProperty("offset.flush.interval.ms", "0");
+		engine.setProperty("plugin.name", "pgoutput");
+		engine.setProperty("slot.name", this.slot);
+		engine.setProperty("publication.name", this.slot);
+		engine.setProperty("publication.autocreate.mode", "disabled");
+		engine.setProperty("table.include.list", this.table);
+		// only what is committed from the slot's creation on: the outbox's earlier
+		// publications are the outbox relay's
+		engine.setProperty("snapshot.mode", "no_data");
+		engine.setProperty("heartbeat.interval.ms", String.valueOf(this.properties.heartbeat().toMillis()));
+		// a heartbeat writes a message to the log, which the relay reads and confirms:
+		// the
+		// slot follows the log while the outbox is idle and the rest of the database busy
+		engine.setProperty("heartbeat.action.query",
+				"SELECT pg_logical_emit_message(false, 'kit-cdc-heartbeat', now()::text)");
+		engine.setProperty("tombstones.on.delete", "false");
+		engine.setProperty("errors.max.retries", "-1");
+		engine.setProperty("errors.retry.delay.initial.ms", String.valueOf(this.properties.retryDelay().toMillis()));
+		engine.setProperty("errors.retry.delay.max.ms", String.valueOf(this.properties.maxRetryDelay().toMillis()));
+		this.database.connectorProperties().forEach(engine::put);
+		return engine;
+	}
+
+	/**
+	 * Sends the batch's events, waits until the broker holds every one of them, completes
+	 * their publications, and only then lets the engine advance past the batch.
+	 */
+	@Override
+	public void handleBatch(List<RecordChangeEvent<SourceRecord>> records,
+			DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer) throws InterruptedException {
+		List<Delivery> deliveries = new ArrayList<>();
+		List<UUID> failed = new ArrayList<>();
+		for (RecordChangeEvent<SourceRecord> record : records) {
+			delivery(record.record(), failed).ifPresent(deliveries::add);
+		}
+		List<UUID> confirmed = new ArrayList<>();
+		send(deliveries, confirmed);
+		record(confirmed, failed);
+		for (RecordChangeEvent<SourceRecord> record : records) {
+			committer.markProcessed(record);
+		}
+		committer.markBatchFinished();
+	}
+
+	/**
+	 * @return the event an inserted publication of this relay carries (heartbeats and
+	 * other listeners' publications carry none); an event this application cannot read is
+	 * added to the failed ones
+	 */
+	private Optional<Delivery> delivery(SourceRecord record, List<UUID> failed) {
+		if (!(record.value() instanceof Struct value) || value.schema().field("after") == null) {
+			return Optional.empty();
+		}
+		Struct row = value.getStruct("after");
+		if (row == null || !LISTENER_ID.equals(row.getString("listener_id"))) {
+			return Optional.empty();
+		}
+		UUID id = UUID.fromString(row.getString("id"));
+		String type = row.getString("event_type");
+		try {
+			Object event = this.serializer.deserialize(row.getString("serialized_event"),
+					ClassUtils.forName(type, ClassUtils.getDefaultClassLoader()));
+			return Optional.of(new Delivery(id, event, this.configuration.determineTarget(event)));
+		}
+		catch (ClassNotFoundException | LinkageError | RuntimeException ex) {
+			log.warn("Publication {} carries a {} this application cannot read; it is failed: {}", id, type,
+					ex.toString());
+			failed.add(id);
+			return Optional.empty();
+		}
+	}
+
+	private void send(List<Delivery> deliveries, List<UUID> confirmed) throws InterruptedException {
+		List<Delivery> pending = deliveries;
+		Duration pause = this.properties.retryDelay();
+		while (!pending.isEmpty()) {
+			List<CompletableFuture<?>> futures = pending.stream()
+				.<CompletableFuture<?>>map(
+						(delivery) -> this.transport.externalize(delivery.event(), delivery.target()))
+				.toList();
+			List<Delivery> again = new ArrayList<>();
+			for (int i = 0; i < pending.size(); i++) {
+				Delivery delivery = pending.get(i);
+				try {
+					futures.get(i).get();
+					confirmed.add(delivery.id());
+					this.sent.incrementAndGet();
+				}
+				catch (ExecutionException ex) {
+					again.add(delivery);
+				}
+			}
+			pending = again;
+			if (!pending.isEmpty()) {
+				log.warn("The broker did not take {} of {} messages; the relay sends them again in {} and holds the "
+						+ "log meanwhile", again.size(), deliveries.size(), pause);
+				Thread.sleep(pause);
+				pause = min(pause.multipliedBy(2), this.properties.maxRetryDelay());
+			}
+		}
+	}
+
+	/**
+	 * Completes the confirmed publications in one transaction, and fails the ones this
+	 * application cannot read; tried again until the database takes it.
+	 */
+	private void record(List<UUID> confirmed, List<UUID> failed) throws InterruptedException {
+		Duration pause = this.properties.retryDelay();
+		while (true) {
+			try {
+				Instant now = Instant.now();
+				if (this.publications instanceof GroupCommittedPublicationStates states) {
+					states.completeNow(confirmed, now);
+				}
+				else {
+					confirmed.forEach((id) -> this.publications.markCompleted(id, now));
+				}
+				failed.forEach(this.publications::markFailed);
+				return;
+			}
+			catch (RuntimeException ex) {
+				log.warn("Could not complete {} publications the broker confirmed; trying again in {}: {}",
+						confirmed.size(), pause, ex.toString());
+				Thread.sleep(pause);
+				pause = min(pause.multipliedBy(2), this.properties.maxRetryDelay());
+			}
+		}
+	}
+
+	private static Duration min(Duration a, Duration b) {
+		return (a.compareTo(b) <= 0) ? a : b;
+	}
+
+	private record Delivery(UUID id, Object event, RoutingTarget target) {
+
+	}
+
+	/**
+	 * The database the relay reads, from the application's JDBC url: its replication
+	 * connection and the offset store's use the same host, database, role and TLS.
+	 *
+	 * @param url the JDBC url
+	 * @param user the role
+	 * @param password its password, if any
+	 */
+	record Connection(String url, String user, @Nullable String password) {
+
+		private static final List<String> TLS = List.of("sslmode", "sslcert", "sslkey", "sslrootcert", "sslpassword",
+				"sslfactory");
+
+		/**
+		 * @return Debezium's connection settings: the host, port and database of the url,
+		 * its TLS settings as Debezium's, and its other driver parameters passed to the
+		 * driver
+		 */
+		Properties connectorProperties() {
+			Properties url = Driver.parseURL(this.url, null);
+			if (url == null) {
+				throw new IllegalStateException("not a PostgreSQL JDBC url: " + this.url);
+			}
+			Properties connector = new Properties();
+			connector.setProperty("database.hostname", url.getProperty("PGHOST").split(",")[0]);
+			connector.setProperty("database.port", url.getProperty("PGPORT", "5432").split(",")[0]);
+			connector.setProperty("database.dbname", url.getProperty("PGDBNAME"));
+			connector.setProperty("database.user", this.user);
+			if (this.password != null) {
+				connector.setProperty("database.password", this.password);
+			}
+			url.stringPropertyNames()
+				.stream()
+				.filter((name) -> !name.startsWith("PG"))
+				.forEach((name) -> connector.setProperty((TLS.contains(name) ? "database." : "driver.") + name,
+						url.getProperty(name)));
+			return connector;
+		}
+
+	}
+
+}
