@@ -269,8 +269,9 @@ public class MessagingAutoConfiguration {
 	}
 
 	@Bean
-	OutboxMetrics kitOutboxMetrics(JdbcClient jdbc, AmqpAdmin admin, MessagingProperties properties) {
-		return new OutboxMetrics(jdbc, admin, properties);
+	OutboxMetrics kitOutboxMetrics(JdbcClient jdbc, AmqpAdmin admin, MessagingProperties properties,
+			Environment environment) {
+		return new OutboxMetrics(jdbc, admin, properties, environment.getRequiredProperty("spring.application.name"));
 	}
 
 	@Bean

@@ -11,7 +11,8 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 /**
  * The outbox on the Prometheus endpoint: how many event publications are incomplete and
  * how old the oldest one is (a growing age means the relay is stuck: the broker is down,
- * or a routing key is unbound), and how many messages wait in each dead-letter queue.
+ * or a routing key is unbound), how many messages wait in each dead-letter queue, and,
+ * with the CDC relay, how far its replication slot is behind the write-ahead log.
  */
 final class OutboxMetrics implements MeterBinder {
 
@@ -21,10 +22,13 @@ final class OutboxMetrics implements MeterBinder {
 
 	private final MessagingProperties properties;
 
-	OutboxMetrics(JdbcClient jdbc, AmqpAdmin admin, MessagingProperties properties) {
+	private final String application;
+
+	OutboxMetrics(JdbcClient jdbc, AmqpAdmin admin, MessagingProperties properties, String application) {
 		this.jdbc = jdbc;
 		this.admin = admin;
 		this.properties = properties;
+		this.application = application;
 	}
 
 	@Override
@@ -42,6 +46,24 @@ final class OutboxMetrics implements MeterBinder {
 				.description("Messages waiting in a dead-letter queue")
 				.tag("queue", queue)
 				.register(registry));
+		if (this.properties.relay() == MessagingProperties.Relay.CDC) {
+			String slot = this.properties.cdc().slotFor(this.application);
+			Gauge.builder("kit.outbox.cdc.behind", () -> behind(slot))
+				.description("Bytes of the write-ahead log the CDC relay has not confirmed yet (its slot keeps them)")
+				.baseUnit("bytes")
+				.tag("slot", slot)
+				.register(registry);
+		}
+	}
+
+	private double behind(String slot) {
+		return this.jdbc.sql("""
+				SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), confirmed_flush_lsn)
+				FROM pg_replication_slots WHERE slot_name = ?""")
+			.param(slot)
+			.query(Double.class)
+			.optional()
+			.orElse(Double.NaN);
 	}
 
 	private double incomplete() {

@@ -72,6 +72,7 @@ final class Doctor {
 			bad("no setsid: sudo apt-get install -y util-linux");
 		}
 		strandedOrders();
+		replicationSlots();
 		if (this.problems == 0) {
 			System.out.println("Everything ./kit up and ./kit test need is here.");
 			return true;
@@ -125,6 +126,34 @@ final class Doctor {
 						+ decider + " (kit_ownership_overdue_decisions): if it is down, start it (./kit up " + decider
 						+ ") and it decides them from its queue; if it runs, replay what was dead-lettered"
 						+ " (./kit replay all). Later orders go on meanwhile");
+			}
+		}
+	}
+
+	/**
+	 * The CDC relays' slots: each with how far its relay is behind; one that nothing
+	 * reads keeps the write-ahead log until the disk is full.
+	 */
+	private void replicationSlots() {
+		if (!Http.listening(URI.create("http://" + this.env.getOrDefault("SHOP_DB_HOST", "127.0.0.1") + ":"
+				+ this.env.getOrDefault("SHOP_DB_PORT", "5432")))) {
+			return;
+		}
+		for (ReplicationSlots.Slot slot : new ReplicationSlots(this.env).list()) {
+			String described = "replication slot %s (database %s): %s behind, keeps %s of the write-ahead log"
+				.formatted(slot.name(), slot.database(), ReplicationSlots.size(slot.behind()),
+						ReplicationSlots.size(slot.retained()));
+			if (slot.active()) {
+				ok(described + ", read by the CDC relay of " + slot.application());
+			}
+			else if (this.launcher.running(slot.application()).isPresent()) {
+				bad(described + ", and nothing reads it: " + slot.application()
+						+ " runs without the CDC relay (./kit down --clean drops the slot once it is stopped)");
+			}
+			else {
+				bad(described + ", and nothing reads it: " + slot.application()
+						+ " is stopped; the slot keeps the log until the disk is full. ./kit up --relay cdc resumes"
+						+ " it; ./kit down --clean drops it");
 			}
 		}
 	}

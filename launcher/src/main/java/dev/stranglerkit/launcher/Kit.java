@@ -161,6 +161,7 @@ public final class Kit implements Runnable {
 	Landscape landscape() {
 		Landscape landscape = new Landscape(this.home,
 				this.home.resolve(this.env.getOrDefault("KIT_CONFIG_REPO", "config-repo")));
+		landscape = Relay.running(state()).map(landscape::withRelay).orElse(landscape);
 		Mtls mtls = new Mtls(state());
 		if (!mtls.on(new ConfigRepo(landscape.configRepo()))) {
 			return landscape;
@@ -255,9 +256,19 @@ public final class Kit implements Runnable {
 						+ "(kit.mtls.enabled in config-repo/application.yml makes it the default)")
 		boolean mtls;
 
+		@Option(names = "--relay", paramLabel = "outbox|cdc",
+				description = "how the applications' events leave their outbox: outbox (the application sends each "
+						+ "after its commit) or cdc (Debezium reads them from PostgreSQL's write-ahead log; ./kit sets "
+						+ "wal_level = logical first, which restarts PostgreSQL once); until ./kit down "
+						+ "(kit.messaging.relay in config-repo sets it per application)")
+		String relay;
+
 		@Override
 		public Integer call() {
 			long start = System.nanoTime();
+			if (this.relay != null) {
+				Relay.start(this.kit.state(), this.relay);
+			}
 			Landscape landscape = this.kit.landscape();
 			if (this.mtls || landscape.mtls()) {
 				Mtls mtls = new Mtls(this.kit.state());
@@ -352,6 +363,11 @@ public final class Kit implements Runnable {
 		@Parameters(paramLabel = "app", arity = "0..*", description = "the applications to stop (default: all)")
 		List<String> apps = new ArrayList<>();
 
+		@Option(names = "--clean",
+				description = "then drop what would outlive the landscape: the CDC relays' replication slots "
+						+ "that nothing reads (each keeps PostgreSQL's write-ahead log until the disk is full)")
+		boolean clean;
+
 		@Override
 		public Integer call() {
 			Launcher launcher = this.kit.launcher();
@@ -366,8 +382,20 @@ public final class Kit implements Runnable {
 				if (launcher.down().isEmpty()) {
 					System.out.println("nothing of the kit is running");
 				}
-				// the next ./kit up is plaintext again, unless told otherwise
+				// the next ./kit up is plaintext again, with the outbox relay, unless
+				// told
+				// otherwise
 				new Mtls(this.kit.state()).stopped();
+				Relay.stopped(this.kit.state());
+			}
+			if (this.clean) {
+				List<ReplicationSlots.Slot> dropped = new ReplicationSlots(this.kit.env).dropUnread();
+				dropped
+					.forEach((slot) -> System.out.println("dropped the replication slot " + slot.name() + " (database "
+							+ slot.database() + ", " + ReplicationSlots.size(slot.retained()) + " of log)"));
+				if (dropped.isEmpty()) {
+					System.out.println("no replication slot to drop");
+				}
 			}
 			return 0;
 		}

@@ -61,14 +61,17 @@ public final class Landscape {
 
 	private final Pki mtls;
 
+	private final String relay;
+
 	public Landscape(Path home, Path configRepo) {
-		this(home, configRepo, null);
+		this(home, configRepo, null, null);
 	}
 
-	private Landscape(Path home, Path configRepo, Pki mtls) {
+	private Landscape(Path home, Path configRepo, Pki mtls, String relay) {
 		this.home = home.toAbsolutePath().normalize();
 		this.configRepo = configRepo.toAbsolutePath().normalize();
 		this.mtls = mtls;
+		this.relay = relay;
 	}
 
 	/**
@@ -76,7 +79,15 @@ public final class Landscape {
 	 * certificate from the kit's CA ({@link Mtls})
 	 */
 	public Landscape withMtls(Pki pki) {
-		return new Landscape(this.home, this.configRepo, pki);
+		return new Landscape(this.home, this.configRepo, pki, this.relay);
+	}
+
+	/**
+	 * @return the same landscape whose applications send their events with the relay
+	 * named ({@link Relay}), whatever config-repo says
+	 */
+	public Landscape withRelay(String relay) {
+		return new Landscape(this.home, this.configRepo, this.mtls, relay);
 	}
 
 	/**
@@ -144,6 +155,9 @@ public final class Landscape {
 			args.add("--spring.profiles.active=landscape");
 		}
 		env.putAll(brokerUser(name));
+		if (this.relay != null) {
+			env.put(Relay.ENV, this.relay);
+		}
 		if (this.mtls != null) {
 			env.putAll(Mtls.env(this.mtls));
 			args.add(Mtls.PROFILE_ARGUMENT);

@@ -1,0 +1,126 @@
+package dev.stranglerkit.launcher;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * The CDC relays' replication slots on the kit's PostgreSQL ({@code kit.messaging.relay:
+ * cdc}), one per application, named {@code kit_outbox_<application>}. A slot keeps the
+ * write-ahead log from its position on: while its application is stopped, or runs the
+ * outbox relay, it grows until the disk is full. {@code ./kit doctor} shows each slot
+ * with how far it is behind; {@code ./kit down --clean} drops the ones nothing reads.
+ */
+final class ReplicationSlots {
+
+	static final String PREFIX = "kit_outbox_";
+
+	private final Map<String, String> env;
+
+	ReplicationSlots(Map<String, String> env) {
+		this.env = env;
+	}
+
+	/**
+	 * A slot of a CDC relay.
+	 *
+	 * @param name its name, also its publication's and its stored position's
+	 * @param database the database whose log it reads
+	 * @param active whether a relay reads it now
+	 * @param behind how many bytes of the log its relay has not confirmed yet
+	 * @param retained how many bytes of the log it keeps on disk
+	 */
+	record Slot(String name, String database, boolean active, long behind, long retained) {
+
+		/** the application whose relay reads it */
+		String application() {
+			return this.name.substring(PREFIX.length()).replace('_', '-');
+		}
+
+	}
+
+	/**
+	 * @return the kit's slots
+	 * @throws LaunchException when the server cannot be asked
+	 */
+	List<Slot> list() {
+		List<Slot> slots = new ArrayList<>();
+		try (Connection connection = connect("postgres"); PreparedStatement query = connection.prepareStatement("""
+				SELECT slot_name, database, active,
+				  coalesce(pg_wal_lsn_diff(pg_current_wal_lsn(), confirmed_flush_lsn), 0)::bigint,
+				  coalesce(pg_wal_lsn_diff(pg_current_wal_lsn(), restart_lsn), 0)::bigint
+				FROM pg_replication_slots WHERE slot_name LIKE ? ORDER BY slot_name""")) {
+			query.setString(1, PREFIX + "%");
+			try (ResultSet rows = query.executeQuery()) {
+				while (rows.next()) {
+					slots.add(new Slot(rows.getString(1), rows.getString(2), rows.getBoolean(3), rows.getLong(4),
+							rows.getLong(5)));
+				}
+			}
+		}
+		catch (SQLException ex) {
+			throw new LaunchException("could not read PostgreSQL's replication slots: " + ex.getMessage());
+		}
+		return slots;
+	}
+
+	/**
+	 * Drops the slots no relay reads, with their publications and stored positions (a
+	 * relay that starts again makes a new slot, from where the log is then: the
+	 * publications left incomplete meanwhile are sent by the outbox relay's resubmission
+	 * or handed over at the CDC relay's start).
+	 * @return the slots dropped
+	 */
+	List<Slot> dropUnread() {
+		List<Slot> dropped = new ArrayList<>();
+		for (Slot slot : list()) {
+			if (slot.active()) {
+				continue;
+			}
+			try (Connection connection = connect(slot.database()); Statement statement = connection.createStatement()) {
+				statement.execute("SELECT pg_drop_replication_slot('" + slot.name() + "')");
+				statement.execute("DROP PUBLICATION IF EXISTS " + slot.name());
+				statement.execute("DELETE FROM kit_cdc_offset WHERE store = '" + slot.name()
+						+ "' AND to_regclass('kit_cdc_offset') IS NOT NULL");
+				dropped.add(slot);
+			}
+			catch (SQLException ex) {
+				throw new LaunchException(
+						"could not drop the replication slot " + slot.name() + ": " + ex.getMessage());
+			}
+		}
+		return dropped;
+	}
+
+	private Connection connect(String database) throws SQLException {
+		Properties credentials = new Properties();
+		credentials.setProperty("user", this.env.getOrDefault("SHOP_DB_USER", "postgres"));
+		credentials.setProperty("password", this.env.getOrDefault("SHOP_DB_PASSWORD", ""));
+		credentials.setProperty("connectTimeout", "5");
+		return DriverManager
+			.getConnection("jdbc:postgresql://%s:%s/%s".formatted(this.env.getOrDefault("SHOP_DB_HOST", "127.0.0.1"),
+					this.env.getOrDefault("SHOP_DB_PORT", "5432"), database), credentials);
+	}
+
+	/** bytes as a person reads them */
+	static String size(long bytes) {
+		if (bytes < 1024) {
+			return bytes + " B";
+		}
+		if (bytes < 1024 * 1024) {
+			return "%.1f KiB".formatted(bytes / 1024.0);
+		}
+		if (bytes < 1024L * 1024 * 1024) {
+			return "%.1f MiB".formatted(bytes / (1024.0 * 1024));
+		}
+		return "%.1f GiB".formatted(bytes / (1024.0 * 1024 * 1024));
+	}
+
+}
