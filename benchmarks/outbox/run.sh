@@ -41,6 +41,7 @@ echo "==> RabbitMQ: confirmed publishes (PerfTest), $THREADS producers, ${SECOND
   --uri "amqp://guest:guest@${SHOP_RABBIT_HOST:-127.0.0.1}:5672/$VHOST" -x "$THREADS" -y 1 -s 300 \
   --confirm 64 -f persistent -z "$SECONDS_PER_PHASE" --queue bench-perftest --auto-delete true --id perftest \
   > "$WORK/perftest.txt" 2>&1
+DEBEZIUM=$(sed -n 's/.*<debezium.version>\(.*\)<\/debezium.version>.*/\1/p' "$KIT_HOME/pom.xml")
 RABBIT_RATE=$(sed -n 's/.*sending rate avg: \([0-9]*\) msg\/s.*/\1/p' "$WORK/perftest.txt" | tail -n 1)
 echo "    $RABBIT_RATE confirmed publishes/s"
 
@@ -65,7 +66,20 @@ echo "==> The raw path (JDBC and RabbitMQ's client, no framework; ${WARMUP}s war
   > "$WORK/raw-path.log" 2>&1 || { tail -n 40 "$WORK/raw-path.log"; exit 1; }
 RAW=$(sed -n 's/^raw.events_per_second=//p' "$WORK/raw-path.properties")
 echo "    $RAW events/s"
+
+# The same outbox with the CDC relay (kit.messaging.relay: cdc): Debezium reads the committed
+# publications from PostgreSQL's write-ahead log (wal_level = logical, which ./kit bench sets).
+# Its slot is dropped afterwards: an abandoned slot keeps the log.
+echo "==> The kit's outbox with the CDC relay (${WARMUP}s warm-up)"
+"$JAVA_HOME/bin/java" $OUTBOX_JAVA_OPTS -jar "$WORK"/outbox-benchmark-*.jar --threads="$THREADS" --seconds="$SECONDS_PER_PHASE" \
+  --rate="$RATE" --warmup="$WARMUP" --out="$WORK/outbox-cdc-benchmark.properties" --kit.messaging.relay=cdc \
+  > "$WORK/outbox-cdc-benchmark.log" 2>&1 || { tail -n 40 "$WORK/outbox-cdc-benchmark.log"; exit 1; }
+psql $PG -d "$DB" -qtAc "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE database = '$DB'" >/dev/null
+cdc() { sed -n "s/^$1=//p" "$WORK/outbox-cdc-benchmark.properties"; }
+CDC_EVENTS=$(cdc sustained.events_per_second)
+echo "    $CDC_EVENTS events/s"
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+cpu() { echo "JVM $($1 cpu.jvm_us_per_event) µs, PostgreSQL $($1 cpu.postgres_us_per_event) µs, RabbitMQ $($1 cpu.rabbitmq_us_per_event) µs"; }
 VERDICT=$(awk -v e="$EVENTS" -v pg="$PG_TPS" -v raw="$RAW" -v p99="$(prop latency.p99_ms)" 'BEGIN {
   t = (e >= pg / 2) ? "met" : "NOT met"; l = (p99 < 50) ? "met" : "NOT met";
   printf "throughput target %s (%.2f of the PostgreSQL rate; the raw path reached %.2f of it); latency target %s (p99 %s ms)", t, e / pg, raw / pg, l, p99 }')
@@ -85,6 +99,10 @@ All figures come from one run, so they share the machine's load; compare the rat
 | the raw path: the same work with the raw clients, no framework (\`RawPathBenchmark\`), $THREADS producer threads | $RAW | $(ratio "$RAW" "$PG_TPS") of PostgreSQL |
 | **outbox: sustained events/s**, $THREADS producer threads, one event per transaction, counted once consumed and its publication completed | **$EVENTS** | $(ratio "$EVENTS" "$PG_TPS") of PostgreSQL, $(ratio "$EVENTS" "$RABBIT_RATE") of RabbitMQ, $(ratio "$EVENTS" "$RAW") of the raw path |
 | **outbox: commit-to-consumer latency at $RATE events/s** ($(prop latency.count) messages received for $((RATE * SECONDS_PER_PHASE)) events, open model, from the moment each event was due) | p50 **$(prop latency.p50_ms) ms**, p90 $(prop latency.p90_ms) ms, p99 **$(prop latency.p99_ms) ms**, p99.9 $(prop latency.p999_ms) ms, max $(prop latency.max_ms) ms | |
+| outbox: CPU per event of the sustained phase | $(cpu prop) | |
+| **CDC relay: sustained events/s**, the same work, the events read from the write-ahead log (Debezium $DEBEZIUM) | **$CDC_EVENTS** | $(ratio "$CDC_EVENTS" "$PG_TPS") of PostgreSQL, $(ratio "$CDC_EVENTS" "$EVENTS") of the outbox relay |
+| **CDC relay: commit-to-consumer latency at $RATE events/s** ($(cdc latency.count) messages received) | p50 **$(cdc latency.p50_ms) ms**, p90 $(cdc latency.p90_ms) ms, p99 **$(cdc latency.p99_ms) ms**, p99.9 $(cdc latency.p999_ms) ms, max $(cdc latency.max_ms) ms | |
+| CDC relay: CPU per event of the sustained phase (PostgreSQL's includes the walsender's decoding) | $(cpu cdc) | |
 
 Targets (issue 3): at least half the PostgreSQL commit rate; p99 under 50 ms at 500 events/s.
 This run: **$VERDICT**.
@@ -104,8 +122,15 @@ PerfTest each measure one server with a client that does nothing else, while an 
 work in PostgreSQL (an insert and an update of Modulith's table, with its three indexes), in
 RabbitMQ (a persistent publish, its confirm, the delivery and the ack) and in the JVM, all on the
 same two cores. The raw path does that same work with the raw clients and no framework.
+The CDC relay does the same work differently: the business transaction writes the same row
+(the relay's own publication, in one insert), PostgreSQL's walsender decodes it from the log for
+the relay's slot (an insert-only publication, filtered to the relay's rows), Debezium's embedded
+engine hands it over in batches, and the relay sends each batch through the same confirming
+transport, completes its publications in one update, and only then moves its position on. CPU
+per event is read from /proc for this JVM, every PostgreSQL process and RabbitMQ's runtime, over
+the sustained phase.
 Raw outputs: \`benchmarks/outbox/target/\` (pgbench.txt, perftest.txt,
-outbox-benchmark.log, raw-path.log).
+outbox-benchmark.log, raw-path.log, outbox-cdc-benchmark.log).
 MD
 echo "==> Written $OUT"
 cat "$OUT"

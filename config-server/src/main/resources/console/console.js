@@ -57,6 +57,15 @@ function live(on, text) {
 	indicator.textContent = text;
 }
 
+/** bytes as a person reads them */
+function bytes(value) {
+	if (value == null || Number.isNaN(value)) return "–";
+	const units = ["B", "KiB", "MiB", "GiB"];
+	let unit = 0;
+	while (value >= 1024 && unit < units.length - 1) { value /= 1024; unit++; }
+	return (unit === 0 ? value.toFixed(0) : value.toFixed(1)) + " " + units[unit];
+}
+
 function render(state) {
 	document.getElementById("problems").replaceChildren(
 		...Object.values(state.problems).map((problem) => el("div", { class: "problem", text: problem })));
@@ -78,8 +87,10 @@ function render(state) {
 				? [el("td", { class: "num", text: number(outbox.incomplete, 0) }),
 					el("td", { class: "num", text: outbox.oldestAgeSeconds ? number(outbox.oldestAgeSeconds) + " s" : "–" }),
 					el("td", { class: "num" + (outbox.deadLetters > 0 ? " errors" : ""), text: number(outbox.deadLetters, 0) }),
-					el("td", { class: "num" + (outbox.overdueDecisions > 0 ? " errors" : ""), text: number(outbox.overdueDecisions, 0) })]
-				: [el("td", { colspan: 4, class: "num status off", text: "not running" })]))));
+					el("td", { class: "num" + (outbox.overdueDecisions > 0 ? " errors" : ""), text: number(outbox.overdueDecisions, 0) }),
+					el("td", { text: outbox.relay === "cdc" ? "cdc, slot " + outbox.slot : outbox.relay }),
+					el("td", { class: "num", text: outbox.relay === "cdc" ? bytes(outbox.slotBehindBytes) : "–" })]
+				: [el("td", { colspan: 6, class: "num status off", text: "not running" })]))));
 	document.querySelector("#audit tbody").replaceChildren(...state.audit.map((entry) =>
 		el("tr", {},
 			el("td", { text: new Date(entry.at).toLocaleString() }), el("td", { text: entry.user }),

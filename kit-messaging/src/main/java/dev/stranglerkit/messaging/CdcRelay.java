@@ -99,7 +99,7 @@ final class CdcRelay implements SmartLifecycle, DebeziumEngine.ChangeConsumer<Re
 		this.database = database;
 		this.table = RelayHandover.table(schema);
 		this.application = application;
-		this.slot = properties.slotFor(application);
+		this.slot = properties.slotFor(database.database());
 		this.properties = properties;
 		this.jdbc = jdbc;
 		this.serializer = serializer;
@@ -180,10 +180,17 @@ final class CdcRelay implements SmartLifecycle, DebeziumEngine.ChangeConsumer<Re
 					.formatted(this.slot, this.table, LISTENER_ID))
 				.update();
 		}
-		boolean slotted = this.jdbc.sql("SELECT count(*) FROM pg_replication_slots WHERE slot_name = ?")
+		String slotDatabase = this.jdbc.sql("SELECT database FROM pg_replication_slots WHERE slot_name = ?")
 			.param(this.slot)
-			.query(Long.class)
-			.single() > 0;
+			.query(String.class)
+			.optional()
+			.orElse(null);
+		if (slotDatabase != null && !slotDatabase.equals(this.database.database())) {
+			throw new IllegalStateException(("the replication slot %s reads the database %s, not %s: ./kit down "
+					+ "--clean drops it if nothing uses it, or kit.messaging.cdc.slot names another")
+				.formatted(this.slot, slotDatabase, this.database.database()));
+		}
+		boolean slotted = slotDatabase != null;
 		if (!slotted) {
 			// a new slot starts where the log is now: a position kept for an earlier slot
 			// of
@@ -405,11 +412,15 @@ final class CdcRelay implements SmartLifecycle, DebeziumEngine.ChangeConsumer<Re
 		 * its TLS settings as Debezium's, and its other driver parameters passed to the
 		 * driver
 		 */
+		/**
+		 * @return the database's name
+		 */
+		String database() {
+			return parsed().getProperty("PGDBNAME");
+		}
+
 		Properties connectorProperties() {
-			Properties url = Driver.parseURL(this.url, null);
-			if (url == null) {
-				throw new IllegalStateException("not a PostgreSQL JDBC url: " + this.url);
-			}
+			Properties url = parsed();
 			Properties connector = new Properties();
 			connector.setProperty("database.hostname", url.getProperty("PGHOST").split(",")[0]);
 			connector.setProperty("database.port", url.getProperty("PGPORT", "5432").split(",")[0]);
@@ -424,6 +435,14 @@ final class CdcRelay implements SmartLifecycle, DebeziumEngine.ChangeConsumer<Re
 				.forEach((name) -> connector.setProperty((TLS.contains(name) ? "database." : "driver.") + name,
 						url.getProperty(name)));
 			return connector;
+		}
+
+		private Properties parsed() {
+			Properties url = Driver.parseURL(this.url, null);
+			if (url == null) {
+				throw new IllegalStateException("not a PostgreSQL JDBC url: " + this.url);
+			}
+			return url;
 		}
 
 	}

@@ -211,9 +211,14 @@ public class MessagingAutoConfiguration {
 	@Bean
 	@ConditionalOnProperty(name = "kit.messaging.relay", havingValue = "outbox", matchIfMissing = true)
 	ApplicationListener<ApplicationStartedEvent> kitRelayHandoverToOutbox(JdbcClient jdbc,
-			JdbcRepositorySettings repository, MessagingProperties properties, Environment environment) {
+			JdbcRepositorySettings repository, MessagingProperties properties, DataSourceProperties dataSource) {
 		return (started) -> RelayHandover.toOutbox(jdbc, RelayHandover.table(repository.getSchema()),
-				properties.cdc().slotFor(environment.getRequiredProperty("spring.application.name")));
+				properties.cdc().slotFor(connection(dataSource).database()));
+	}
+
+	private static CdcRelay.Connection connection(DataSourceProperties dataSource) {
+		return new CdcRelay.Connection(dataSource.determineUrl(), dataSource.determineUsername(),
+				dataSource.determinePassword());
 	}
 
 	/** The publications the CDC relay sends, written in the business transaction. */
@@ -230,11 +235,9 @@ public class MessagingAutoConfiguration {
 			MessagingProperties properties, JdbcClient jdbc, EventSerializer serializer,
 			EventExternalizationConfiguration configuration, ConfirmingRabbitTransport transport,
 			EventPublicationRepository publications) {
-		return new CdcRelay(
-				new CdcRelay.Connection(dataSource.determineUrl(), dataSource.determineUsername(),
-						dataSource.determinePassword()),
-				repository.getSchema(), environment.getRequiredProperty("spring.application.name"), properties.cdc(),
-				jdbc, serializer, configuration, transport, publications);
+		return new CdcRelay(connection(dataSource), repository.getSchema(),
+				environment.getRequiredProperty("spring.application.name"), properties.cdc(), jdbc, serializer,
+				configuration, transport, publications);
 	}
 
 	/**
@@ -270,8 +273,8 @@ public class MessagingAutoConfiguration {
 
 	@Bean
 	OutboxMetrics kitOutboxMetrics(JdbcClient jdbc, AmqpAdmin admin, MessagingProperties properties,
-			Environment environment) {
-		return new OutboxMetrics(jdbc, admin, properties, environment.getRequiredProperty("spring.application.name"));
+			ObjectProvider<CdcRelay> cdc) {
+		return new OutboxMetrics(jdbc, admin, properties, cdc.getIfAvailable());
 	}
 
 	@Bean

@@ -112,7 +112,8 @@ public record MessagingProperties(@DefaultValue("shop.events") String exchange,
 	/**
 	 * @param slot the replication slot, and the publication, the relay reads through; one
 	 * per application (its instances share it: one streams, the others wait their turn).
-	 * By default {@code kit_outbox_} and the application's name
+	 * By default {@code kit_outbox_} and the name of the application's database (each
+	 * application has its own; a slot's name is unique across the server's databases)
 	 * @param heartbeat how often the relay confirms its position while no event comes, so
 	 * that the slot does not hold the write-ahead log of the database's other work
 	 * @param retryDelay how long the relay waits before it sends again what the broker
@@ -123,12 +124,12 @@ public record MessagingProperties(@DefaultValue("shop.events") String exchange,
 			@DefaultValue("500ms") Duration retryDelay, @DefaultValue("10s") Duration maxRetryDelay) {
 
 		/**
-		 * @return the slot's name for the application: PostgreSQL allows lower-case
-		 * letters, digits and underscores
+		 * @return the slot's name for the application's database: PostgreSQL allows
+		 * lower-case letters, digits and underscores
 		 */
-		public String slotFor(String application) {
+		public String slotFor(String database) {
 			return (this.slot != null) ? this.slot
-					: "kit_outbox_" + application.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9_]", "_");
+					: "kit_outbox_" + database.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9_]", "_");
 		}
 
 	}

@@ -3,6 +3,7 @@ package dev.stranglerkit.messaging;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.amqp.core.AmqpAdmin;
 import org.springframework.amqp.core.QueueInformation;
@@ -22,13 +23,13 @@ final class OutboxMetrics implements MeterBinder {
 
 	private final MessagingProperties properties;
 
-	private final String application;
+	private final @Nullable CdcRelay cdc;
 
-	OutboxMetrics(JdbcClient jdbc, AmqpAdmin admin, MessagingProperties properties, String application) {
+	OutboxMetrics(JdbcClient jdbc, AmqpAdmin admin, MessagingProperties properties, @Nullable CdcRelay cdc) {
 		this.jdbc = jdbc;
 		this.admin = admin;
 		this.properties = properties;
-		this.application = application;
+		this.cdc = cdc;
 	}
 
 	@Override
@@ -46,8 +47,8 @@ final class OutboxMetrics implements MeterBinder {
 				.description("Messages waiting in a dead-letter queue")
 				.tag("queue", queue)
 				.register(registry));
-		if (this.properties.relay() == MessagingProperties.Relay.CDC) {
-			String slot = this.properties.cdc().slotFor(this.application);
+		if (this.cdc != null) {
+			String slot = this.cdc.slot();
 			Gauge.builder("kit.outbox.cdc.behind", () -> behind(slot))
 				.description("Bytes of the write-ahead log the CDC relay has not confirmed yet (its slot keeps them)")
 				.baseUnit("bytes")

@@ -42,11 +42,15 @@ class CdcRelayKillTests {
 		Set<String> arrived = ConcurrentHashMap.newKeySet();
 
 		Process first = start("publish=2000", committed);
-		await().atMost(Duration.ofSeconds(60)).until(() -> {
-			receive(arrived);
-			return arrived.size() >= 100;
-		});
-		first.destroyForcibly().waitFor();
+		try {
+			await().atMost(Duration.ofSeconds(60)).until(() -> {
+				receive(arrived);
+				return arrived.size() >= 100;
+			});
+		}
+		finally {
+			first.destroyForcibly().waitFor();
+		}
 		assertThat(committed).as("killed while the relay was still sending committed events")
 			.hasSizeGreaterThan(arrived.size());
 
@@ -100,8 +104,14 @@ class CdcRelayKillTests {
 				// the process was killed
 			}
 		});
-		await().atMost(Duration.ofSeconds(60)).until(() -> !started.isEmpty() || !process.isAlive());
-		assertThat(process.isAlive()).as("the relay's process started").isTrue();
+		try {
+			await().atMost(Duration.ofSeconds(60)).until(() -> !started.isEmpty() || !process.isAlive());
+			assertThat(process.isAlive()).as("the relay's process started").isTrue();
+		}
+		catch (RuntimeException | AssertionError ex) {
+			process.destroyForcibly();
+			throw ex;
+		}
 		return process;
 	}
 

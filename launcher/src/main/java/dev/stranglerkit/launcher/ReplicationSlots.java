@@ -13,7 +13,7 @@ import java.util.Properties;
 
 /**
  * The CDC relays' replication slots on the kit's PostgreSQL ({@code kit.messaging.relay:
- * cdc}), one per application, named {@code kit_outbox_<application>}. A slot keeps the
+ * cdc}), one per application, named {@code kit_outbox_<its database>}. A slot keeps the
  * write-ahead log from its position on: while its application is stopped, or runs the
  * outbox relay, it grows until the disk is full. {@code ./kit doctor} shows each slot
  * with how far it is behind; {@code ./kit down --clean} drops the ones nothing reads.
@@ -36,13 +36,10 @@ final class ReplicationSlots {
 	 * @param active whether a relay reads it now
 	 * @param behind how many bytes of the log its relay has not confirmed yet
 	 * @param retained how many bytes of the log it keeps on disk
+	 * @param application the application whose database it reads (or the database's name,
+	 * for a database of none of the landscape's applications)
 	 */
-	record Slot(String name, String database, boolean active, long behind, long retained) {
-
-		/** the application whose relay reads it */
-		String application() {
-			return this.name.substring(PREFIX.length()).replace('_', '-');
-		}
+	record Slot(String name, String database, boolean active, long behind, long retained, String application) {
 
 	}
 
@@ -52,6 +49,9 @@ final class ReplicationSlots {
 	 */
 	List<Slot> list() {
 		List<Slot> slots = new ArrayList<>();
+		Map<String, String> applications = new java.util.HashMap<>();
+		new DatabaseTls(this.env, (line) -> {
+		}).databases().forEach((application, database) -> applications.put(database, application));
 		try (Connection connection = connect("postgres"); PreparedStatement query = connection.prepareStatement("""
 				SELECT slot_name, database, active,
 				  coalesce(pg_wal_lsn_diff(pg_current_wal_lsn(), confirmed_flush_lsn), 0)::bigint,
@@ -60,8 +60,9 @@ final class ReplicationSlots {
 			query.setString(1, PREFIX + "%");
 			try (ResultSet rows = query.executeQuery()) {
 				while (rows.next()) {
-					slots.add(new Slot(rows.getString(1), rows.getString(2), rows.getBoolean(3), rows.getLong(4),
-							rows.getLong(5)));
+					String database = rows.getString(2);
+					slots.add(new Slot(rows.getString(1), database, rows.getBoolean(3), rows.getLong(4),
+							rows.getLong(5), applications.getOrDefault(database, database)));
 				}
 			}
 		}

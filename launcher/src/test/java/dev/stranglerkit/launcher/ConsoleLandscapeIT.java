@@ -150,7 +150,9 @@ class ConsoleLandscapeIT {
 			assertThat(text("#audit tbody tr")).contains("console").contains("inventory");
 			// the registry and the outboxes are there too
 			assertThat(text("#instances")).contains("inventory-service").contains("UP");
-			assertThat(text("#outboxes tr[data-app='monolith']")).isNotEmpty().doesNotContain("not running");
+			assertThat(text("#outboxes tr[data-app='monolith']")).isNotEmpty()
+				.doesNotContain("not running")
+				.contains("outbox");
 
 			// a cutover of notifications on the page: it answers once both sides
 			// confirmed

@@ -102,6 +102,7 @@ final class TestLandscape {
 	 */
 	static void freshDatabasesAndQueues() {
 		try (Connection connection = DriverManager.getConnection(jdbc("postgres"), "postgres", "")) {
+			dropReplicationSlots(connection);
 			for (String database : DATABASES) {
 				connection.createStatement().execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
 				connection.createStatement().execute("CREATE DATABASE " + database);
@@ -123,6 +124,19 @@ final class TestLandscape {
 		}
 		catch (IOException | TimeoutException ex) {
 			throw new IllegalStateException("could not empty the landscape's queues: " + ex.getMessage(), ex);
+		}
+	}
+
+	/**
+	 * The CDC relays' slots on the landscape's databases, which nothing reads once it is
+	 * down (each keeps the write-ahead log), as {@code ./kit down --clean} drops them.
+	 */
+	static void dropReplicationSlots(Connection connection) throws SQLException {
+		try (var drop = connection.prepareStatement("""
+				SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots
+				WHERE NOT active AND database = ANY(?)""")) {
+			drop.setArray(1, connection.createArrayOf("text", DATABASES.toArray()));
+			drop.execute();
 		}
 	}
 
@@ -161,6 +175,12 @@ final class TestLandscape {
 		this.launcher.down();
 		if (this.mtls != null) {
 			this.mtls.stopped();
+		}
+		try (Connection connection = DriverManager.getConnection(jdbc("postgres"), "postgres", "")) {
+			dropReplicationSlots(connection);
+		}
+		catch (SQLException ex) {
+			throw new IllegalStateException("could not drop the landscape's replication slots: " + ex.getMessage(), ex);
 		}
 		System.out.println("[launcher] logs kept in " + this.workspace.resolve("state/logs"));
 	}

@@ -102,12 +102,14 @@ class LandscapeReader {
 
 	/**
 	 * An application's outbox: incomplete publications, the oldest's age, dead letters;
-	 * and the decisions it has awaited from a module's other owner for too long
+	 * the decisions it has awaited from a module's other owner for too long
 	 * ({@code kit_ownership_overdue_decisions}: stranded orders, whose decider is down or
-	 * whose message is dead-lettered).
+	 * whose message is dead-lettered); and its relay: {@code outbox}, or {@code cdc} with
+	 * its replication slot and how many bytes of the write-ahead log that slot is behind
+	 * ({@code kit_outbox_cdc_behind_bytes}).
 	 */
 	record Outbox(String app, URI url, boolean reachable, Double incomplete, Double oldestAgeSeconds,
-			Double deadLetters, Double overdueDecisions) {
+			Double deadLetters, Double overdueDecisions, String relay, String slot, Double slotBehindBytes) {
 	}
 
 	synchronized State state() {
@@ -227,14 +229,19 @@ class LandscapeReader {
 			URI url = this.properties.applications().get(app);
 			Answer answer = future.join();
 			if (!answer.ok()) {
-				outboxes.add(new Outbox(app, url, false, null, null, null, null));
+				outboxes.add(new Outbox(app, url, false, null, null, null, null, null, null, null));
 				return;
 			}
 			List<PrometheusText.Sample> samples = PrometheusText.parse(answer.body());
+			PrometheusText.Sample slot = samples.stream()
+				.filter((sample) -> sample.name().equals("kit_outbox_cdc_behind_bytes"))
+				.findFirst()
+				.orElse(null);
 			outboxes.add(new Outbox(app, url, true, PrometheusText.sum(samples, "kit_outbox_incomplete"),
 					PrometheusText.sum(samples, "kit_outbox_oldest_age_seconds"),
 					PrometheusText.sum(samples, "kit_messaging_dead_letters"),
-					PrometheusText.sum(samples, "kit_ownership_overdue_decisions")));
+					PrometheusText.sum(samples, "kit_ownership_overdue_decisions"), (slot != null) ? "cdc" : "outbox",
+					(slot != null) ? slot.label("slot") : null, (slot != null) ? slot.value() : null));
 		});
 		return outboxes;
 	}

@@ -45,7 +45,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  * <li>latency: a fixed arrival rate ({@code --rate} events/s, an open model) for
  * {@code --seconds}; commit-to-consumer latency from the moment each event was due.</li>
  * </ol>
- * The figures go to {@code --out} as properties.
+ * The figures go to {@code --out} as properties, with the CPU time per event of the
+ * sustained phase in this JVM, PostgreSQL and RabbitMQ ({@link CpuTime}). The relay is
+ * the application's choice, {@code --kit.messaging.relay=outbox|cdc}.
  */
 @SpringBootApplication
 public class OutboxBenchmark implements ApplicationRunner {
@@ -59,6 +61,9 @@ public class OutboxBenchmark implements ApplicationRunner {
 	private final JdbcClient jdbc;
 
 	private final Consumed consumed;
+
+	/** events of the sustained phases so far */
+	private long sustainedEvents;
 
 	OutboxBenchmark(ApplicationEventPublisher events, TransactionTemplate transactions, JdbcClient jdbc,
 			Consumed consumed) {
@@ -97,8 +102,15 @@ public class OutboxBenchmark implements ApplicationRunner {
 		log.info("Warming up for {} s", warmup);
 		sustained("warmup", threads, Duration.ofSeconds(warmup));
 		log.info("Sustained: {} producer threads for {} s", threads, seconds);
+		Map<String, Double> cpuBefore = CpuTime.now();
+		long before = this.sustainedEvents;
 		figures.put("sustained.events_per_second",
 				"%.0f".formatted(sustained("sustained", threads, Duration.ofSeconds(seconds))));
+		long events = this.sustainedEvents - before;
+		Map<String, Double> cpuAfter = CpuTime.now();
+		// CPU microseconds per event of the sustained phase, per process group
+		cpuAfter.forEach((group, spent) -> figures.put("cpu." + group + "_us_per_event",
+				"%.1f".formatted((spent - cpuBefore.get(group)) * 1e6 / events)));
 		log.info("Latency: {} events/s for {} s", rate, seconds);
 		Histogram latency = fixedRate("latency", rate, Duration.ofSeconds(seconds), threads);
 		figures.put("latency.count", latency.getTotalCount());
@@ -134,6 +146,7 @@ public class OutboxBenchmark implements ApplicationRunner {
 			}
 		}
 		awaitDelivered(phase, produced.sum());
+		this.sustainedEvents += produced.sum();
 		double elapsed = (System.nanoTime() - start) / 1e9;
 		log.info("{}: {} events in {} s", phase, produced.sum(), "%.1f".formatted(elapsed));
 		return produced.sum() / elapsed;
