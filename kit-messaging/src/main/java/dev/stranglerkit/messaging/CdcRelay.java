@@ -272,6 +272,7 @@ final class CdcRelay implements SmartLifecycle, DebeziumEngine.ChangeConsumer<Re
 		// slot follows the log while the outbox is idle and the rest of the database busy
 		engine.setProperty("heartbeat.action.query",
 				"SELECT pg_logical_emit_message(false, 'kit-cdc-heartbeat', now()::text)");
+		engine.setProperty("poll.interval.ms", String.valueOf(this.properties.pollInterval().toMillis()));
 		engine.setProperty("tombstones.on.delete", "false");
 		engine.setProperty("errors.max.retries", "-1");
 		engine.setProperty("errors.retry.delay.initial.ms", String.valueOf(this.properties.retryDelay().toMillis()));
