@@ -29,9 +29,10 @@ import java.util.function.Consumer;
  * certificate of the kit's CA (identity {@value #IDENTITY}) and checks its clients'
  * against that CA. Each role owns its application's database and may connect to no other,
  * but for the inventory-service, which reads the monolith's inventory schema (its
- * backfill, its reconciliation report). Everything else stays as it was: the operator's
- * {@code postgres} over the machine's own lines ({@code ./kit compare}, the tests), and
- * plaintext landscapes, which connect as {@code postgres}.
+ * backfill, its reconciliation report). Each role may read its database's write-ahead log
+ * ({@code REPLICATION}: the CDC relay's slot). Everything else stays as it was: the
+ * operator's {@code postgres} over the machine's own lines ({@code ./kit compare}, the
+ * tests), and plaintext landscapes, which connect as {@code postgres}.
  * <p>
  * Applied without a restart ({@code ALTER SYSTEM}, {@code pg_reload_conf()}); the files
  * are beside {@code pg_hba.conf}, in {@code strangler-kit/}, so the server must run on
@@ -81,6 +82,10 @@ final class DatabaseTls {
 				if (!exists(admin, "SELECT 1 FROM pg_roles WHERE rolname = ?", role)) {
 					execute(admin, "CREATE ROLE " + quote(role) + " LOGIN");
 				}
+				// the CDC relay (kit.messaging.relay: cdc) reads its own database's log
+				// through a replication slot; pg_hba.conf still lets the role in with its
+				// certificate only, to its own database
+				execute(admin, "ALTER ROLE " + quote(role) + " REPLICATION");
 			}
 			for (Map.Entry<String, String> owned : databases().entrySet()) {
 				owns(admin, owned.getKey(), owned.getValue());
