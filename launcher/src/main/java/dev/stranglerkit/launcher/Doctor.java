@@ -73,6 +73,7 @@ final class Doctor {
 		}
 		strandedOrders();
 		replicationSlots();
+		leftovers();
 		if (this.problems == 0) {
 			System.out.println("Everything ./kit up and ./kit test need is here.");
 			return true;
@@ -155,6 +156,41 @@ final class Doctor {
 						+ " is stopped; the slot keeps the log until the disk is full. ./kit up --relay cdc resumes"
 						+ " it; ./kit down --clean drops it");
 			}
+		}
+	}
+
+	/**
+	 * With the monolith stopped: orders an earlier run left unfinished in its database,
+	 * which a new run would inherit (their decisions never come; a comparison of
+	 * deployments finds orders that never end).
+	 */
+	private void leftovers() {
+		if (this.launcher.running(Landscape.MONOLITH).isPresent()) {
+			return;
+		}
+		String database = new DatabaseTls(this.env, (line) -> {
+		}).databases().get(Landscape.MONOLITH);
+		java.util.Properties credentials = new java.util.Properties();
+		credentials.setProperty("user", this.env.getOrDefault("SHOP_DB_USER", "postgres"));
+		credentials.setProperty("password", this.env.getOrDefault("SHOP_DB_PASSWORD", ""));
+		credentials.setProperty("connectTimeout", "5");
+		try (java.sql.Connection connection = java.sql.DriverManager
+			.getConnection("jdbc:postgresql://%s:%s/%s".formatted(this.env.getOrDefault("SHOP_DB_HOST", "127.0.0.1"),
+					this.env.getOrDefault("SHOP_DB_PORT", "5432"), database), credentials);
+				java.sql.ResultSet rows = connection.createStatement()
+					.executeQuery("SELECT count(*) FROM orders.orders WHERE status = 'PENDING'")) {
+			rows.next();
+			long pending = rows.getLong(1);
+			if (pending > 0) {
+				bad("the database " + database + " holds " + pending + " order(s) an earlier run left unfinished "
+						+ "(PENDING), which a new run would inherit: ./kit reset starts clean (it asks first)");
+			}
+			else {
+				ok("the database " + database + " holds no unfinished order");
+			}
+		}
+		catch (java.sql.SQLException ex) {
+			// no database or no orders table yet: nothing left over
 		}
 	}
 

@@ -50,8 +50,8 @@ import picocli.CommandLine.Spec;
 		subcommands = { Kit.Up.class, Kit.Down.class, Kit.StatusCommand.class, Kit.Route.class,
 				Kit.CutoverCommand.class, Kit.CompareCommand.class, Kit.Replay.class, Kit.ChaosCommand.class,
 				Tools.Logs.class, Tools.Build.class, Tools.Run.class, Tools.Test.class, Tools.Arch.class,
-				Tools.Bench.class, Tools.DoctorCommand.class, Tools.Certs.class, Kit.HelpCommand.class,
-				Kit.Completion.class })
+				Tools.Bench.class, Tools.DoctorCommand.class, Tools.ResetCommand.class, Tools.Certs.class,
+				Kit.HelpCommand.class, Kit.Completion.class })
 public final class Kit implements Runnable {
 
 	/** the applications' JVM options unless {@code KIT_JAVA_OPTS} says otherwise */

@@ -11,6 +11,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
@@ -181,6 +182,39 @@ final class Tools {
 				throw new LaunchException("unknown benchmark '" + this.name + "' (outbox, gateway, drain)");
 			}
 			return this.kit.exec(Kit.concat(List.of(script.toString()), this.args));
+		}
+
+	}
+
+	@Command(name = "reset",
+			description = "back to a clean start, after a confirmation: stops the landscape, drops its CDC slots, "
+					+ "drops and re-creates its databases, deletes its queues, empties .kit/run, logs and config, "
+					+ "and puts config-repo back as committed (certificates, broker passwords, AOT caches and "
+					+ "reports stay)")
+	static final class ResetCommand extends Kit.KitCommand {
+
+		@Option(names = "--yes", description = "do not ask for the confirmation")
+		boolean yes;
+
+		@Override
+		public Integer call() throws IOException {
+			Landscape landscape = this.kit.landscape();
+			Reset reset = new Reset(this.kit.home, landscape.configRepo(), this.kit.state(), this.kit.env,
+					System.out::println);
+			System.out.println("./kit reset will:");
+			reset.plan().forEach((step) -> System.out.println("  - " + step));
+			if (!this.yes) {
+				System.out.print("Type 'reset' to go on: ");
+				System.out.flush();
+				String answer = new java.io.BufferedReader(new java.io.InputStreamReader(System.in)).readLine();
+				if (answer == null || !answer.strip().equals("reset")) {
+					System.out.println("Nothing changed.");
+					return 1;
+				}
+			}
+			reset.apply(this.kit.launcher());
+			System.out.println("Clean: ./kit up starts the landscape from empty databases.");
+			return 0;
 		}
 
 	}
