@@ -280,11 +280,7 @@ final class DatabaseTls {
 
 	/** the operator's connection, as {@code ./kit} makes the databases */
 	private Properties credentials() {
-		Properties credentials = new Properties();
-		credentials.setProperty("user", this.env.getOrDefault("SHOP_DB_USER", "postgres"));
-		credentials.setProperty("password", this.env.getOrDefault("SHOP_DB_PASSWORD", ""));
-		credentials.setProperty("connectTimeout", "5");
-		return credentials;
+		return OperatorDatabase.credentials(this.env);
 	}
 
 	private String url(String database) {

@@ -170,13 +170,7 @@ final class Doctor {
 		}
 		String database = new DatabaseTls(this.env, (line) -> {
 		}).databases().get(Landscape.MONOLITH);
-		java.util.Properties credentials = new java.util.Properties();
-		credentials.setProperty("user", this.env.getOrDefault("SHOP_DB_USER", "postgres"));
-		credentials.setProperty("password", this.env.getOrDefault("SHOP_DB_PASSWORD", ""));
-		credentials.setProperty("connectTimeout", "5");
-		try (java.sql.Connection connection = java.sql.DriverManager
-			.getConnection("jdbc:postgresql://%s:%s/%s".formatted(this.env.getOrDefault("SHOP_DB_HOST", "127.0.0.1"),
-					this.env.getOrDefault("SHOP_DB_PORT", "5432"), database), credentials);
+		try (java.sql.Connection connection = OperatorDatabase.connect(this.env, database);
 				java.sql.ResultSet rows = connection.createStatement()
 					.executeQuery("SELECT count(*) FROM orders.orders WHERE status = 'PENDING'")) {
 			rows.next();

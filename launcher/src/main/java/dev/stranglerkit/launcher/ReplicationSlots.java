@@ -1,7 +1,6 @@
 package dev.stranglerkit.launcher;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -9,7 +8,6 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 
 /**
  * The CDC relays' replication slots on the kit's PostgreSQL ({@code kit.messaging.relay:
@@ -101,13 +99,7 @@ final class ReplicationSlots {
 	}
 
 	private Connection connect(String database) throws SQLException {
-		Properties credentials = new Properties();
-		credentials.setProperty("user", this.env.getOrDefault("SHOP_DB_USER", "postgres"));
-		credentials.setProperty("password", this.env.getOrDefault("SHOP_DB_PASSWORD", ""));
-		credentials.setProperty("connectTimeout", "5");
-		return DriverManager
-			.getConnection("jdbc:postgresql://%s:%s/%s".formatted(this.env.getOrDefault("SHOP_DB_HOST", "127.0.0.1"),
-					this.env.getOrDefault("SHOP_DB_PORT", "5432"), database), credentials);
+		return OperatorDatabase.connect(this.env, database);
 	}
 
 	/** bytes as a person reads them */

@@ -5,13 +5,11 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
@@ -84,7 +82,7 @@ final class Reset {
 		Relay.stopped(this.state);
 		new ReplicationSlots(this.env).dropUnread()
 			.forEach((slot) -> this.out.accept("dropped the replication slot " + slot.name()));
-		try (Connection admin = DriverManager.getConnection(url("postgres"), credentials());
+		try (Connection admin = OperatorDatabase.connect(this.env, "postgres");
 				Statement statement = admin.createStatement()) {
 			for (String database : databases()) {
 				statement.execute("DROP DATABASE IF EXISTS \"" + database + "\" WITH (FORCE)");
@@ -172,19 +170,6 @@ final class Reset {
 
 	private String vhost() {
 		return this.env.getOrDefault("SPRING_RABBITMQ_VIRTUAL_HOST", "/");
-	}
-
-	private String url(String database) {
-		return "jdbc:postgresql://%s:%s/%s".formatted(this.env.getOrDefault("SHOP_DB_HOST", "127.0.0.1"),
-				this.env.getOrDefault("SHOP_DB_PORT", "5432"), database);
-	}
-
-	private Properties credentials() {
-		Properties credentials = new Properties();
-		credentials.setProperty("user", this.env.getOrDefault("SHOP_DB_USER", "postgres"));
-		credentials.setProperty("password", this.env.getOrDefault("SHOP_DB_PASSWORD", ""));
-		credentials.setProperty("connectTimeout", "5");
-		return credentials;
 	}
 
 	private String relative(Path path) {
