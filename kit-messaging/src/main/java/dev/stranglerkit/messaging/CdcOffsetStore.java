@@ -56,6 +56,8 @@ public final class CdcOffsetStore extends MemoryOffsetBackingStore {
 		this.url = (String) properties.get(URL);
 		this.store = (String) properties.get(STORE);
 		this.credentials.setProperty("user", String.valueOf(properties.get(USER)));
+		// a write that hangs (the database unreachable) fails instead, and is tried again
+		this.credentials.setProperty("socketTimeout", "30");
 		Object password = properties.get(PASSWORD);
 		if (password != null) {
 			this.credentials.setProperty("password", password.toString());
@@ -83,9 +85,12 @@ public final class CdcOffsetStore extends MemoryOffsetBackingStore {
 	}
 
 	@Override
-	public synchronized void stop() {
+	public void stop() {
+		// (outside the monitor: super.stop() waits for a save() that holds it)
 		super.stop();
-		close();
+		synchronized (this) {
+			close();
+		}
 	}
 
 	/** Writes every offset in one transaction (called on the store's own thread). */

@@ -24,6 +24,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.context.SmartLifecycle;
+import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.modulith.events.EventExternalizationConfiguration;
 import org.springframework.modulith.events.RoutingTarget;
@@ -120,8 +121,8 @@ final class CdcRelay implements SmartLifecycle, DebeziumEngine.ChangeConsumer<Re
 
 	@Override
 	public void start() {
-		preparePublicationAndSlot();
-		RelayHandover.toCdc(this.jdbc, this.table);
+		boolean newSlot = preparePublicationAndSlot();
+		RelayHandover.toCdc(this.jdbc, this.table, newSlot);
 		this.running = true;
 		this.thread = Thread.ofPlatform().name("kit-cdc-relay").start(this::run);
 	}
@@ -134,15 +135,23 @@ final class CdcRelay implements SmartLifecycle, DebeziumEngine.ChangeConsumer<Re
 			if (current != null) {
 				current.close();
 			}
+		}
+		catch (Exception ex) {
+			// (an engine still starting refuses to close: the interrupt below stops it)
+			log.warn("The CDC relay did not stop cleanly; it resumes from its last confirmed position: {}",
+					ex.toString());
+		}
+		finally {
 			Thread thread = this.thread;
 			if (thread != null) {
 				thread.interrupt();
-				thread.join(Duration.ofSeconds(30));
+				try {
+					thread.join(Duration.ofSeconds(30));
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+				}
 			}
-		}
-		catch (Exception ex) {
-			log.warn("The CDC relay did not stop cleanly; it resumes from its last confirmed position: {}",
-					ex.toString());
 		}
 	}
 
@@ -167,18 +176,23 @@ final class CdcRelay implements SmartLifecycle, DebeziumEngine.ChangeConsumer<Re
 
 	/**
 	 * A publication of the outbox's inserts for this relay only (PostgreSQL decodes the
-	 * rest of the database's log and drops it), and the logical replication slot.
+	 * rest of the database's log and drops it), and the logical replication slot. Two
+	 * instances that start at once may both try: the second finds them made.
+	 * @return whether the slot is new
 	 */
-	private void preparePublicationAndSlot() {
-		boolean published = this.jdbc.sql("SELECT count(*) FROM pg_publication WHERE pubname = ?")
-			.param(this.slot)
-			.query(Long.class)
-			.single() > 0;
-		if (!published) {
-			this.jdbc
-				.sql("CREATE PUBLICATION %s FOR TABLE %s WHERE (listener_id = '%s') WITH (publish = 'insert')"
-					.formatted(this.slot, this.table, LISTENER_ID))
-				.update();
+	private boolean preparePublicationAndSlot() {
+		if (!published()) {
+			try {
+				this.jdbc
+					.sql("CREATE PUBLICATION %s FOR TABLE %s WHERE (listener_id = '%s') WITH (publish = 'insert')"
+						.formatted(this.slot, this.table, LISTENER_ID))
+					.update();
+			}
+			catch (DataAccessException ex) {
+				if (!published()) {
+					throw ex;
+				}
+			}
 		}
 		String slotDatabase = this.jdbc.sql("SELECT database FROM pg_replication_slots WHERE slot_name = ?")
 			.param(this.slot)
@@ -190,18 +204,36 @@ final class CdcRelay implements SmartLifecycle, DebeziumEngine.ChangeConsumer<Re
 					+ "--clean drops it if nothing uses it, or kit.messaging.cdc.slot names another")
 				.formatted(this.slot, slotDatabase, this.database.database()));
 		}
-		boolean slotted = slotDatabase != null;
-		if (!slotted) {
-			// a new slot starts where the log is now: a position kept for an earlier slot
-			// of
-			// that name (dropped by ./kit down --clean, say) means nothing to it
-			this.jdbc.sql("DELETE FROM kit_cdc_offset WHERE store = ?").param(this.slot).update();
+		if (slotDatabase != null) {
+			return false;
+		}
+		// a new slot starts where the log is now: a position kept for an earlier slot of
+		// that name (dropped by ./kit down --clean, say) means nothing to it
+		this.jdbc.sql("DELETE FROM kit_cdc_offset WHERE store = ?").param(this.slot).update();
+		try {
 			this.jdbc.sql("SELECT 1 FROM pg_create_logical_replication_slot(?, 'pgoutput')")
 				.param(this.slot)
 				.query(Integer.class)
 				.single();
-			log.info("Created the replication slot {} for the CDC relay", this.slot);
 		}
+		catch (DataAccessException ex) {
+			if (this.jdbc.sql("SELECT count(*) FROM pg_replication_slots WHERE slot_name = ?")
+				.param(this.slot)
+				.query(Long.class)
+				.single() == 0) {
+				throw ex;
+			}
+			return false; // another instance made it
+		}
+		log.info("Created the replication slot {} for the CDC relay", this.slot);
+		return true;
+	}
+
+	private boolean published() {
+		return this.jdbc.sql("SELECT count(*) FROM pg_publication WHERE pubname = ?")
+			.param(this.slot)
+			.query(Long.class)
+			.single() > 0;
 	}
 
 	/**
@@ -222,10 +254,14 @@ final class CdcRelay implements SmartLifecycle, DebeziumEngine.ChangeConsumer<Re
 				.notifying(this)
 				.build()) {
 				this.engine.set(engine);
+				if (!this.running) {
+					return; // stopped while the engine was being made
+				}
 				engine.run();
 			}
 			catch (Exception ex) {
-				failure.set(ex.toString());
+				// (closing an engine that failed says only that it stopped)
+				failure.compareAndSet(null, ex.toString());
 			}
 			finally {
 				this.engine.set(null);
@@ -289,13 +325,12 @@ final class CdcRelay implements SmartLifecycle, DebeziumEngine.ChangeConsumer<Re
 	public void handleBatch(List<RecordChangeEvent<SourceRecord>> records,
 			DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer) throws InterruptedException {
 		List<Delivery> deliveries = new ArrayList<>();
-		List<UUID> failed = new ArrayList<>();
 		for (RecordChangeEvent<SourceRecord> record : records) {
-			delivery(record.record(), failed).ifPresent(deliveries::add);
+			delivery(record.record()).ifPresent(deliveries::add);
 		}
 		List<UUID> confirmed = new ArrayList<>();
 		send(deliveries, confirmed);
-		record(confirmed, failed);
+		complete(confirmed);
 		for (RecordChangeEvent<SourceRecord> record : records) {
 			committer.markProcessed(record);
 		}
@@ -304,10 +339,13 @@ final class CdcRelay implements SmartLifecycle, DebeziumEngine.ChangeConsumer<Re
 
 	/**
 	 * @return the event an inserted publication of this relay carries (heartbeats and
-	 * other listeners' publications carry none); an event this application cannot read is
-	 * added to the failed ones
+	 * other listeners' publications carry none)
+	 * @throws IllegalStateException for an event this instance cannot read (an event type
+	 * of a newer version, during a rolling upgrade): the batch is not finished, the
+	 * engine stops and starts again, and the slot may go to an instance that can read it
+	 * meanwhile; nothing moves past the event
 	 */
-	private Optional<Delivery> delivery(SourceRecord record, List<UUID> failed) {
+	private Optional<Delivery> delivery(SourceRecord record) {
 		if (!(record.value() instanceof Struct value) || value.schema().field("after") == null) {
 			return Optional.empty();
 		}
@@ -323,10 +361,10 @@ final class CdcRelay implements SmartLifecycle, DebeziumEngine.ChangeConsumer<Re
 			return Optional.of(new Delivery(id, event, this.configuration.determineTarget(event)));
 		}
 		catch (ClassNotFoundException | LinkageError | RuntimeException ex) {
-			log.warn("Publication {} carries a {} this application cannot read; it is failed: {}", id, type,
-					ex.toString());
-			failed.add(id);
-			return Optional.empty();
+			throw new IllegalStateException(
+					"publication %s carries a %s this instance cannot read (%s): the CDC ".formatted(id, type, ex)
+							+ "relay holds the log there until an instance that can read it takes over",
+					ex);
 		}
 	}
 
@@ -361,10 +399,10 @@ final class CdcRelay implements SmartLifecycle, DebeziumEngine.ChangeConsumer<Re
 	}
 
 	/**
-	 * Completes the confirmed publications in one transaction, and fails the ones this
-	 * application cannot read; tried again until the database takes it.
+	 * Completes the confirmed publications in one transaction; tried again until the
+	 * database takes it.
 	 */
-	private void record(List<UUID> confirmed, List<UUID> failed) throws InterruptedException {
+	private void complete(List<UUID> confirmed) throws InterruptedException {
 		Duration pause = this.properties.retryDelay();
 		while (true) {
 			try {
@@ -375,7 +413,6 @@ final class CdcRelay implements SmartLifecycle, DebeziumEngine.ChangeConsumer<Re
 				else {
 					confirmed.forEach((id) -> this.publications.markCompleted(id, now));
 				}
-				failed.forEach(this.publications::markFailed);
 				return;
 			}
 			catch (RuntimeException ex) {

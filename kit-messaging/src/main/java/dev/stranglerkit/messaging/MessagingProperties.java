@@ -127,6 +127,13 @@ public record MessagingProperties(@DefaultValue("shop.events") String exchange,
 			@DefaultValue("500ms") Duration retryDelay, @DefaultValue("10s") Duration maxRetryDelay,
 			@DefaultValue("20ms") Duration pollInterval) {
 
+		public Cdc {
+			if (slot != null && !slot.matches("[a-z0-9_]{1,63}")) {
+				throw new IllegalArgumentException("kit.messaging.cdc.slot is '" + slot
+						+ "': a replication slot's name has 1 to 63 lower-case letters, digits and underscores");
+			}
+		}
+
 		/**
 		 * @return the slot's name for the application's database: PostgreSQL allows
 		 * lower-case letters, digits and underscores

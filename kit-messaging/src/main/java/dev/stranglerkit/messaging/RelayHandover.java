@@ -13,7 +13,8 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * <ul>
  * <li>To the CDC relay: the outbox relay's incomplete publications are written again
  * under the CDC relay's name (the insert reaches the log, which brings them to the
- * relay), and the old ones deleted, in one transaction.</li>
+ * relay), and the old ones deleted, in one transaction; with a new slot, the CDC relay's
+ * own incomplete ones too, which an earlier slot was to bring.</li>
  * <li>To the outbox relay: the CDC relay's incomplete publications are renamed to the
  * outbox relay's, which the resubmission then sends; and the application's replication
  * slot and publication, which nothing reads any more, are dropped (an abandoned slot
@@ -34,20 +35,26 @@ final class RelayHandover {
 		return ((schema != null && !schema.isBlank()) ? schema : "public") + ".event_publication";
 	}
 
-	static void toCdc(JdbcClient jdbc, String table) {
+	/**
+	 * @param newSlot whether the CDC relay's slot was just made: the relay's own
+	 * undelivered publications, committed before it, are then written again too (the new
+	 * slot reads the log from now on)
+	 */
+	static void toCdc(JdbcClient jdbc, String table, boolean newSlot) {
 		int moved = jdbc
 			.sql("""
 					WITH moved AS (
-					  DELETE FROM %1$s WHERE listener_id = ? AND completion_date IS NULL
+					  DELETE FROM %1$s WHERE listener_id IN (?, ?) AND completion_date IS NULL
 					  RETURNING event_type, serialized_event, publication_date)
 					INSERT INTO %1$s (id, listener_id, event_type, serialized_event, publication_date, status,
 					  completion_attempts)
 					SELECT gen_random_uuid(), ?, event_type, serialized_event, publication_date, 'PUBLISHED', 0 FROM moved"""
 				.formatted(table))
-			.params(OutboxRelay.LISTENER_ID, CdcRelay.LISTENER_ID)
+			.params(OutboxRelay.LISTENER_ID, newSlot ? CdcRelay.LISTENER_ID : OutboxRelay.LISTENER_ID,
+					CdcRelay.LISTENER_ID)
 			.update();
 		if (moved > 0) {
-			log.info("Handed {} undelivered publications of the outbox relay over to the CDC relay", moved);
+			log.info("Handed {} undelivered publications over to the CDC relay", moved);
 		}
 	}
 

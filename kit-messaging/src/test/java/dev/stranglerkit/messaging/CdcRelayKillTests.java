@@ -29,6 +29,8 @@ class CdcRelayKillTests {
 
 	static final Rabbit rabbit = new Rabbit();
 
+	static final java.util.regex.Pattern EVENT_ID = java.util.regex.Pattern.compile("\"eventId\":\"([^\"]+)\"");
+
 	@AfterAll
 	static void dropSlot() {
 		rabbit.close();
@@ -53,6 +55,8 @@ class CdcRelayKillTests {
 		}
 		assertThat(committed).as("killed while the relay was still sending committed events")
 			.hasSizeGreaterThan(arrived.size());
+		assertThat(incompleteAfterTheKill(committed)).as("committed publications the killed relay had not completed")
+			.isPositive();
 
 		Process second = start("publish=0", ConcurrentHashMap.newKeySet());
 		try {
@@ -65,6 +69,23 @@ class CdcRelayKillTests {
 			second.destroy();
 			second.waitFor();
 		}
+	}
+
+	/** how many of these events' publications are still incomplete */
+	private static long incompleteAfterTheKill(Set<String> events) throws java.sql.SQLException {
+		long incomplete = 0;
+		try (java.sql.Connection connection = CdcSlots.connect();
+				java.sql.PreparedStatement query = connection.prepareStatement(
+						"SELECT serialized_event FROM event_publication WHERE listener_id = ? AND completion_date IS NULL")) {
+			query.setString(1, CdcRelay.LISTENER_ID);
+			try (java.sql.ResultSet rows = query.executeQuery()) {
+				while (rows.next()) {
+					java.util.regex.Matcher id = EVENT_ID.matcher(rows.getString(1));
+					incomplete += (id.find() && events.contains(id.group(1))) ? 1 : 0;
+				}
+			}
+		}
+		return incomplete;
 	}
 
 	/**

@@ -17,13 +17,17 @@ final class CdcSlots {
 	private CdcSlots() {
 	}
 
-	static void drop(String slot) {
+	/** the tests' database, as the test application connects to it */
+	static Connection connect() throws SQLException {
 		String url = "jdbc:postgresql://%s:%s/%s".formatted(System.getenv().getOrDefault("SHOP_DB_HOST", "127.0.0.1"),
 				System.getenv().getOrDefault("SHOP_DB_PORT", "5432"),
 				System.getenv().getOrDefault("SHOP_TEST_DB_NAME", "shop_test"));
-		try (Connection connection = DriverManager.getConnection(url,
-				System.getenv().getOrDefault("SHOP_DB_USER", "postgres"),
-				System.getenv().getOrDefault("SHOP_DB_PASSWORD", ""))) {
+		return DriverManager.getConnection(url, System.getenv().getOrDefault("SHOP_DB_USER", "postgres"),
+				System.getenv().getOrDefault("SHOP_DB_PASSWORD", ""));
+	}
+
+	static void drop(String slot) {
+		try (Connection connection = connect()) {
 			await().atMost(Duration.ofSeconds(30)).until(() -> {
 				try (var active = connection
 					.prepareStatement("SELECT count(*) FROM pg_replication_slots WHERE slot_name = ? AND active")) {
@@ -42,10 +46,15 @@ final class CdcSlots {
 			try (var statement = connection.createStatement()) {
 				statement.execute("DROP PUBLICATION IF EXISTS " + slot);
 			}
-			try (var statement = connection.prepareStatement(
-					"DELETE FROM kit_cdc_offset WHERE store = ? AND to_regclass('kit_cdc_offset') IS NOT NULL")) {
-				statement.setString(1, slot);
-				statement.execute();
+			try (var exists = connection.createStatement()
+				.executeQuery("SELECT to_regclass('kit_cdc_offset') IS NOT NULL")) {
+				exists.next();
+				if (exists.getBoolean(1)) {
+					try (var statement = connection.prepareStatement("DELETE FROM kit_cdc_offset WHERE store = ?")) {
+						statement.setString(1, slot);
+						statement.execute();
+					}
+				}
 			}
 		}
 		catch (SQLException ex) {

@@ -86,8 +86,14 @@ final class ReplicationSlots {
 			try (Connection connection = connect(slot.database()); Statement statement = connection.createStatement()) {
 				statement.execute("SELECT pg_drop_replication_slot('" + slot.name() + "')");
 				statement.execute("DROP PUBLICATION IF EXISTS " + slot.name());
-				statement.execute("DELETE FROM kit_cdc_offset WHERE store = '" + slot.name()
-						+ "' AND to_regclass('kit_cdc_offset') IS NOT NULL");
+				try (ResultSet offsets = statement.executeQuery("SELECT to_regclass('kit_cdc_offset') IS NOT NULL")) {
+					offsets.next();
+					if (!offsets.getBoolean(1)) {
+						dropped.add(slot);
+						continue;
+					}
+				}
+				statement.execute("DELETE FROM kit_cdc_offset WHERE store = '" + slot.name() + "'");
 				dropped.add(slot);
 			}
 			catch (SQLException ex) {
