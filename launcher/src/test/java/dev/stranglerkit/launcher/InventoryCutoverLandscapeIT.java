@@ -629,6 +629,26 @@ class InventoryCutoverLandscapeIT {
 		});
 	}
 
+	/** the incomplete publications in the database, by listener, status and attempts */
+	private static List<String> incomplete(String database) {
+		List<String> rows = new ArrayList<>();
+		try (Connection connection = DriverManager.getConnection(TestLandscape.jdbc(database), "postgres", "");
+				ResultSet incomplete = connection.createStatement().executeQuery("""
+						SELECT listener_id, status, completion_attempts, count(*),
+						  extract(epoch FROM now() - min(publication_date))::int
+						FROM event_publication WHERE completion_date IS NULL
+						GROUP BY listener_id, status, completion_attempts""")) {
+			while (incomplete.next()) {
+				rows.add("%s %s attempts %d: %d, oldest %d s".formatted(incomplete.getString(1),
+						incomplete.getString(2), incomplete.getInt(3), incomplete.getLong(4), incomplete.getLong(5)));
+			}
+		}
+		catch (SQLException ex) {
+			rows.add("(could not read them: " + ex.getMessage() + ")");
+		}
+		return rows;
+	}
+
 	/**
 	 * the externalized events' publications in the database, by the relay that sent them
 	 */
