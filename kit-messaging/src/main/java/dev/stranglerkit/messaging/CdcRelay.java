@@ -271,12 +271,11 @@ final class CdcRelay implements SmartLifecycle, DebeziumEngine.ChangeConsumer<Re
 			}
 			log.warn("The CDC relay stopped ({}); it starts again in {}", failure.get(), pause);
 			try {
-				Thread.sleep(pause);
+				pause = waitThenDouble(pause);
 			}
 			catch (InterruptedException ex) {
 				return;
 			}
-			pause = min(pause.multipliedBy(2), this.properties.maxRetryDelay());
 		}
 	}
 
@@ -392,8 +391,7 @@ final class CdcRelay implements SmartLifecycle, DebeziumEngine.ChangeConsumer<Re
 			if (!pending.isEmpty()) {
 				log.warn("The broker did not take {} of {} messages; the relay sends them again in {} and holds the "
 						+ "log meanwhile", again.size(), deliveries.size(), pause);
-				Thread.sleep(pause);
-				pause = min(pause.multipliedBy(2), this.properties.maxRetryDelay());
+				pause = waitThenDouble(pause);
 			}
 		}
 	}
@@ -418,14 +416,19 @@ final class CdcRelay implements SmartLifecycle, DebeziumEngine.ChangeConsumer<Re
 			catch (RuntimeException ex) {
 				log.warn("Could not complete {} publications the broker confirmed; trying again in {}: {}",
 						confirmed.size(), pause, ex.toString());
-				Thread.sleep(pause);
-				pause = min(pause.multipliedBy(2), this.properties.maxRetryDelay());
+				pause = waitThenDouble(pause);
 			}
 		}
 	}
 
-	private static Duration min(Duration a, Duration b) {
-		return (a.compareTo(b) <= 0) ? a : b;
+	/**
+	 * The relay's back-off, after a failed start, send or write alike.
+	 * @return the next pause: twice this one, at most {@code max-retry-delay}
+	 */
+	private Duration waitThenDouble(Duration pause) throws InterruptedException {
+		Thread.sleep(pause);
+		Duration next = pause.multipliedBy(2);
+		return (next.compareTo(this.properties.maxRetryDelay()) <= 0) ? next : this.properties.maxRetryDelay();
 	}
 
 	private record Delivery(UUID id, Object event, RoutingTarget target) {

@@ -63,10 +63,17 @@ final class DatabaseTls {
 	 * environment) by its identity, which is also its role
 	 */
 	Map<String, String> databases() {
+		return databases(this.env);
+	}
+
+	/**
+	 * @return each application's database in that environment, by its identity
+	 */
+	static Map<String, String> databases(Map<String, String> env) {
 		Map<String, String> databases = new LinkedHashMap<>();
-		databases.put(Landscape.MONOLITH, this.env.getOrDefault("SHOP_DB_NAME", "shop"));
-		databases.put("inventory-service", this.env.getOrDefault("INVENTORY_DB_NAME", "inventory_service"));
-		databases.put("notification-service", this.env.getOrDefault("NOTIFICATION_DB_NAME", "notification_service"));
+		databases.put(Landscape.MONOLITH, env.getOrDefault("SHOP_DB_NAME", "shop"));
+		databases.put("inventory-service", env.getOrDefault("INVENTORY_DB_NAME", "inventory_service"));
+		databases.put("notification-service", env.getOrDefault("NOTIFICATION_DB_NAME", "notification_service"));
 		return databases;
 	}
 

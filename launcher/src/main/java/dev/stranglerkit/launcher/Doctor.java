@@ -168,8 +168,7 @@ final class Doctor {
 		if (this.launcher.running(Landscape.MONOLITH).isPresent()) {
 			return;
 		}
-		String database = new DatabaseTls(this.env, (line) -> {
-		}).databases().get(Landscape.MONOLITH);
+		String database = DatabaseTls.databases(this.env).get(Landscape.MONOLITH);
 		try (java.sql.Connection connection = OperatorDatabase.connect(this.env, database);
 				java.sql.ResultSet rows = connection.createStatement()
 					.executeQuery("SELECT count(*) FROM orders.orders WHERE status = 'PENDING'")) {

@@ -48,8 +48,7 @@ final class ReplicationSlots {
 	List<Slot> list() {
 		List<Slot> slots = new ArrayList<>();
 		Map<String, String> applications = new java.util.HashMap<>();
-		new DatabaseTls(this.env, (line) -> {
-		}).databases().forEach((application, database) -> applications.put(database, application));
+		DatabaseTls.databases(this.env).forEach((application, database) -> applications.put(database, application));
 		try (Connection connection = connect("postgres"); PreparedStatement query = connection.prepareStatement("""
 				SELECT slot_name, database, active,
 				  coalesce(pg_wal_lsn_diff(pg_current_wal_lsn(), confirmed_flush_lsn), 0)::bigint,

@@ -164,8 +164,7 @@ final class Reset {
 	}
 
 	private List<String> databases() {
-		return List.copyOf(new DatabaseTls(this.env, (line) -> {
-		}).databases().values());
+		return List.copyOf(DatabaseTls.databases(this.env).values());
 	}
 
 	private String vhost() {

@@ -93,7 +93,7 @@ final class TestLandscape {
 	static final String VHOST = System.getenv().getOrDefault("SHOP_LANDSCAPE_RABBIT_VHOST", "shop_landscape_test");
 
 	/** the landscape's consumer queues (config-repo/application.yml) */
-	static final List<String> QUEUES = List.of("monolith", "inventory-service", "notification-service");
+	static final List<String> QUEUES = Reset.QUEUES;
 
 	/**
 	 * Every landscape test starts from empty databases and queues: what an earlier run
@@ -117,7 +117,7 @@ final class TestLandscape {
 		try (com.rabbitmq.client.Connection connection = rabbit.newConnection();
 				Channel channel = connection.createChannel()) {
 			for (String queue : QUEUES) {
-				for (String suffix : List.of("", ".dlq", ".wait", ".retry")) {
+				for (String suffix : Reset.QUEUE_SUFFIXES) {
 					channel.queueDelete(queue + suffix);
 				}
 			}
