@@ -66,6 +66,12 @@ final class CdcRelay implements SmartLifecycle, DebeziumEngine.ChangeConsumer<Re
 
 	private static final Logger log = LoggerFactory.getLogger(CdcRelay.class);
 
+	/**
+	 * How long the relay tries to complete a publication it sent but cannot see: the
+	 * outbox's staleness check fails it by then.
+	 */
+	static final Duration UNSEEN_TIMEOUT = Duration.ofSeconds(30);
+
 	private final Connection database;
 
 	private final String table;
@@ -398,27 +404,48 @@ final class CdcRelay implements SmartLifecycle, DebeziumEngine.ChangeConsumer<Re
 
 	/**
 	 * Completes the confirmed publications in one transaction; tried again until the
-	 * database takes it.
+	 * database takes it. PostgreSQL writes a transaction's commit to the log, where the
+	 * relay reads it, a moment before other sessions see the transaction's rows (as long
+	 * as a synchronous standby takes to answer, with one): a publication the relay cannot
+	 * see yet is completed again, after a pause that doubles, until it can. One still
+	 * unseen after {@link #UNSEEN_TIMEOUT} was deleted meanwhile and is left.
 	 */
 	private void complete(List<UUID> confirmed) throws InterruptedException {
-		Duration pause = this.properties.retryDelay();
-		while (true) {
+		Instant now = Instant.now();
+		long deadline = System.nanoTime() + UNSEEN_TIMEOUT.toNanos();
+		Duration failed = this.properties.retryDelay();
+		Duration unseen = this.properties.pollInterval();
+		List<UUID> pending = confirmed;
+		while (!pending.isEmpty()) {
 			try {
-				Instant now = Instant.now();
-				if (this.publications instanceof GroupCommittedPublicationStates states) {
-					states.completeNow(confirmed, now);
-				}
-				else {
-					confirmed.forEach((id) -> this.publications.markCompleted(id, now));
-				}
-				return;
+				pending = completeNow(pending, now);
 			}
 			catch (RuntimeException ex) {
 				log.warn("Could not complete {} publications the broker confirmed; trying again in {}: {}",
-						confirmed.size(), pause, ex.toString());
-				pause = waitThenDouble(pause);
+						pending.size(), failed, ex.toString());
+				failed = waitThenDouble(failed);
+				continue;
+			}
+			if (!pending.isEmpty() && System.nanoTime() - deadline >= 0) {
+				log.warn("The publications {} were sent but not found to complete after {}: deleted meanwhile?",
+						pending, UNSEEN_TIMEOUT);
+				return;
+			}
+			if (!pending.isEmpty()) {
+				unseen = waitThenDouble(unseen);
 			}
 		}
+	}
+
+	/**
+	 * @return the publications not found
+	 */
+	private List<UUID> completeNow(List<UUID> identifiers, Instant now) {
+		if (this.publications instanceof GroupCommittedPublicationStates states) {
+			return states.completeNow(identifiers, now);
+		}
+		identifiers.forEach((id) -> this.publications.markCompleted(id, now));
+		return List.of();
 	}
 
 	/**

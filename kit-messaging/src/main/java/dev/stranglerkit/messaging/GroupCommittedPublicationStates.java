@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -150,14 +151,30 @@ final class GroupCommittedPublicationStates implements EventPublicationRepositor
 	 * Writes these completions at once, in one transaction, and returns when it
 	 * committed: the CDC relay advances its position in the log only after its
 	 * publications are completed.
+	 * @return the publications no row was found for: PostgreSQL writes a transaction's
+	 * commit to the log, where logical decoding may read it, a moment before other
+	 * sessions see the transaction's rows, so the CDC relay may come to complete a
+	 * publication its reader cannot see yet
 	 * @throws org.springframework.dao.DataAccessException if they could not be written
 	 */
-	void completeNow(List<UUID> identifiers, Instant completionDate) {
+	List<UUID> completeNow(List<UUID> identifiers, Instant completionDate) {
 		if (identifiers.isEmpty()) {
-			return;
+			return List.of();
 		}
 		identifiers.forEach(this.heldBack::remove);
-		write(identifiers.stream().map((identifier) -> new Mark(identifier, completionDate)).toList());
+		List<Object[]> completions = identifiers.stream()
+			.map((identifier) -> new Object[] { Timestamp.from(completionDate), identifier })
+			.toList();
+		int[] updated = Objects
+			.requireNonNull(this.transactions.execute((tx) -> this.jdbc.batchUpdate(this.markCompleted, completions)));
+		this.transactionCount.increment();
+		List<UUID> missing = new ArrayList<>();
+		for (int i = 0; i < identifiers.size(); i++) {
+			if (updated[i] == 0) {
+				missing.add(identifiers.get(i));
+			}
+		}
+		return missing;
 	}
 
 	@Override

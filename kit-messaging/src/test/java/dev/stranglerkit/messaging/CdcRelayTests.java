@@ -3,6 +3,9 @@ package dev.stranglerkit.messaging;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 
 import dev.stranglerkit.messaging.MessagingTestApplication.ThingHappened;
@@ -30,7 +33,8 @@ import static org.awaitility.Awaitility.await;
  * transaction committed (read from the write-ahead log), never after a rollback, in the
  * outbox relay's message form; with the broker unreachable nothing is completed and the
  * slot's position stays behind the undelivered events, and every one arrives once the
- * broker is back.
+ * broker is back; a publication read from the log before other sessions can see it is
+ * completed once they can.
  */
 @SpringBootTest(properties = { "kit.messaging.relay=cdc", "kit.messaging.cdc.slot=" + CdcRelayTests.SLOT,
 		"kit.messaging.cdc.heartbeat=1s" })
@@ -157,6 +161,61 @@ class CdcRelayTests {
 		await().atMost(Duration.ofSeconds(20))
 			.untilAsserted(
 					() -> assertThat(confirmedBeyond(lastWritten)).as("the slot moves on once delivered").isTrue());
+	}
+
+	/**
+	 * PostgreSQL writes a transaction's commit to the log, where the relay reads it, a
+	 * moment before other sessions see its rows; with a synchronous standby that does not
+	 * answer, that moment lasts until the wait ends. The relay sends the event meanwhile,
+	 * cannot complete a publication it does not see, and completes it once it can.
+	 */
+	@Test
+	void completesAPublicationItReadBeforeOtherSessionsCouldSeeIt() throws Exception {
+		ThingHappened late = new ThingHappened("seen late");
+		AtomicInteger backend = new AtomicInteger();
+		CompletableFuture<Void> commit = null;
+		try {
+			// every session commits as before but the publisher's, which waits for a
+			// standby that is not there
+			this.jdbc.sql("ALTER SYSTEM SET synchronous_commit = 'local'").update();
+			this.jdbc.sql("ALTER SYSTEM SET synchronous_standby_names = 'kit_cdc_tests_absent_standby'").update();
+			reloadConfiguration("kit_cdc_tests_absent_standby");
+			commit = CompletableFuture.runAsync(() -> this.transactions.executeWithoutResult((tx) -> {
+				backend.set(this.jdbc.sql("SELECT pg_backend_pid()").query(Integer.class).single());
+				this.jdbc.sql("SET LOCAL synchronous_commit = 'on'").update();
+				this.events.publishEvent(late);
+			}));
+			List<Message> received = new ArrayList<>();
+			await().atMost(Duration.ofSeconds(20)).until(() -> {
+				received.addAll(rabbit.drain(OutboxRelayTests.TAP, Duration.ofMillis(200)));
+				return received.stream().anyMatch((m) -> isEvent(m, late));
+			});
+			assertThat(commit).as("the publisher's commit, waiting for the standby").isNotDone();
+			assertThat(publications(late)).as("the publication, as other sessions see it").isZero();
+
+			// the wait ends (the transaction is committed already): its rows become
+			// visible
+			assertThat(this.jdbc.sql("SELECT pg_cancel_backend(?)").param(backend.get()).query(Boolean.class).single())
+				.isTrue();
+			commit.get(10, TimeUnit.SECONDS);
+			await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(completed(late)).isOne());
+		}
+		finally {
+			this.jdbc.sql("ALTER SYSTEM RESET synchronous_standby_names").update();
+			this.jdbc.sql("ALTER SYSTEM RESET synchronous_commit").update();
+			reloadConfiguration("");
+			if (commit != null) {
+				commit.exceptionally((ex) -> null).get(10, TimeUnit.SECONDS);
+			}
+		}
+	}
+
+	private void reloadConfiguration(String standbys) {
+		this.jdbc.sql("SELECT pg_reload_conf()").query(Boolean.class).single();
+		await().atMost(Duration.ofSeconds(10))
+			.untilAsserted(() -> assertThat(
+					this.jdbc.sql("SELECT current_setting('synchronous_standby_names')").query(String.class).single())
+				.isEqualTo(standbys));
 	}
 
 	private static boolean isEvent(Message message, ThingHappened event) {

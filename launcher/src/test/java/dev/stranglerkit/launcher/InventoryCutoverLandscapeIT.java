@@ -53,6 +53,11 @@ import static org.awaitility.Awaitility.await;
  * and equal on both sides, one successful payment per confirmed order and none for a
  * cancelled one, one notification per order, no publication left in an outbox, nothing in
  * a dead-letter queue, and no read failed.
+ * <p>
+ * Its applications send their events with the CDC relay ({@code ./kit up --relay cdc}:
+ * Debezium reads each outbox from PostgreSQL's write-ahead log), the other landscape
+ * tests' with the outbox relay: the migration's invariants hold with either, two
+ * instances of the service sharing one replication slot included.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class InventoryCutoverLandscapeIT {
@@ -82,7 +87,7 @@ class InventoryCutoverLandscapeIT {
 
 	@BeforeAll
 	static void startTheWholeLandscape() {
-		landscape = new TestLandscape();
+		landscape = new TestLandscape(Map.of(Relay.ENV, "cdc"));
 		landscape.upEverything();
 	}
 
@@ -205,6 +210,12 @@ class InventoryCutoverLandscapeIT {
 					.isZero());
 		}
 		assertThat(deadLettered()).as("messages in the dead-letter queues").isEmpty();
+		// ... and every event left through the CDC relay, none through the outbox relay
+		for (String database : List.of(TestLandscape.DATABASES.get(0), TestLandscape.DATABASES.get(2))) {
+			assertThat(publicationsByRelay(database)).as("publications in %s by relay", database)
+				.containsOnlyKeys("dev.stranglerkit.messaging.CdcRelay")
+				.allSatisfy((relay, count) -> assertThat(count).isPositive());
+		}
 		JsonNode reconciliation = json
 			.readTree(Http.get(service.resolve("/actuator/reconciliation"), ADMIN).orElseThrow().body());
 		assertThat(reconciliation.path("equal").asBoolean()).as(reconciliation.toString()).isTrue();
@@ -290,7 +301,11 @@ class InventoryCutoverLandscapeIT {
 			.findFirst()
 			.orElseThrow();
 		assertThat(outbox.path("overdueDecisions").asDouble()).isEqualTo(stranded.size());
-		assertThat(outbox.path("relay").asString()).isEqualTo("outbox");
+		// (and the console shows the monolith's relay: change data capture, through its
+		// slot)
+		assertThat(outbox.path("relay").asString()).isEqualTo("cdc");
+		assertThat(outbox.path("slot").asString()).isEqualTo("kit_outbox_" + TestLandscape.DATABASES.get(0));
+		assertThat(outbox.path("slotBehindBytes").asDouble()).isNotNegative();
 		String doctor = doctor();
 		assertThat(doctor)
 			.contains("monolith: %d order(s) have waited too long for the inventory decision of the "
@@ -618,20 +633,44 @@ class InventoryCutoverLandscapeIT {
 	private static List<String> incomplete(String database) {
 		List<String> rows = new ArrayList<>();
 		try (Connection connection = DriverManager.getConnection(TestLandscape.jdbc(database), "postgres", "");
-				ResultSet incomplete = connection.createStatement().executeQuery("""
-						SELECT listener_id, status, completion_attempts, count(*),
-						  extract(epoch FROM now() - min(publication_date))::int
-						FROM event_publication WHERE completion_date IS NULL
-						GROUP BY listener_id, status, completion_attempts""")) {
+				ResultSet incomplete = connection.createStatement()
+					.executeQuery(
+							"""
+									SELECT listener_id, status, completion_attempts, count(*),
+									  extract(epoch FROM now() - min(publication_date))::int,
+									  (array_agg(id::text || ' ' || event_type || ' ' || publication_date ORDER BY publication_date))[1:5]
+									FROM event_publication WHERE completion_date IS NULL
+									GROUP BY listener_id, status, completion_attempts""")) {
 			while (incomplete.next()) {
-				rows.add("%s %s attempts %d: %d, oldest %d s".formatted(incomplete.getString(1),
-						incomplete.getString(2), incomplete.getInt(3), incomplete.getLong(4), incomplete.getLong(5)));
+				rows.add("%s %s attempts %d: %d, oldest %d s %s".formatted(incomplete.getString(1),
+						incomplete.getString(2), incomplete.getInt(3), incomplete.getLong(4), incomplete.getLong(5),
+						incomplete.getString(6)));
 			}
 		}
 		catch (SQLException ex) {
 			rows.add("(could not read them: " + ex.getMessage() + ")");
 		}
 		return rows;
+	}
+
+	/**
+	 * the externalized events' publications in the database, by the relay that sent them
+	 */
+	private static Map<String, Long> publicationsByRelay(String database) throws SQLException {
+		Map<String, Long> counts = new LinkedHashMap<>();
+		try (Connection connection = DriverManager.getConnection(TestLandscape.jdbc(database), "postgres", "");
+				ResultSet rows = connection.createStatement()
+					.executeQuery(
+							"""
+									SELECT listener_id, count(*) FROM event_publication
+									WHERE listener_id IN ('dev.stranglerkit.messaging.CdcRelay',
+									  'org.springframework.modulith.events.support.EventExternalizerModuleListener.externalize(java.lang.Object)')
+									GROUP BY listener_id""")) {
+			while (rows.next()) {
+				counts.put(rows.getString(1), rows.getLong(2));
+			}
+		}
+		return counts;
 	}
 
 	private static double metric(URI application, String name) {
