@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -66,6 +67,12 @@ class MalformedWritesTests {
 			"{\"customerId\": \"c-1\", \"card\": \"4242424242424242\", \"lines\": [{\"productId\": \"" + PRODUCT
 					+ "\", \"quantity\": 1}]}");
 
+	/**
+	 * per write of the contract: the statuses it documents a problem for (read with the
+	 * cases)
+	 */
+	static final Map<String, List<String>> DOCUMENTED = new ConcurrentHashMap<>();
+
 	@LocalServerPort
 	int port;
 
@@ -98,12 +105,24 @@ class MalformedWritesTests {
 		Http.Response response = method.equals("POST") ? this.http.post(path, body) : this.http.put(path, body);
 
 		assertThat(response.status()).as(response.body()).isBetween(400, 499);
+		assertThat(documented(method, template)).as("the problems the contract documents for it")
+			.contains(String.valueOf(response.status()));
 		assertThat(response.contentType()).startsWith("application/problem+json");
 		JsonNode problem = read(response.body());
 		assertThat(problem.path("status").asInt()).isEqualTo(response.status());
 		assertThat(problem.path("detail").asText()).isNotBlank();
 		assertThat(response.body()).doesNotContain("Exception").doesNotContain("\tat ").doesNotContain("trace");
 		assertThat(state()).as("what a write could have changed").isEqualTo(before);
+	}
+
+	/** the problems the contract documents for the write whose path this is */
+	private static List<String> documented(String method, String path) {
+		return DOCUMENTED.entrySet()
+			.stream()
+			.filter((write) -> (method + " " + path).matches(write.getKey().replaceAll("\\{[^}]+}", "[^/]+")))
+			.map(Map.Entry::getValue)
+			.findFirst()
+			.orElseThrow();
 	}
 
 	/** what any write of the contract could change */
@@ -139,6 +158,14 @@ class MalformedWritesTests {
 		contract.getPaths().forEach((path, item) -> item.readOperationsMap().forEach((method, operation) -> {
 			if (operation.getRequestBody() != null) {
 				writes.add(new Write(method.name(), path, operation));
+				DOCUMENTED.put(method.name() + " " + path,
+						operation.getResponses()
+							.entrySet()
+							.stream()
+							.filter((response) -> response.getValue().getContent() != null
+									&& response.getValue().getContent().containsKey("application/problem+json"))
+							.map(Map.Entry::getKey)
+							.toList());
 			}
 		}));
 		assertThat(writes).extracting((write) -> write.method() + " " + write.path())
