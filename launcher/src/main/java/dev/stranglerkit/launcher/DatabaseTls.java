@@ -30,9 +30,10 @@ import java.util.function.Consumer;
  * against that CA. Each role owns its application's database and may connect to no other,
  * but for the inventory-service, which reads the monolith's inventory schema (its
  * backfill, its reconciliation report). Each role may read its database's write-ahead log
- * ({@code REPLICATION}: the CDC relay's slot). Everything else stays as it was: the
- * operator's {@code postgres} over the machine's own lines ({@code ./kit compare}, the
- * tests), and plaintext landscapes, which connect as {@code postgres}.
+ * ({@code REPLICATION}: the CDC relay's slot; the inventory-service's backfill reads the
+ * monolith's log). Everything else stays as it was: the operator's {@code postgres} over
+ * the machine's own lines ({@code ./kit compare}, the tests), and plaintext landscapes,
+ * which connect as {@code postgres}.
  * <p>
  * Applied without a restart ({@code ALTER SYSTEM}, {@code pg_reload_conf()}); the files
  * are beside {@code pg_hba.conf}, in {@code strangler-kit/}, so the server must run on

@@ -132,8 +132,8 @@ final class Doctor {
 	}
 
 	/**
-	 * The CDC relays' slots: each with how far its relay is behind; one that nothing
-	 * reads keeps the write-ahead log until the disk is full.
+	 * The kit's slots (the CDC relays', a backfill's): each with how far its reader is
+	 * behind; one that nothing reads keeps the write-ahead log until the disk is full.
 	 */
 	private void replicationSlots() {
 		if (!Http.listening(URI.create("http://" + this.env.getOrDefault("SHOP_DB_HOST", "127.0.0.1") + ":"
@@ -145,7 +145,12 @@ final class Doctor {
 				.formatted(slot.name(), slot.database(), ReplicationSlots.size(slot.behind()),
 						ReplicationSlots.size(slot.retained()));
 			if (slot.active()) {
-				ok(described + ", read by the CDC relay of " + slot.application());
+				ok(described + ", read by " + (slot.backfill() ? "an extracted service's backfill"
+						: "the CDC relay of " + slot.application()));
+			}
+			else if (slot.backfill()) {
+				bad(described + ", and nothing reads it: a backfill that has not ended; the service resumes it when it "
+						+ "starts, ./kit down --clean drops it (the backfill then starts over)");
 			}
 			else if (this.launcher.running(slot.application()).isPresent()) {
 				bad(described + ", and nothing reads it: " + slot.application()

@@ -10,15 +10,18 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The CDC relays' replication slots on the kit's PostgreSQL ({@code kit.messaging.relay:
- * cdc}), one per application, named {@code kit_outbox_<its database>}. A slot keeps the
- * write-ahead log from its position on: while its application is stopped, or runs the
- * outbox relay, it grows until the disk is full. {@code ./kit doctor} shows each slot
- * with how far it is behind; {@code ./kit down --clean} drops the ones nothing reads.
+ * The kit's replication slots on its PostgreSQL: the CDC relays'
+ * ({@code kit.messaging.relay:
+ * cdc}), one per application, named {@code kit_outbox_<its database>}, and an extracted
+ * service's backfill's while it runs ({@code kit_backfill_<the service's database>}, on
+ * the monolith's database; dropped when the backfill ends). A slot keeps the write-ahead
+ * log from its position on: while its application is stopped, or runs the outbox relay,
+ * it grows until the disk is full. {@code ./kit doctor} shows each slot with how far it
+ * is behind; {@code ./kit down --clean} drops the ones nothing reads.
  */
 final class ReplicationSlots {
 
-	static final String PREFIX = "kit_outbox_";
+	static final String PREFIX = "kit\\_";
 
 	private final Map<String, String> env;
 
@@ -38,6 +41,11 @@ final class ReplicationSlots {
 	 * for a database of none of the landscape's applications)
 	 */
 	record Slot(String name, String database, boolean active, long behind, long retained, String application) {
+
+		/** whether an extracted service's backfill reads it (not a CDC relay) */
+		boolean backfill() {
+			return this.name.startsWith("kit_backfill_");
+		}
 
 	}
 

@@ -12,6 +12,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.beans.factory.InitializingBean;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.DependsOn;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -24,10 +26,13 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Copies the inventory module's data from the monolith's database into the service's,
- * once, before the service first follows the monolith's events: one consistent snapshot
- * of the module's tables (a repeatable-read transaction), written with upserts in one
- * transaction, then a {@link Reconciliation} of the copy against that snapshot, stored
- * with the time of the snapshot.
+ * once, before the service first follows the monolith's events. By default from the
+ * monolith's write-ahead log, as an incremental snapshot interleaved with the live
+ * changes ({@link LogBackfill}, {@code inventory.backfill.method: log}); where the
+ * monolith's database has no logical decoding, with {@code method: copy}: one consistent
+ * snapshot of the module's tables (a repeatable-read transaction), written with upserts
+ * in one transaction, then a {@link Reconciliation} of the copy against that snapshot,
+ * stored with the time of the snapshot.
  * <p>
  * Idempotent and resumable: until its row in {@code inventory.backfill} is written, a
  * restart runs it again and the upserts overwrite what an interrupted run wrote (the
@@ -38,6 +43,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 @Component
 @DependsOnDatabaseInitialization
+@DependsOn("kitProcessedMessageSchema") // (kit_cdc_offset, where the log backfill keeps
+										// its position)
 class Backfill implements InitializingBean {
 
 	private static final Logger log = LoggerFactory.getLogger(Backfill.class);
@@ -77,10 +84,15 @@ class Backfill implements InitializingBean {
 
 	private final Source source;
 
-	Backfill(JdbcClient jdbc, DataSource dataSource, Source source) {
+	private final Source.Connection target;
+
+	Backfill(JdbcClient jdbc, DataSource dataSource, Source source, @Value("${spring.datasource.url}") String url,
+			@Value("${spring.datasource.username:}") String username,
+			@Value("${spring.datasource.password:}") String password) {
 		this.jdbc = jdbc;
 		this.transactions = new TransactionTemplate(new JdbcTransactionManager(dataSource));
 		this.source = source;
+		this.target = new Source.Connection(url, username, password);
 	}
 
 	@Override
@@ -92,19 +104,53 @@ class Backfill implements InitializingBean {
 		this.jdbc.sql("SELECT snapshot_at, report FROM inventory.backfill")
 			.query((rs, row) -> Map.entry(rs.getTimestamp(1).toInstant(), rs.getString(2)))
 			.optional()
-			.ifPresentOrElse((done) -> log
-				.info("Backfilled from the monolith's snapshot of {}; following its events since", done.getKey()),
-					this::run);
+			.ifPresentOrElse((done) -> {
+				log.info("Backfilled from the monolith's snapshot of {}; following its events since", done.getKey());
+				if (this.source.method() == Method.LOG) {
+					// (a slot left by a backfill that ended just before it could drop it)
+					logBackfill().dropSlot();
+				}
+			}, this::run);
 	}
 
 	void run() {
+		awaitSchema(JdbcClient.create(this.source.dataSource()));
+		if (this.source.method() == Method.COPY) {
+			copy();
+			return;
+		}
+		long started = System.nanoTime();
+		LogBackfill backfill = logBackfill();
+		LogBackfill.Result result = backfill.run();
+		record(result.at(), result.report(), started);
+		backfill.dropSlot();
+	}
+
+	private LogBackfill logBackfill() {
+		return new LogBackfill(this.source, this.jdbc, this.transactions, this.target);
+	}
+
+	private void record(Instant at, Reconciliation.Report report, long started) {
+		this.jdbc.sql("""
+				INSERT INTO inventory.backfill (id, snapshot_at, report) VALUES (1, ?, ?)
+				ON CONFLICT (id) DO UPDATE SET snapshot_at = EXCLUDED.snapshot_at, report = EXCLUDED.report""")
+			.params(Timestamp.from(at), report.toString())
+			.update();
+		log.info("Backfilled the inventory ({}) from the monolith's snapshot of {} in {} ms:\n{}",
+				this.source.method().name().toLowerCase(java.util.Locale.ROOT), at,
+				(System.nanoTime() - started) / 1_000_000, report);
+		if (!report.equal()) {
+			throw new IllegalStateException("The backfill's copy differs from the monolith's snapshot:\n" + report);
+		}
+	}
+
+	private void copy() {
 		long started = System.nanoTime();
 		DataSource monolith = this.source.dataSource();
 		TransactionTemplate snapshot = new TransactionTemplate(new JdbcTransactionManager(monolith));
 		snapshot.setIsolationLevel(TransactionDefinition.ISOLATION_REPEATABLE_READ);
 		snapshot.setReadOnly(true);
 		JdbcClient from = JdbcClient.create(monolith);
-		awaitSchema(from);
 		snapshot.executeWithoutResult((tx) -> {
 			Instant at = from.sql("SELECT now()").query(Timestamp.class).single().toInstant();
 			Map<String, List<Map<String, Object>>> rows = new LinkedHashMap<>();
@@ -114,18 +160,7 @@ class Backfill implements InitializingBean {
 			this.transactions.executeWithoutResult((write) -> {
 				UPSERTS.forEach((table, upsert) -> rows.get(table)
 					.forEach((row) -> this.jdbc.sql(upsert).params(row).update()));
-				Reconciliation.Report report = Reconciliation.compare(from, this.jdbc);
-				this.jdbc.sql("""
-						INSERT INTO inventory.backfill (id, snapshot_at, report) VALUES (1, ?, ?)
-						ON CONFLICT (id) DO UPDATE SET snapshot_at = EXCLUDED.snapshot_at, report = EXCLUDED.report""")
-					.params(Timestamp.from(at), report.toString())
-					.update();
-				log.info("Backfilled the inventory from the monolith's snapshot of {} in {} ms:\n{}", at,
-						(System.nanoTime() - started) / 1_000_000, report);
-				if (!report.equal()) {
-					throw new IllegalStateException(
-							"The backfill's copy differs from the monolith's snapshot:\n" + report);
-				}
+				record(at, Reconciliation.compare(from, this.jdbc), started);
 			});
 		});
 	}
@@ -139,8 +174,11 @@ class Backfill implements InitializingBean {
 		long deadline = System.nanoTime() + this.source.schemaTimeout().toNanos();
 		while (true) {
 			try {
-				if (monolith.sql(
-						"SELECT EXISTS (SELECT 1 FROM information_schema.tables WHERE table_schema = 'inventory' AND table_name = 'awaited_lines')")
+				if (monolith.sql("""
+						SELECT EXISTS (SELECT 1 FROM information_schema.tables
+						  WHERE table_schema = 'inventory' AND table_name = 'awaited_lines')
+						AND (? OR EXISTS (SELECT 1 FROM pg_publication WHERE pubname = ?))""")
+					.params(this.source.method() == Method.COPY, LogBackfill.PUBLICATION)
 					.query(Boolean.class)
 					.single()) {
 					return;
@@ -150,7 +188,7 @@ class Backfill implements InitializingBean {
 				log.info("Waiting for the monolith's database: {}", ex.getMessage());
 			}
 			if (System.nanoTime() > deadline) {
-				throw new IllegalStateException("The monolith's inventory schema (up to its V5) is not in "
+				throw new IllegalStateException("The monolith's inventory schema (up to its V6) is not in "
 						+ this.source.source().url() + " after " + this.source.schemaTimeout()
 						+ ": start the monolith (it migrates its schemas), or set inventory.backfill.source.url");
 			}
@@ -172,10 +210,15 @@ class Backfill implements InitializingBean {
 	 * turns it off)
 	 * @param schemaTimeout how long to wait for the monolith to have migrated its
 	 * inventory schema
+	 * @param method from the monolith's write-ahead log, or a copy
+	 * @param timeout how long the log backfill may take at most (it resumes at the next
+	 * start)
+	 * @param chunkSize the rows the incremental snapshot reads at once
 	 */
 	@ConfigurationProperties("inventory.backfill")
 	record Source(@DefaultValue("true") boolean enabled, Connection source,
-			@DefaultValue("2m") java.time.Duration schemaTimeout) {
+			@DefaultValue("2m") java.time.Duration schemaTimeout, @DefaultValue("log") Method method,
+			@DefaultValue("10m") java.time.Duration timeout, @DefaultValue("1024") int chunkSize) {
 
 		DataSource dataSource() {
 			return new DriverManagerDataSource(this.source.url(), this.source.username(), this.source.password());
@@ -183,6 +226,17 @@ class Backfill implements InitializingBean {
 
 		record Connection(String url, String username, @DefaultValue("") String password) {
 		}
+
+	}
+
+	/** How the backfill reads the monolith's data. */
+	enum Method {
+
+		/** from the write-ahead log, as an incremental snapshot ({@link LogBackfill}) */
+		LOG,
+
+		/** one repeatable-read copy (where the database has no logical decoding) */
+		COPY
 
 	}
 

@@ -55,18 +55,7 @@ class BackfillTests {
 
 	@BeforeAll
 	static void aMonolithWithDataAndAnEmptyService() throws SQLException {
-		try (Connection connection = DriverManager.getConnection(SERVER + "postgres", "postgres", "")) {
-			for (String database : new String[] { SOURCE, TARGET }) {
-				connection.createStatement().execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
-				connection.createStatement().execute("CREATE DATABASE " + database);
-			}
-		}
-		Flyway.configure()
-			.dataSource(SERVER + SOURCE, "postgres", "")
-			.schemas("inventory")
-			.locations("filesystem:../../monolith/src/main/resources/db/migration/inventory")
-			.load()
-			.migrate();
+		freshDatabases(SOURCE, TARGET);
 		JdbcClient monolith = JdbcClient.create(new DriverManagerDataSource(SERVER + SOURCE, "postgres", ""));
 		String product = "00000000-0000-0000-0000-000000000001";
 		monolith.sql("UPDATE inventory.stock SET available = 90, reserved = 4 WHERE product_id = ?::uuid")
@@ -126,6 +115,29 @@ class BackfillTests {
 				.param("00000000-0000-0000-0000-000000000002")
 				.update();
 		}
+	}
+
+	/**
+	 * A monolith's database made by the inventory module's own migrations, and an empty
+	 * one for the service.
+	 */
+	static void freshDatabases(String source, String target) throws SQLException {
+		try (Connection connection = DriverManager.getConnection(SERVER + "postgres", "postgres", "")) {
+			for (String database : new String[] { source, target }) {
+				// (a slot an earlier run left keeps its database)
+				connection.createStatement()
+					.execute("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE database = '"
+							+ database + "'");
+				connection.createStatement().execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
+				connection.createStatement().execute("CREATE DATABASE " + database);
+			}
+		}
+		Flyway.configure()
+			.dataSource(SERVER + source, "postgres", "")
+			.schemas("inventory")
+			.locations("filesystem:../../monolith/src/main/resources/db/migration/inventory")
+			.load()
+			.migrate();
 	}
 
 	private long count(String table) {
