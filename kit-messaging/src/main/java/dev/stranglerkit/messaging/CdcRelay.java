@@ -72,7 +72,7 @@ final class CdcRelay implements SmartLifecycle, DebeziumEngine.ChangeConsumer<Re
 	 */
 	static final Duration UNSEEN_TIMEOUT = Duration.ofSeconds(30);
 
-	private final Connection database;
+	private final LogSource database;
 
 	private final String table;
 
@@ -100,7 +100,7 @@ final class CdcRelay implements SmartLifecycle, DebeziumEngine.ChangeConsumer<Re
 
 	private volatile boolean running;
 
-	CdcRelay(Connection database, @Nullable String schema, String application, MessagingProperties.Cdc properties,
+	CdcRelay(LogSource database, @Nullable String schema, String application, MessagingProperties.Cdc properties,
 			JdbcClient jdbc, EventSerializer serializer, EventExternalizationConfiguration configuration,
 			ConfirmingRabbitTransport transport, EventPublicationRepository publications) {
 		this.database = database;
@@ -459,59 +459,6 @@ final class CdcRelay implements SmartLifecycle, DebeziumEngine.ChangeConsumer<Re
 	}
 
 	private record Delivery(UUID id, Object event, RoutingTarget target) {
-
-	}
-
-	/**
-	 * The database the relay reads, from the application's JDBC url: its replication
-	 * connection and the offset store's use the same host, database, role and TLS.
-	 *
-	 * @param url the JDBC url
-	 * @param user the role
-	 * @param password its password, if any
-	 */
-	record Connection(String url, String user, @Nullable String password) {
-
-		private static final List<String> TLS = List.of("sslmode", "sslcert", "sslkey", "sslrootcert", "sslpassword",
-				"sslfactory");
-
-		/**
-		 * @return Debezium's connection settings: the host, port and database of the url,
-		 * its TLS settings as Debezium's, and its other driver parameters passed to the
-		 * driver
-		 */
-		/**
-		 * @return the database's name
-		 */
-		String database() {
-			return parsed().getProperty("PGDBNAME");
-		}
-
-		Properties connectorProperties() {
-			Properties url = parsed();
-			Properties connector = new Properties();
-			connector.setProperty("database.hostname", url.getProperty("PGHOST").split(",")[0]);
-			connector.setProperty("database.port", url.getProperty("PGPORT", "5432").split(",")[0]);
-			connector.setProperty("database.dbname", url.getProperty("PGDBNAME"));
-			connector.setProperty("database.user", this.user);
-			if (this.password != null) {
-				connector.setProperty("database.password", this.password);
-			}
-			url.stringPropertyNames()
-				.stream()
-				.filter((name) -> !name.startsWith("PG"))
-				.forEach((name) -> connector.setProperty((TLS.contains(name) ? "database." : "driver.") + name,
-						url.getProperty(name)));
-			return connector;
-		}
-
-		private Properties parsed() {
-			Properties url = Driver.parseURL(this.url, null);
-			if (url == null) {
-				throw new IllegalStateException("not a PostgreSQL JDBC url: " + this.url);
-			}
-			return url;
-		}
 
 	}
 

@@ -216,9 +216,8 @@ public class MessagingAutoConfiguration {
 				properties.cdc().slotFor(connection(dataSource).database()));
 	}
 
-	private static CdcRelay.Connection connection(DataSourceProperties dataSource) {
-		return new CdcRelay.Connection(dataSource.determineUrl(), dataSource.determineUsername(),
-				dataSource.determinePassword());
+	private static LogSource connection(DataSourceProperties dataSource) {
+		return new LogSource(dataSource.determineUrl(), dataSource.determineUsername(), dataSource.determinePassword());
 	}
 
 	/** The publications the CDC relay sends, written in the business transaction. */

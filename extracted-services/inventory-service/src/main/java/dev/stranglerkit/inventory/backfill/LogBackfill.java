@@ -24,6 +24,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 
 import dev.stranglerkit.messaging.CdcOffsetStore;
+import dev.stranglerkit.messaging.LogSource;
 import io.debezium.embedded.Connect;
 import io.debezium.engine.DebeziumEngine;
 import io.debezium.engine.RecordChangeEvent;
@@ -32,7 +33,6 @@ import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.jspecify.annotations.Nullable;
-import org.postgresql.Driver;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -110,7 +110,7 @@ final class LogBackfill implements DebeziumEngine.ChangeConsumer<RecordChangeEve
 		this.service = service;
 		this.transactions = transactions;
 		this.target = target;
-		this.slot = slotFor(database(target.url()));
+		this.slot = slotFor(new LogSource(target.url(), target.username(), null).database());
 	}
 
 	/** the service's slot on the monolith's database, named for the service's database */
@@ -288,21 +288,10 @@ final class LogBackfill implements DebeziumEngine.ChangeConsumer<RecordChangeEve
 		engine.setProperty("heartbeat.interval.ms", "500");
 		engine.setProperty("poll.interval.ms", "50");
 		engine.setProperty("tombstones.on.delete", "false");
-		Properties url = Driver.parseURL(this.source.source().url(), null);
-		if (url == null) {
-			throw new IllegalStateException("not a PostgreSQL JDBC url: " + this.source.source().url());
-		}
-		engine.setProperty("database.hostname", url.getProperty("PGHOST").split(",")[0]);
-		engine.setProperty("database.port", url.getProperty("PGPORT", "5432").split(",")[0]);
-		engine.setProperty("database.dbname", url.getProperty("PGDBNAME"));
-		engine.setProperty("database.user", this.source.source().username());
-		if (!this.source.source().password().isEmpty()) {
-			engine.setProperty("database.password", this.source.source().password());
-		}
-		url.stringPropertyNames()
-			.stream()
-			.filter((name) -> name.startsWith("ssl"))
-			.forEach((name) -> engine.setProperty("database." + name, url.getProperty(name)));
+		Backfill.Source.Connection monolith = this.source.source();
+		new LogSource(monolith.url(), monolith.username(), monolith.password().isEmpty() ? null : monolith.password())
+			.connectorProperties()
+			.forEach(engine::put);
 		return engine;
 	}
 
@@ -419,14 +408,6 @@ final class LogBackfill implements DebeziumEngine.ChangeConsumer<RecordChangeEve
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 		}
-	}
-
-	private static String database(String url) {
-		Properties parsed = Driver.parseURL(url, null);
-		if (parsed == null) {
-			throw new IllegalStateException("not a PostgreSQL JDBC url: " + url);
-		}
-		return parsed.getProperty("PGDBNAME");
 	}
 
 	/**
