@@ -281,6 +281,9 @@ final class LogBackfill implements DebeziumEngine.ChangeConsumer<RecordChangeEve
 		engine.setProperty("snapshot.mode", "no_data");
 		engine.setProperty("read.only", "true");
 		engine.setProperty("signal.enabled.channels", "in-process");
+		// (the signal that starts the snapshot is read this often: 5 s by default, the
+		// whole backfill of a small shop)
+		engine.setProperty("signal.poll.interval.ms", "100");
 		engine.setProperty("notification.enabled.channels", "sink");
 		engine.setProperty("notification.sink.topic.name", NOTIFICATIONS);
 		engine.setProperty("incremental.snapshot.chunk.size", String.valueOf(this.source.chunkSize()));
