@@ -19,7 +19,6 @@ import io.debezium.engine.format.ChangeEventFormat;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.jspecify.annotations.Nullable;
-import org.postgresql.Driver;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -427,7 +426,9 @@ final class CdcRelay implements SmartLifecycle, DebeziumEngine.ChangeConsumer<Re
 				continue;
 			}
 			if (!pending.isEmpty() && System.nanoTime() - deadline >= 0) {
-				log.warn("The publications {} were sent but not found to complete after {}: deleted meanwhile?",
+				log.warn(
+						"The publications {} were sent but not found to complete after {}: deleted meanwhile, or "
+								+ "still not visible (a synchronous standby that far behind); left incomplete",
 						pending, UNSEEN_TIMEOUT);
 				return;
 			}

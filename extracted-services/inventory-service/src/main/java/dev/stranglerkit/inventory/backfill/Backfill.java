@@ -1,5 +1,8 @@
 package dev.stranglerkit.inventory.backfill;
 
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -86,6 +89,11 @@ class Backfill implements InitializingBean {
 
 	private final Source.Connection target;
 
+	private final DataSource dataSource;
+
+	/** the advisory lock that keeps two instances' backfills apart ("kit_bfil") */
+	static final long LOCK = 0x6b69745f6266696cL;
+
 	Backfill(JdbcClient jdbc, DataSource dataSource, Source source, @Value("${spring.datasource.url}") String url,
 			@Value("${spring.datasource.username:}") String username,
 			@Value("${spring.datasource.password:}") String password) {
@@ -93,22 +101,42 @@ class Backfill implements InitializingBean {
 		this.transactions = new TransactionTemplate(new JdbcTransactionManager(dataSource));
 		this.source = source;
 		this.target = new Source.Connection(url, username, password);
+		this.dataSource = dataSource;
 	}
 
+	/**
+	 * Backfills unless done, one instance at a time: instances that start together wait
+	 * for the first (an advisory lock on the service's database), then find it done.
+	 */
 	@Override
 	public void afterPropertiesSet() {
 		if (!this.source.enabled()) {
 			log.info("Backfill off (inventory.backfill.enabled=false)");
 			return;
 		}
+		try (Connection lock = this.dataSource.getConnection(); Statement statement = lock.createStatement()) {
+			statement.execute("SELECT pg_advisory_lock(" + LOCK + ")");
+			try {
+				backfillUnlessDone();
+			}
+			finally {
+				statement.execute("SELECT pg_advisory_unlock(" + LOCK + ")");
+			}
+		}
+		catch (SQLException ex) {
+			throw new IllegalStateException("could not take the backfill's lock: " + ex.getMessage(), ex);
+		}
+	}
+
+	private void backfillUnlessDone() {
 		this.jdbc.sql("SELECT snapshot_at, report FROM inventory.backfill")
 			.query((rs, row) -> Map.entry(rs.getTimestamp(1).toInstant(), rs.getString(2)))
 			.optional()
 			.ifPresentOrElse((done) -> {
 				log.info("Backfilled from the monolith's snapshot of {}; following its events since", done.getKey());
 				if (this.source.method() == Method.LOG) {
-					// (a slot left by a backfill that ended just before it could drop it)
-					logBackfill().dropSlot();
+					// (a slot left by a backfill that ended but could not drop it)
+					logBackfill().dropLeftSlot();
 				}
 			}, this::run);
 	}
@@ -130,7 +158,14 @@ class Backfill implements InitializingBean {
 		return new LogBackfill(this.source, this.jdbc, this.transactions, this.target);
 	}
 
+	/**
+	 * Records the backfill as done, if its copy reconciled equal; a copy that differs is
+	 * not recorded, and the next start backfills again.
+	 */
 	private void record(Instant at, Reconciliation.Report report, long started) {
+		if (!report.equal()) {
+			throw new IllegalStateException("The backfill's copy differs from the monolith's snapshot:\n" + report);
+		}
 		this.jdbc.sql("""
 				INSERT INTO inventory.backfill (id, snapshot_at, report) VALUES (1, ?, ?)
 				ON CONFLICT (id) DO UPDATE SET snapshot_at = EXCLUDED.snapshot_at, report = EXCLUDED.report""")
@@ -139,8 +174,16 @@ class Backfill implements InitializingBean {
 		log.info("Backfilled the inventory ({}) from the monolith's snapshot of {} in {} ms:\n{}",
 				this.source.method().name().toLowerCase(java.util.Locale.ROOT), at,
 				(System.nanoTime() - started) / 1_000_000, report);
-		if (!report.equal()) {
-			throw new IllegalStateException("The backfill's copy differs from the monolith's snapshot:\n" + report);
+	}
+
+	/**
+	 * Empties the copy before a backfill starts over: what an interrupted one wrote may
+	 * since have been deleted in the monolith. Nothing else wrote there (the service
+	 * follows the monolith's events only once the backfill is recorded).
+	 */
+	static void empty(JdbcClient service) {
+		for (String table : List.of("reservation_lines", "awaited_lines", "reservations", "stock", "adjustments")) {
+			service.sql("DELETE FROM inventory." + table).update();
 		}
 	}
 
@@ -158,6 +201,7 @@ class Backfill implements InitializingBean {
 				rows.put(table, from.sql("SELECT * FROM inventory." + table).query().listOfRows());
 			}
 			this.transactions.executeWithoutResult((write) -> {
+				empty(this.jdbc);
 				UPSERTS.forEach((table, upsert) -> rows.get(table)
 					.forEach((row) -> this.jdbc.sql(upsert).params(row).update()));
 				record(at, Reconciliation.compare(from, this.jdbc), started);

@@ -8,6 +8,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -46,26 +47,29 @@ import org.springframework.transaction.support.TransactionTemplate;
  * replication slot of the service's and the publication the monolith's migration made
  * ({@code kit_inventory_backfill}), and dumps them meanwhile as an incremental snapshot
  * (read-only: watermarks from {@code pg_current_snapshot()}, nothing written to the
- * monolith's database). Chunks of each table are interleaved with the live changes, with
- * no lock that holds up the monolith's writes; the service applies both to its copy, rows
- * as upserts and deletes, in the order Debezium hands them over.
+ * monolith's tables). Chunks of each table are interleaved with the live changes, with no
+ * lock that holds up the monolith's writes; the service applies both to its copy, rows as
+ * upserts and deletes, in the order Debezium hands them over.
  * <ul>
  * <li><b>Resumable.</b> The snapshot's progress is in the engine's position, kept in the
  * service's database ({@code kit_cdc_offset}) after each batch the service applied; a
- * service killed half-way resumes from there with the slot it left. Applying a batch
- * twice changes nothing.</li>
+ * service killed during the snapshot resumes from there with the slot it left (killed
+ * after it, it takes the last chunk again). A backfill that starts over empties the copy
+ * first. Applying a batch twice changes nothing.</li>
  * <li><b>Reconciled at a consistent position while writes go on.</b> Once the snapshot
  * completed, the backfill opens a repeatable-read transaction on the monolith's database
- * and applies from the log only the transactions that transaction sees, holding back the
- * others, until the log reaches the position flushed when it began; the copy then equals
- * what the transaction reads, and the {@link Reconciliation} compares the two. The held
- * back changes are applied after it.</li>
+ * (once that sees every change applied so far) and applies from the log only the
+ * transactions that transaction sees, holding back the others, until the log reaches the
+ * position written when it began; the copy then equals what the transaction reads, and
+ * the {@link Reconciliation} compares the two. The held back changes are applied after
+ * it.</li>
  * <li>The slot and the position are dropped at the end: an abandoned slot keeps the log
  * until the disk is full.</li>
+ * <li>One instance backfills at a time ({@link Backfill}'s lock).</li>
  * </ul>
  * The copy ({@code method: copy}) remains for a monolith database without logical
  * decoding ({@code wal_level} below {@code logical}, or a role without
- * {@code REPLICATION}).
+ * {@code REPLICATION}), or whose transaction ids have wrapped around.
  */
 final class LogBackfill implements DebeziumEngine.ChangeConsumer<RecordChangeEvent<SourceRecord>> {
 
@@ -93,6 +97,12 @@ final class LogBackfill implements DebeziumEngine.ChangeConsumer<RecordChangeEve
 	private final AtomicReference<@Nullable DebeziumEngine<?>> engine = new AtomicReference<>();
 
 	private final List<Change> held = new ArrayList<>();
+
+	/** how many transactions applied last the cut must see */
+	private static final int RECENT = 10_000;
+
+	/** the transactions applied last */
+	private final ArrayDeque<Long> recent = new ArrayDeque<>();
 
 	/** lines waiting for their reservation, by table and key */
 	private final Map<String, Change> waiting = new java.util.LinkedHashMap<>();
@@ -143,7 +153,19 @@ final class LogBackfill implements DebeziumEngine.ChangeConsumer<RecordChangeEve
 			// starts over
 			this.service.sql("DELETE FROM kit_cdc_offset WHERE store = ?").param(this.slot).update();
 		}
+		if (monolith.sql("SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint >= 4294967296")
+			.query(Boolean.class)
+			.single()) {
+			// (the log carries 32-bit transaction ids, the watermarks 64-bit ones:
+			// Debezium's
+			// read-only snapshot and the cut compare them)
+			throw new IllegalStateException("The monolith's database has wrapped its transaction ids around: the "
+					+ "log backfill cannot order them; set inventory.backfill.method=copy");
+		}
 		boolean resumed = snapshotInProgress();
+		if (!resumed) {
+			this.transactions.executeWithoutResult((tx) -> Backfill.empty(this.service));
+		}
 		log.info(resumed ? "Resuming the backfill's incremental snapshot of the monolith's inventory (slot {})"
 				: "Backfilling the inventory from the monolith's write-ahead log with an incremental snapshot (slot {})",
 				this.slot);
@@ -179,7 +201,14 @@ final class LogBackfill implements DebeziumEngine.ChangeConsumer<RecordChangeEve
 	 */
 	void dropSlot() {
 		JdbcClient monolith = JdbcClient.create(this.source.dataSource());
-		for (int attempt = 0; attempt < 50; attempt++) {
+		for (int attempt = 0;; attempt++) {
+			if (attempt == 50) {
+				log.warn(
+						"Could not drop the backfill's replication slot {}, still in use: it keeps the monolith's "
+								+ "write-ahead log; the next start tries again, ./kit down --clean drops it",
+						this.slot);
+				return;
+			}
 			int left = monolith
 				.sql("SELECT count(*) FROM pg_replication_slots WHERE slot_name = ? AND database = current_database()")
 				.param(this.slot)
@@ -202,6 +231,25 @@ final class LogBackfill implements DebeziumEngine.ChangeConsumer<RecordChangeEve
 			}
 		}
 		this.service.sql("DELETE FROM kit_cdc_offset WHERE store = ?").param(this.slot).update();
+	}
+
+	/**
+	 * After the backfill: drops its slot if an earlier start could not (its position is
+	 * still kept); the monolith's database may be gone by then, which is no failure.
+	 */
+	void dropLeftSlot() {
+		if (this.service.sql("SELECT count(*) FROM kit_cdc_offset WHERE store = ?")
+			.param(this.slot)
+			.query(Long.class)
+			.single() == 0) {
+			return;
+		}
+		try {
+			dropSlot();
+		}
+		catch (RuntimeException ex) {
+			log.warn("Could not drop the backfill's replication slot {}: {}", this.slot, ex.toString());
+		}
 	}
 
 	private boolean snapshotInProgress() {
@@ -317,15 +365,17 @@ final class LogBackfill implements DebeziumEngine.ChangeConsumer<RecordChangeEve
 				else if (change != null) {
 					changes.add(change);
 				}
-				if (open != null && !this.done.isDone() && position(record) >= open.flushed()) {
+				if (open != null && !this.done.isDone() && position(record) >= open.written()) {
 					apply(changes);
 					finish(open);
 				}
 			}
 		}
 		apply(changes);
-		if (!this.waiting.isEmpty()) {
-			// the position stays before the waiting lines, which come again after a kill
+		if (!this.waiting.isEmpty() || (this.cut != null && !this.done.isDone())) {
+			// the position stays before the waiting lines and the held-back changes,
+			// which
+			// come again after a kill
 			return;
 		}
 		for (RecordChangeEvent<SourceRecord> event : records) {
@@ -334,7 +384,10 @@ final class LogBackfill implements DebeziumEngine.ChangeConsumer<RecordChangeEve
 		committer.markBatchFinished();
 	}
 
-	private void notification(Struct notification) {
+	private void notification(Struct notification) throws InterruptedException {
+		if (!"Incremental Snapshot".equals(notification.getString("aggregate_type"))) {
+			return;
+		}
 		String type = notification.getString("type");
 		Map<String, String> data = notification.getMap("additional_data");
 		log.info("Backfill: {} {}", type, (data != null) ? data : Map.of());
@@ -347,9 +400,25 @@ final class LogBackfill implements DebeziumEngine.ChangeConsumer<RecordChangeEve
 			this.done.completeExceptionally(new IllegalStateException("the incremental snapshot was aborted"));
 		}
 		else if ("COMPLETED".equals(type) && this.cut == null) {
-			this.cut = Cut.open(this.source);
+			this.cut = openCut();
 			log.info("Backfill: snapshot complete ({} changes applied); reconciling at the monolith's {}", this.applied,
 					this.cut);
+		}
+	}
+
+	/**
+	 * The cut, once its transaction sees every change applied so far: a transaction whose
+	 * commit the log delivered may not be visible to others yet.
+	 */
+	private Cut openCut() throws InterruptedException {
+		for (int attempt = 0;; attempt++) {
+			Cut cut = Cut.open(this.source);
+			if (this.recent.stream().allMatch(cut::sees) || attempt == 500) {
+				Cut.mark(this.source);
+				return cut;
+			}
+			cut.close();
+			Thread.sleep(20);
 		}
 	}
 
@@ -374,17 +443,26 @@ final class LogBackfill implements DebeziumEngine.ChangeConsumer<RecordChangeEve
 		}
 		this.transactions.executeWithoutResult((tx) -> {
 			for (Change change : changes) {
-				if (change.row() == null) {
-					this.waiting.remove(change.id());
-				}
+				this.waiting.remove(change.id());
 				if (!change.apply(this.service)) {
 					this.waiting.put(change.id(), change);
 				}
+				remember(change.transaction());
 			}
 			this.waiting.values().removeIf((change) -> change.apply(this.service));
 		});
 		this.applied += changes.size();
 		changes.clear();
+	}
+
+	private void remember(long transaction) {
+		Long last = this.recent.peekLast();
+		if (transaction >= 0 && (last == null || last != transaction)) {
+			this.recent.addLast(transaction);
+			if (this.recent.size() > RECENT) {
+				this.recent.removeFirst();
+			}
+		}
 	}
 
 	private static long position(SourceRecord record) {
@@ -501,46 +579,55 @@ final class LogBackfill implements DebeziumEngine.ChangeConsumer<RecordChangeEve
 
 	/**
 	 * The consistent position of the reconciliation: a repeatable-read transaction on the
-	 * monolith's database, which transactions it sees, and the log's flushed position
-	 * when it began (every transaction it sees committed before that).
+	 * monolith's database, which transactions it sees, and the log's written position
+	 * when it began (every transaction it sees wrote its commit before that; the written,
+	 * not the flushed position, as a commit without synchronous_commit is visible before
+	 * it is flushed).
 	 */
-	record Cut(Connection connection, Instant at, long xmin, long xmax, Set<Long> running, long flushed) {
+	record Cut(Connection connection, Instant at, long xmin, long xmax, Set<Long> running, long written) {
 
 		static Cut open(Backfill.Source source) {
+			Connection connection = null;
 			try {
-				Connection connection = DriverManager.getConnection(source.source().url(), source.source().username(),
+				connection = DriverManager.getConnection(source.source().url(), source.source().username(),
 						source.source().password());
 				connection.setAutoCommit(false);
 				connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
 				connection.setReadOnly(true);
 				try (Statement statement = connection.createStatement();
 						ResultSet position = statement.executeQuery(
-								"SELECT pg_current_snapshot()::text, pg_current_wal_flush_lsn()::text, now()")) {
+								"SELECT pg_current_snapshot()::text, pg_current_wal_insert_lsn()::text, now()")) {
 					position.next();
 					String[] snapshot = position.getString(1).split(":", -1);
 					Set<Long> running = new HashSet<>();
 					if (!snapshot[2].isEmpty()) {
 						for (String xid : snapshot[2].split(",")) {
-							running.add(xid32(Long.parseLong(xid)));
+							running.add(Long.parseLong(xid));
 						}
 					}
-					Cut cut = new Cut(connection, position.getTimestamp(3).toInstant(),
-							xid32(Long.parseLong(snapshot[0])), xid32(Long.parseLong(snapshot[1])), running,
-							lsn(position.getString(2)));
-					// a mark in the log after that position, which the engine reads even
-					// while the monolith writes nothing (in a transaction of its own: the
-					// read-only snapshot expects every change to have one)
-					JdbcClient.create(source.dataSource())
-						.sql("SELECT pg_logical_emit_message(true, ?, '')::text")
-						.param(CUT_MESSAGE)
-						.query(String.class)
-						.single();
-					return cut;
+					return new Cut(connection, position.getTimestamp(3).toInstant(), Long.parseLong(snapshot[0]),
+							Long.parseLong(snapshot[1]), running, lsn(position.getString(2)));
 				}
 			}
 			catch (SQLException ex) {
+				if (connection != null) {
+					new Cut(connection, Instant.now(), 0, 0, Set.of(), 0).close();
+				}
 				throw new IllegalStateException("could not open the reconciliation's transaction: " + ex, ex);
 			}
+		}
+
+		/**
+		 * Writes a mark in the log after the cut's position, which the engine reads even
+		 * while the monolith writes nothing (in a transaction of its own: the read-only
+		 * snapshot expects every change to have one).
+		 */
+		static void mark(Backfill.Source source) {
+			JdbcClient.create(source.dataSource())
+				.sql("SELECT pg_logical_emit_message(true, ?, '')::text")
+				.param(CUT_MESSAGE)
+				.query(String.class)
+				.single();
 		}
 
 		/** whether the cut's transaction sees this transaction's changes */
@@ -562,14 +649,6 @@ final class LogBackfill implements DebeziumEngine.ChangeConsumer<RecordChangeEve
 			}
 		}
 
-		/**
-		 * (the log carries 32-bit transaction ids; pg_current_snapshot() gives them with
-		 * their epoch)
-		 */
-		private static long xid32(long xid8) {
-			return xid8 & 0xFFFFFFFFL;
-		}
-
 		private static long lsn(String text) {
 			String[] parts = text.split("/");
 			return (Long.parseLong(parts[0], 16) << 32) | Long.parseLong(parts[1], 16);
@@ -577,8 +656,8 @@ final class LogBackfill implements DebeziumEngine.ChangeConsumer<RecordChangeEve
 
 		@Override
 		public String toString() {
-			return "snapshot %d:%d (%d running), log flushed to %d".formatted(this.xmin, this.xmax, this.running.size(),
-					this.flushed);
+			return "snapshot %d:%d (%d running), log written to %d".formatted(this.xmin, this.xmax, this.running.size(),
+					this.written);
 		}
 
 	}

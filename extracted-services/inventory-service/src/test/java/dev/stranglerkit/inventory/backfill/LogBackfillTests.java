@@ -29,10 +29,10 @@ import static org.awaitility.Awaitility.await;
 /**
  * The backfill from the monolith's write-ahead log (DBLog's incremental snapshot) under
  * concurrent writes to every one of the module's tables, with the service's process
- * killed (SIGKILL) half-way through the snapshot: the next start resumes it, the copy is
- * reconciled equal to the monolith at a consistent position while the writes go on, no
- * write was held up by a lock (each gives up after 2 s), and the replication slot is
- * dropped at the end.
+ * killed (SIGKILL) half-way through the snapshot: of two instances started at once after
+ * it, one resumes it and the other waits and finds it done; the copy is reconciled equal
+ * to the monolith at a consistent position while the writes go on, no write was held up
+ * by a lock (each gives up after 2 s), and the replication slot is dropped at the end.
  */
 class LogBackfillTests {
 
@@ -88,18 +88,35 @@ class LogBackfillTests {
 			assertThat(slots()).as("the slot left for the next start").isOne();
 			long writesBefore = writer.writes.get();
 
+			// two instances start at once: one resumes the backfill, the other waits for
+			// it
+			// and finds it done
 			Process second = start("second");
+			Process third = start("third");
 			await().atMost(Duration.ofSeconds(180))
-				.until(() -> !second.isAlive() || backfilled() > 0 || !writer.failures.isEmpty());
+				.until(() -> !second.isAlive() || !third.isAlive() || backfilled() > 0 || !writer.failures.isEmpty());
 			assertThat(writer.failures).as("writes held up by the backfill").isEmpty();
-			assertThat(backfilled()).as("the backfill's record (see target/log-backfill-second.log)").isOne();
-			assertThat(Files.readString(log("second"))).contains("Resuming the backfill's incremental snapshot");
+			assertThat(backfilled()).as("the backfill's record (see target/log-backfill-*.log)").isOne();
 			String report = service.sql("SELECT report FROM inventory.backfill").query(String.class).single();
 			assertThat(report).as(report).endsWith("equal").doesNotContain("DIFFERENT");
 			assertThat(writer.writes.get()).as("the monolith wrote while the backfill ran").isGreaterThan(writesBefore);
 			await().atMost(Duration.ofSeconds(20)).until(() -> slots() == 0);
-			second.destroy();
-			second.waitFor();
+			await().atMost(Duration.ofSeconds(60))
+				.until(() -> Files.readString(log("second")).contains("following its events since")
+						|| Files.readString(log("third")).contains("following its events since"));
+			List<String> backfilledBy = new ArrayList<>();
+			for (String name : List.of("second", "third")) {
+				String output = Files.readString(log(name));
+				if (output.contains("Backfilled the inventory (log)")) {
+					assertThat(output).contains("Resuming the backfill's incremental snapshot");
+					backfilledBy.add(name);
+				}
+			}
+			assertThat(backfilledBy).as("the instances that backfilled").hasSize(1);
+			for (Process process : List.of(second, third)) {
+				process.destroy();
+				process.waitFor();
+			}
 		}
 		finally {
 			writer.stop = true;
