@@ -29,13 +29,13 @@ import org.jspecify.annotations.Nullable;
  */
 public final class CdcOffsetStore extends MemoryOffsetBackingStore {
 
-	public static final String URL = "kit.offsets.jdbc.url";
+	static final String URL = "kit.offsets.jdbc.url";
 
-	public static final String USER = "kit.offsets.jdbc.user";
+	static final String USER = "kit.offsets.jdbc.user";
 
-	public static final String PASSWORD = "kit.offsets.jdbc.password";
+	static final String PASSWORD = "kit.offsets.jdbc.password";
 
-	public static final String STORE = "kit.offsets.store";
+	static final String STORE = "kit.offsets.store";
 
 	private @Nullable String url;
 

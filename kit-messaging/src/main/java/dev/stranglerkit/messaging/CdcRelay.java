@@ -284,28 +284,14 @@ final class CdcRelay implements SmartLifecycle, DebeziumEngine.ChangeConsumer<Re
 		}
 	}
 
+	/**
+	 * The kit's shared settings ({@link LogSource#engineProperties}), on the outbox's
+	 * publication for this relay; only what is committed from the slot's creation on: the
+	 * outbox's earlier publications are the outbox relay's.
+	 */
 	Properties engineProperties() {
-		Properties engine = new Properties();
-		engine.setProperty("name", this.application + "-outbox");
-		engine.setProperty("connector.class", "io.debezium.connector.postgresql.PostgresConnector");
-		engine.setProperty("topic.prefix", this.slot);
-		engine.setProperty("offset.storage", CdcOffsetStore.class.getName());
-		engine.setProperty(CdcOffsetStore.URL, this.database.url());
-		engine.setProperty(CdcOffsetStore.USER, this.database.user());
-		if (this.database.password() != null) {
-			engine.setProperty(CdcOffsetStore.PASSWORD, this.database.password());
-		}
-		engine.setProperty(CdcOffsetStore.STORE, this.slot);
-		// the position is written after every batch the relay finished
-		engine.setProperty("offset.flush.interval.ms", "0");
-		engine.setProperty("plugin.name", "pgoutput");
-		engine.setProperty("slot.name", this.slot);
-		engine.setProperty("publication.name", this.slot);
-		engine.setProperty("publication.autocreate.mode", "disabled");
-		engine.setProperty("table.include.list", this.table);
-		// only what is committed from the slot's creation on: the outbox's earlier
-		// publications are the outbox relay's
-		engine.setProperty("snapshot.mode", "no_data");
+		Properties engine = this.database.engineProperties(this.application + "-outbox", this.slot, this.slot,
+				this.table, this.database);
 		engine.setProperty("heartbeat.interval.ms", String.valueOf(this.properties.heartbeat().toMillis()));
 		// a heartbeat writes a message to the log, which the relay reads and confirms:
 		// the
@@ -313,11 +299,9 @@ final class CdcRelay implements SmartLifecycle, DebeziumEngine.ChangeConsumer<Re
 		engine.setProperty("heartbeat.action.query",
 				"SELECT pg_logical_emit_message(false, 'kit-cdc-heartbeat', now()::text)");
 		engine.setProperty("poll.interval.ms", String.valueOf(this.properties.pollInterval().toMillis()));
-		engine.setProperty("tombstones.on.delete", "false");
 		engine.setProperty("errors.max.retries", "-1");
 		engine.setProperty("errors.retry.delay.initial.ms", String.valueOf(this.properties.retryDelay().toMillis()));
 		engine.setProperty("errors.retry.delay.max.ms", String.valueOf(this.properties.maxRetryDelay().toMillis()));
-		this.database.connectorProperties().forEach(engine::put);
 		return engine;
 	}
 

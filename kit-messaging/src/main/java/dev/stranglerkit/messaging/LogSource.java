@@ -22,6 +22,44 @@ public record LogSource(String url, String user, @Nullable String password) {
 			"sslfactory");
 
 	/**
+	 * The embedded engine's settings every reader of a log in the kit shares: the
+	 * PostgreSQL connector through pgoutput, a slot and a publication of the kit's own
+	 * making, only what is committed from the slot's creation on (no initial snapshot),
+	 * its position written after every batch to the {@code offsets} database
+	 * ({@link CdcOffsetStore}, a store named for the slot), no tombstones, and this
+	 * database's connection.
+	 * @param name the engine's name
+	 * @param slot the replication slot, also the name of its stored position
+	 * @param publication the publication it reads through
+	 * @param tables the tables it reads, schema-qualified, comma-separated
+	 * @param offsets the database that keeps its position
+	 * @return the settings, to which the reader adds its own
+	 */
+	public Properties engineProperties(String name, String slot, String publication, String tables, LogSource offsets) {
+		Properties engine = new Properties();
+		engine.setProperty("name", name);
+		engine.setProperty("connector.class", "io.debezium.connector.postgresql.PostgresConnector");
+		engine.setProperty("topic.prefix", slot);
+		engine.setProperty("offset.storage", CdcOffsetStore.class.getName());
+		engine.setProperty(CdcOffsetStore.URL, offsets.url());
+		engine.setProperty(CdcOffsetStore.USER, offsets.user());
+		if (offsets.password() != null) {
+			engine.setProperty(CdcOffsetStore.PASSWORD, offsets.password());
+		}
+		engine.setProperty(CdcOffsetStore.STORE, slot);
+		engine.setProperty("offset.flush.interval.ms", "0");
+		engine.setProperty("plugin.name", "pgoutput");
+		engine.setProperty("slot.name", slot);
+		engine.setProperty("publication.name", publication);
+		engine.setProperty("publication.autocreate.mode", "disabled");
+		engine.setProperty("table.include.list", tables);
+		engine.setProperty("snapshot.mode", "no_data");
+		engine.setProperty("tombstones.on.delete", "false");
+		connectorProperties().forEach(engine::put);
+		return engine;
+	}
+
+	/**
 	 * @return the database's name
 	 */
 	public String database() {

@@ -24,7 +24,6 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 
-import dev.stranglerkit.messaging.CdcOffsetStore;
 import dev.stranglerkit.messaging.LogSource;
 import io.debezium.embedded.Connect;
 import io.debezium.engine.DebeziumEngine;
@@ -120,7 +119,7 @@ final class LogBackfill implements DebeziumEngine.ChangeConsumer<RecordChangeEve
 		this.service = service;
 		this.transactions = transactions;
 		this.target = target;
-		this.slot = slotFor(new LogSource(target.url(), target.username(), null).database());
+		this.slot = slotFor(logSource(target).database());
 	}
 
 	/** the service's slot on the monolith's database, named for the service's database */
@@ -304,29 +303,16 @@ final class LogBackfill implements DebeziumEngine.ChangeConsumer<RecordChangeEve
 					"{\"data-collections\": [%s], \"type\": \"incremental\"}".formatted(collections), null));
 	}
 
+	/**
+	 * The kit's shared settings ({@code LogSource.engineProperties}) on the monolith's
+	 * publication, its position kept in the service's database; the rows from before the
+	 * slot's creation come from the incremental snapshot.
+	 */
 	Properties engineProperties() {
-		Properties engine = new Properties();
-		engine.setProperty("name", "inventory-backfill");
-		engine.setProperty("connector.class", "io.debezium.connector.postgresql.PostgresConnector");
-		engine.setProperty("topic.prefix", this.slot);
-		engine.setProperty("offset.storage", CdcOffsetStore.class.getName());
-		engine.setProperty(CdcOffsetStore.URL, this.target.url());
-		engine.setProperty(CdcOffsetStore.USER, this.target.username());
-		if (!this.target.password().isEmpty()) {
-			engine.setProperty(CdcOffsetStore.PASSWORD, this.target.password());
-		}
-		engine.setProperty(CdcOffsetStore.STORE, this.slot);
-		engine.setProperty("offset.flush.interval.ms", "0");
-		engine.setProperty("plugin.name", "pgoutput");
-		engine.setProperty("slot.name", this.slot);
-		engine.setProperty("publication.name", PUBLICATION);
-		engine.setProperty("publication.autocreate.mode", "disabled");
-		engine.setProperty("table.include.list",
-				Backfill.TABLES.stream().map((table) -> "inventory." + table).collect(Collectors.joining(",")));
-		// the live changes from the slot's creation on; the rows before them come from
-		// the
-		// incremental snapshot
-		engine.setProperty("snapshot.mode", "no_data");
+		Backfill.Source.Connection monolith = this.source.source();
+		Properties engine = logSource(monolith).engineProperties("inventory-backfill", this.slot, PUBLICATION,
+				Backfill.TABLES.stream().map((table) -> "inventory." + table).collect(Collectors.joining(",")),
+				logSource(this.target));
 		engine.setProperty("read.only", "true");
 		engine.setProperty("signal.enabled.channels", "in-process");
 		// (the signal that starts the snapshot is read this often: 5 s by default, the
@@ -338,12 +324,12 @@ final class LogBackfill implements DebeziumEngine.ChangeConsumer<RecordChangeEve
 		// heartbeats close a snapshot window while the monolith writes nothing
 		engine.setProperty("heartbeat.interval.ms", "500");
 		engine.setProperty("poll.interval.ms", "50");
-		engine.setProperty("tombstones.on.delete", "false");
-		Backfill.Source.Connection monolith = this.source.source();
-		new LogSource(monolith.url(), monolith.username(), monolith.password().isEmpty() ? null : monolith.password())
-			.connectorProperties()
-			.forEach(engine::put);
 		return engine;
+	}
+
+	private static LogSource logSource(Backfill.Source.Connection connection) {
+		return new LogSource(connection.url(), connection.username(),
+				connection.password().isEmpty() ? null : connection.password());
 	}
 
 	@Override
