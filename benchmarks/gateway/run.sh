@@ -65,9 +65,10 @@ cleanup() {
 }
 trap cleanup EXIT
 
-echo "==> Building the gateway"
-(cd "$KIT_HOME" && JAVA_HOME=$JAVA_HOME mvn -B -q -ntp -pl gateway -am package -DskipTests)
-JAR=$(ls "$KIT_HOME"/gateway/target/gateway-*.jar | sed -n 1p)
+echo "==> Building the gateway, and a bare Spring Cloud Gateway (its starter only) to measure it against"
+(cd "$KIT_HOME" && JAVA_HOME=$JAVA_HOME mvn -B -q -ntp -Pbenchmarks -pl gateway,benchmarks/gateway/bare -am package -DskipTests)
+JAR=$(ls "$KIT_HOME"/gateway/target/gateway-*.jar | grep -v -- '-plain\.jar$' | sed -n 1p)
+BARE_JAR=$(ls "$KIT_HOME"/benchmarks/gateway/bare/target/bare-gateway-*.jar | grep -v -- '-plain\.jar$' | sed -n 1p)
 
 # --- the kit's certificates, for the hop with mutual TLS (./kit certs, in the benchmark's own folder)
 PKI=$WORK/kit/pki
@@ -246,6 +247,19 @@ start_gateway() { # LABEL "JVM OPTS" [gateway args...]
   curl -fsS -o /dev/null -H 'X-Canary-Key: ready' "http://127.0.0.1:$GATEWAY_PORT/api/canary/ready"
 }
 stop_gateway() { kill "$GATEWAY_PID"; wait "$GATEWAY_PID" 2>/dev/null || true; }
+# the yardstick: Spring Cloud Gateway's starter only, the same JDK and heap, one route to the backend
+start_bare_gateway() {
+  echo "==> Starting the bare Spring Cloud Gateway: $GATEWAY_JVM_OPTS"
+  # shellcheck disable=SC2086
+  "$JAVA" $GATEWAY_JVM_OPTS -jar "$BARE_JAR" --server.port="$GATEWAY_PORT" \
+    --spring.cloud.gateway.server.webflux.routes[0].id=plain \
+    --spring.cloud.gateway.server.webflux.routes[0].uri="http://127.0.0.1:$BACKEND_PORT" \
+    --spring.cloud.gateway.server.webflux.routes[0].predicates[0]='Path=/plain/**' \
+    > "$WORK/gateway-bare.log" 2>&1 &
+  GATEWAY_PID=$!
+  STARTED+=("$GATEWAY_PID")
+  wait_for "http://127.0.0.1:$GATEWAY_PORT/plain/ready" "$WORK/gateway-bare.log"
+}
 jit_warmup() { # PATHS...: JIT_WARMUP seconds of load, round-robin over the paths, 3 rounds
   local slice=$((JIT_WARMUP / 3 / $#)) round path
   [ "$slice" -ge 1 ] || return 0
@@ -266,6 +280,11 @@ wait_for "http://127.0.0.1:$NGINX_PORT/ready" "$WORK/nginx/proxy-error.log"
 # --- the runs -----------------------------------------------------------------------------------
 measure direct "http://127.0.0.1:$BACKEND_PORT/api/bench/item" "" 3
 measure nginx "http://127.0.0.1:$NGINX_PORT/api/bench/item" "$(nginx_pids "$WORK/nginx/proxy.pid")" 3
+
+start_bare_gateway
+jit_warmup /plain/item
+measure bare "http://127.0.0.1:$GATEWAY_PORT/plain/item" "$GATEWAY_PID" "$WARMUP"
+stop_gateway
 
 # shellcheck disable=SC2206
 TUNED_JVM="$GATEWAY_JVM_OPTS ${BENCH_EXTRA_JVM_OPTS:-}"
@@ -317,8 +336,16 @@ VERDICT=$(awk -v sr="$RPS_strangler_monolith" -v pr="$RPS_gateway_plain" -v sc="
   n = (pr / nr >= 0.6) ? "met" : "NOT met";
   printf "strangler-over-plain target %s (time per request %+.0f %%, CPU per request %+.0f %%); gateway-at-60 %%-of-nginx target %s (%.0f %%)",
     s, (pr / sr - 1) * 100, (sc / pc - 1) * 100, n, 100 * pr / nr }')
+# the kit's gateway against a bare one (issue 23: within 10 % in throughput and CPU per request)
+BARE_VERDICT=$(awk -v br="$RPS_bare" -v bc="$CPU_bare" -v pr="$RPS_gateway_plain" -v pc="$CPU_gateway_plain" \
+  -v sr="$RPS_strangler_monolith" -v sc="$CPU_strangler_monolith" 'BEGIN {
+  p = (pr / br >= 0.9 && pc / bc <= 1.1) ? "met" : "NOT met";
+  s = (sr / br >= 0.9 && sc / bc <= 1.1) ? "met" : "NOT met";
+  printf "plain route vs a bare gateway: throughput **%+.0f %%**, CPU per request **%+.0f %%** (within-10 %% target %s); strangler route (monolith mode) vs a bare gateway: throughput **%+.0f %%**, CPU per request **%+.0f %%** (target %s)",
+    (pr / br - 1) * 100, (pc / bc - 1) * 100, p, (sr / br - 1) * 100, (sc / bc - 1) * 100, s }')
 label() {
   case $1 in
+    bare) echo "bare Spring Cloud Gateway (its starter only, one route, same JDK and heap)" ;;
     direct) echo "backend called directly (no proxy)" ;;
     nginx) echo "nginx reverse proxy (2 workers, keepalive upstream)" ;;
     gateway-plain) echo "**gateway, plain Spring Cloud Gateway route** (recommended flags)" ;;
@@ -377,6 +404,10 @@ $STOCK_LINE
 
 Targets (issue 4): the strangler features cost at most 20 % over a plain route (throughput and CPU
 per request); the gateway toward 60 % of nginx's throughput. This run: **$VERDICT**.
+
+Target (issue 23): the kit's gateway within 10 % of a bare Spring Cloud Gateway (its starter only,
+one route, the same JDK and heap, warmed up the same way) in throughput and CPU per request. This
+run: $BARE_VERDICT.
 
 The strangler rows pay for what a plain route does not do: the target is resolved per request
 through the load balancer (\`lb://\`; Spring Cloud's simple discovery client here, Eureka in the

@@ -14,19 +14,22 @@ import dev.stranglerkit.control.Tls;
  * @param name the application's name (also its Eureka name, its log and pid file)
  * @param port the HTTP port it listens on
  * @param jar the executable jar
+ * @param javaOptions JVM options of its own, after the launcher's for every application
  * @param args program arguments
  * @param env environment added to the launcher's own
  * @param id the instance's id: its name, or {@code <name>-<port>} for a further instance
  */
-public record App(String name, int port, Path jar, List<String> args, Map<String, String> env, String id) {
+public record App(String name, int port, Path jar, List<String> javaOptions, List<String> args, Map<String, String> env,
+		String id) {
 
 	public App {
+		javaOptions = List.copyOf(javaOptions);
 		args = List.copyOf(args);
 		env = Map.copyOf(env);
 	}
 
 	public App(String name, int port, Path jar, List<String> args, Map<String, String> env) {
-		this(name, port, jar, args, env, name);
+		this(name, port, jar, List.of(), args, env, name);
 	}
 
 	/**
@@ -36,7 +39,7 @@ public record App(String name, int port, Path jar, List<String> args, Map<String
 	public App instance(int port) {
 		List<String> instanceArgs = new java.util.ArrayList<>(this.args);
 		instanceArgs.add("--server.port=" + port);
-		return new App(this.name, port, this.jar, instanceArgs, this.env, this.name + "-" + port);
+		return new App(this.name, port, this.jar, this.javaOptions, instanceArgs, this.env, this.name + "-" + port);
 	}
 
 	public URI health() {

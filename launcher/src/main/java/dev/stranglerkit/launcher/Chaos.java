@@ -98,7 +98,9 @@ public record Chaos(Preset preset, double rate, Duration duration, long seed, Se
 	public int run(Landscape landscape, Launcher launcher, Consumer<String> out, String adminCredentials) {
 		URI gateway = Tls.local(Landscape.PORTS.get(Landscape.GATEWAY));
 		out.accept("== chaos on " + this.preset.name() + ": seed " + this.seed + ", faults " + this.kinds
-				+ ", %.0f requests/s for %d s".formatted(this.rate, this.duration.toSeconds()));
+				+ ", %.0f requests/s for %d s".formatted(this.rate, this.duration.toSeconds())
+				+ "; about %.0f min in all (a start of about a minute, the run, the sagas' end)"
+					.formatted(Math.ceil((60 + this.duration.toSeconds() + 30) / 60.0)));
 		List<FaultProxy> proxies = List.of();
 		if (this.kinds.contains(Kind.LATENCY)) {
 			proxies = List.of(FaultProxy.start("postgresql", 5432), FaultProxy.start("rabbitmq", 5672));
@@ -135,7 +137,10 @@ public record Chaos(Preset preset, double rate, Duration duration, long seed, Se
 		ShopWorkload workload = new ShopWorkload(this.seed);
 		WorkloadResult result;
 		try {
-			result = new Workload(gateway, this.rate, this.duration, workload).listener(workload).run();
+			result = new Workload(gateway, this.rate, this.duration, workload).listener(workload)
+				.progress(Compare.PROGRESS_EVERY.multipliedBy(2),
+						(line) -> out.accept("[chaos] " + line + "; then the sagas' end and the invariants"))
+				.run();
 		}
 		finally {
 			try {

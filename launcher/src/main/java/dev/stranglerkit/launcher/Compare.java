@@ -54,6 +54,9 @@ public record Compare(List<Preset> presets, double rate, Duration duration, Dura
 	/** how long the sagas of a run get to end before an unended one fails the run */
 	static final Duration SETTLE = Duration.ofSeconds(60);
 
+	/** how often a workload says how far it is */
+	static final Duration PROGRESS_EVERY = Duration.ofSeconds(15);
+
 	public int run(Landscape landscape, Launcher launcher, Consumer<String> out, String adminCredentials) {
 		long begin = System.nanoTime();
 		URI gateway = Tls.local(Landscape.PORTS.get(Landscape.GATEWAY));
@@ -66,8 +69,13 @@ public record Compare(List<Preset> presets, double rate, Duration duration, Dura
 				+ " then its sagas' end: about %.0f min in all"
 					.formatted(Math.ceil(this.presets.size() * each / 60.0)));
 		for (Preset preset : this.presets) {
+			int index = runs.size();
+			double elapsed = (System.nanoTime() - begin) / 60e9;
 			out.accept("");
-			out.accept("== " + preset.name() + ": stopping what runs, then starting the deployment afresh");
+			out.accept(
+					"== %s (%d of %d; %.1f min so far, about %.0f min left): stopping what runs, then starting the deployment afresh"
+						.formatted(preset.name(), index + 1, this.presets.size(), elapsed,
+								Math.max(1, Math.ceil((this.presets.size() - index) * each / 60.0))));
 			launcher.down();
 			long start = System.nanoTime();
 			Map<String, Double> startUp = new Deployment(landscape, launcher, out, gateway, adminCredentials)
@@ -109,13 +117,17 @@ public record Compare(List<Preset> presets, double rate, Duration duration, Dura
 		ShopWorkload warmUp = new ShopWorkload(2);
 		if (!this.warmUp.isZero()) {
 			out.accept("warming up: %.0f requests/s for %d s".formatted(this.rate, this.warmUp.toSeconds()));
-			new Workload(gateway, this.rate, this.warmUp, warmUp).listener(warmUp).run();
+			new Workload(gateway, this.rate, this.warmUp, warmUp).listener(warmUp)
+				.progress(PROGRESS_EVERY, (line) -> out.accept("  warm-up " + line))
+				.run();
 		}
 		String before = scrape(launcher);
 		Map<String, Double> cpuBefore = cpuSeconds(launcher, preset);
 		out.accept("measuring: %.0f requests/s for %d s".formatted(this.rate, this.duration.toSeconds()));
 		ShopWorkload workload = new ShopWorkload(1);
-		WorkloadResult result = new Workload(gateway, this.rate, this.duration, workload).listener(workload).run();
+		WorkloadResult result = new Workload(gateway, this.rate, this.duration, workload).listener(workload)
+			.progress(PROGRESS_EVERY, (line) -> out.accept("  " + line))
+			.run();
 		out.accept("waiting for every saga to end, then checking the invariants");
 		warmUp.resolveUnanswered(shop);
 		workload.resolveUnanswered(shop);

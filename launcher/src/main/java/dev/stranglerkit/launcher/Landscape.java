@@ -12,8 +12,8 @@ import java.util.stream.Stream;
 
 /**
  * The applications of the kit's landscape, their ports, and the order they start in: the
- * config server first (every application imports its configuration from it), then Eureka,
- * then the rest side by side. An extracted service is part of the landscape once its jar
+ * config server first (every application imports its configuration from it), then Eureka
+ * and the rest side by side. An extracted service is part of the landscape once its jar
  * is built.
  */
 public final class Landscape {
@@ -42,6 +42,12 @@ public final class Landscape {
 	 */
 	static final Path ZIPKIN_JAR = Path.of(System.getProperty("user.home"), ".m2", "repository", "io", "zipkin",
 			"zipkin-server", ZIPKIN_VERSION, "zipkin-server-" + ZIPKIN_VERSION + "-exec.jar");
+
+	/**
+	 * C1 only: quicker to start and smaller (no C2 compiler threads, a smaller code
+	 * cache), slower at its peak
+	 */
+	static final List<String> QUICK_START = List.of("-XX:TieredStopAtLevel=1");
 
 	/** name -> port, in start order */
 	static final Map<String, Integer> PORTS = new LinkedHashMap<>();
@@ -166,7 +172,27 @@ public final class Landscape {
 			// a trace viewer runs (./kit up zipkin): this application sends it its spans
 			env.put("KIT_TRACING_ZIPKIN_ENDPOINT", "http://127.0.0.1:" + ZIPKIN_PORT + "/api/v2/spans");
 		}
-		return new App(name, PORTS.get(name), jar, args, env);
+		return new App(name, PORTS.get(name), jar, javaOptions(name), args, env, name);
+	}
+
+	/**
+	 * Each role's JVM options, after those of every application ({@code KIT_JAVA_OPTS}),
+	 * chosen by measurement ({@code ./kit bench landscape},
+	 * benchmarks/results/landscape.md); {@code KIT_ROLE_JAVA_OPTS=off} leaves them out.
+	 * <ul>
+	 * <li>The control plane, the monolith and the extracted services run with C1 only
+	 * ({@link #QUICK_START}): on two cores, C2's compilations during start-up take CPU
+	 * the other JVMs starting beside them need.</li>
+	 * <li>The gateway keeps C2: every request crosses it, and its hot path is measured
+	 * with C2 against a bare Spring Cloud Gateway ({@code ./kit bench gateway}).</li>
+	 * </ul>
+	 */
+	static List<String> javaOptions(String name) {
+		if ("off".equalsIgnoreCase(System.getenv("KIT_ROLE_JAVA_OPTS")) || name.equals(GATEWAY)
+				|| name.equals(ZIPKIN)) {
+			return List.of();
+		}
+		return QUICK_START;
 	}
 
 	/**
@@ -188,16 +214,18 @@ public final class Landscape {
 	}
 
 	/**
+	 * The config server first: every other application reads its configuration from it as
+	 * it starts (fail-fast). Eureka then starts beside the applications, not before them:
+	 * they need it only once they are up, and a registration that finds it not up yet is
+	 * sent again with the next heartbeat (every 2 s, config-repo/application.yml);
+	 * {@link Launcher#up} then waits until each is UP in Eureka.
 	 * @return the applications in tiers: every application of a tier starts once the tier
 	 * before it is healthy
 	 */
 	public static List<List<App>> tiers(List<App> apps) {
 		List<App> first = apps.stream().filter((app) -> app.name().equals(CONFIG_SERVER)).toList();
-		List<App> second = apps.stream().filter((app) -> app.name().equals(DISCOVERY)).toList();
-		List<App> rest = apps.stream()
-			.filter((app) -> !app.name().equals(CONFIG_SERVER) && !app.name().equals(DISCOVERY))
-			.toList();
-		return Stream.of(first, second, rest).filter((tier) -> !tier.isEmpty()).toList();
+		List<App> rest = apps.stream().filter((app) -> !app.name().equals(CONFIG_SERVER)).toList();
+		return Stream.of(first, rest).filter((tier) -> !tier.isEmpty()).toList();
 	}
 
 	private Path jar(String name) {

@@ -15,7 +15,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import dev.stranglerkit.control.Credential;
 import dev.stranglerkit.control.Http;
@@ -46,6 +51,11 @@ public final class Launcher {
 	private final Duration startTimeout;
 
 	private volatile boolean aotCache = AotCache.supported();
+
+	private static final Pattern HEALTH_STATUS = Pattern.compile("\"status\"\\s*:\\s*\"([A-Z_]+)\"");
+
+	/** how often ./kit up says where the applications it waits for stand */
+	static final Duration PROGRESS_EVERY = Duration.ofSeconds(5);
 
 	/**
 	 * @param state the folder for logs and pid files
@@ -115,7 +125,7 @@ public final class Launcher {
 						this.out.accept("%s is healthy on %s (%.1f s)".formatted(app.id(), app.url(), seconds));
 					}));
 				}
-				CompletableFuture.allOf(starting.toArray(CompletableFuture[]::new)).join();
+				awaitTier(CompletableFuture.allOf(starting.toArray(CompletableFuture[]::new)), tier, took);
 			}
 			awaitInRotation(tiers.stream().flatMap(List::stream).toList());
 			return took;
@@ -126,6 +136,56 @@ public final class Launcher {
 			down();
 			throw (cause instanceof LaunchException launch) ? launch : new LaunchException(cause.toString());
 		}
+	}
+
+	/**
+	 * Waits for a tier to be healthy, and meanwhile says every few seconds where each of
+	 * its applications stands: a start takes tens of seconds on two cores.
+	 */
+	private void awaitTier(CompletableFuture<Void> tier, List<App> apps, Map<String, Double> took) {
+		long begin = System.nanoTime();
+		while (true) {
+			try {
+				tier.get(PROGRESS_EVERY.toMillis(), TimeUnit.MILLISECONDS);
+				return;
+			}
+			catch (TimeoutException ex) {
+				List<String> states = apps.stream()
+					.filter((app) -> !took.containsKey(app.id()))
+					.map((app) -> app.id() + " " + state(app))
+					.toList();
+				if (!states.isEmpty()) {
+					this.out
+						.accept("  %.0f s: %s".formatted((System.nanoTime() - begin) / 1e9, String.join(", ", states)));
+				}
+			}
+			catch (ExecutionException ex) {
+				throw new CompletionException(ex.getCause());
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw new LaunchException("interrupted");
+			}
+		}
+	}
+
+	/**
+	 * @return where a starting application stands: not listening yet (its context is
+	 * being built), or the status its health endpoint answers
+	 */
+	private String state(App app) {
+		if (!portInUse(app.port())) {
+			return "starting (port " + app.port() + " not open yet)";
+		}
+		return Http.get(app.health(), null)
+			.map((response) -> (response.statusCode() == 200) ? "UP"
+					: "listening, health " + healthStatus(response.body(), response.statusCode()))
+			.orElse("listening, health not answering yet");
+	}
+
+	private static String healthStatus(String body, int code) {
+		Matcher status = HEALTH_STATUS.matcher(body);
+		return status.find() ? status.group(1) : Integer.toString(code);
 	}
 
 	/**
@@ -181,6 +241,7 @@ public final class Launcher {
 		command.add(MARKER + app.id());
 		command.add(STATE_MARKER + this.state);
 		command.addAll(this.javaOptions);
+		command.addAll(app.javaOptions());
 		try {
 			// Zipkin's server is a tool beside the landscape, started now and then: no
 			// cache

@@ -62,8 +62,10 @@ class MigrationGuideIT {
 		assertThat(blocks).as("command blocks in " + guide).hasSizeGreaterThan(10);
 		for (Block block : blocks) {
 			System.out.println("[guide] $ " + block.commands().replace("\n", "\n[guide]   "));
+			long begin = System.nanoTime();
 			Result result = run(block.commands());
 			System.out.println("[guide] " + result.output().strip().replace("\n", "\n[guide] "));
+			System.out.printf("[guide] (%.1f s)%n", (System.nanoTime() - begin) / 1e9);
 			assertThat(result.exit()).as("exit code of:\n%s\n%s", block.commands(), result.output()).isZero();
 			String actual = normalized(result.output());
 			for (String line : block.expected()) {

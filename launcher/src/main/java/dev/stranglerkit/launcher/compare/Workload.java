@@ -12,6 +12,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 
 import dev.stranglerkit.control.Tls;
 import dev.stranglerkit.report.Recorder;
@@ -60,6 +61,11 @@ public final class Workload {
 
 	private Duration timeout = DEFAULT_TIMEOUT;
 
+	private Consumer<String> progress = (line) -> {
+	};
+
+	private Duration progressEvery = Duration.ZERO;
+
 	/**
 	 * @param base the target, e.g. the gateway's {@code http://127.0.0.1:8080}; the
 	 * requests' paths are appended to it
@@ -86,6 +92,16 @@ public final class Workload {
 	}
 
 	/**
+	 * Says how far the run is, every so often while it sends: elapsed and remaining
+	 * seconds, requests sent and answered.
+	 */
+	public Workload progress(Duration every, Consumer<String> out) {
+		this.progressEvery = Objects.requireNonNull(every, "every");
+		this.progress = Objects.requireNonNull(out, "out");
+		return this;
+	}
+
+	/**
 	 * @param timeout how long a request may take before it counts as an error
 	 */
 	public Workload timeout(Duration timeout) {
@@ -104,10 +120,18 @@ public final class Workload {
 		HttpClient client = Tls.httpClient().version(HttpClient.Version.HTTP_1_1).connectTimeout(this.timeout).build();
 		try {
 			long start = System.nanoTime();
+			long nextReport = start + this.progressEvery.toNanos();
 			for (long i = 0; i < count && !Thread.currentThread().isInterrupted(); i++) {
 				Request request = this.source.next(i);
 				long intended = start + Math.round(i * 1e9 / this.rate);
 				sleepUntil(intended);
+				if (!this.progressEvery.isZero() && intended >= nextReport) {
+					long elapsed = Math.round((intended - start) / 1e9);
+					this.progress.accept("%d s of %d s (%d s left): %d requests sent, %d answered".formatted(elapsed,
+							this.duration.toSeconds(), this.duration.toSeconds() - elapsed, i,
+							count - outstanding.getCount()));
+					nextReport += this.progressEvery.toNanos();
+				}
 				recorder.sent(Math.max(0, System.nanoTime() - intended));
 				send(client, request, start, intended, recorder)
 					.whenComplete((done, failure) -> outstanding.countDown());

@@ -141,6 +141,19 @@ class WorkloadTests {
 	}
 
 	@Test
+	void saysHowFarItIsWhileItSends() {
+		List<String> lines = new CopyOnWriteArrayList<>();
+		WorkloadResult result = new Workload(base, 20, Duration.ofSeconds(3), (sequence) -> Request.get("/ok"))
+			.progress(Duration.ofSeconds(1), lines::add)
+			.run();
+
+		assertThat(result.completed()).isEqualTo(60);
+		assertThat(lines).hasSize(2);
+		assertThat(lines.get(0)).startsWith("1 s of 3 s (2 s left): 20 requests sent, ");
+		assertThat(lines.get(1)).startsWith("2 s of 3 s (1 s left): 40 requests sent, ");
+	}
+
+	@Test
 	void aStalledServerCannotHideTheRequestsThatArrivedDuringTheStall() {
 		WorkloadResult result = new Workload(base, 100, Duration.ofSeconds(3), (sequence) -> {
 			if (sequence == 0) {
