@@ -111,6 +111,7 @@ public final class Launcher {
 		try {
 			for (List<App> tier : tiers) {
 				List<CompletableFuture<Void>> starting = new ArrayList<>();
+				List<App> started = new ArrayList<>();
 				for (App app : tier) {
 					if (healthy(app)) {
 						this.out.accept(app.id() + " is already running on " + app.url());
@@ -118,6 +119,7 @@ public final class Launcher {
 					}
 					long begin = System.nanoTime();
 					ProcessHandle process = start(app);
+					started.add(app);
 					starting.add(CompletableFuture.runAsync(() -> {
 						awaitHealthy(app, process);
 						double seconds = (System.nanoTime() - begin) / 1e9;
@@ -125,7 +127,7 @@ public final class Launcher {
 						this.out.accept("%s is healthy on %s (%.1f s)".formatted(app.id(), app.url(), seconds));
 					}));
 				}
-				awaitTier(CompletableFuture.allOf(starting.toArray(CompletableFuture[]::new)), tier, took);
+				awaitTier(CompletableFuture.allOf(starting.toArray(CompletableFuture[]::new)), started, took);
 			}
 			awaitInRotation(tiers.stream().flatMap(List::stream).toList());
 			return took;
@@ -139,8 +141,8 @@ public final class Launcher {
 	}
 
 	/**
-	 * Waits for a tier to be healthy, and meanwhile says every few seconds where each of
-	 * its applications stands: a start takes tens of seconds on two cores.
+	 * Waits for the applications a tier started to be healthy, and meanwhile says every
+	 * few seconds where each stands: a start takes tens of seconds on two cores.
 	 */
 	private void awaitTier(CompletableFuture<Void> tier, List<App> apps, Map<String, Double> took) {
 		long begin = System.nanoTime();

@@ -167,7 +167,7 @@ final class Tools {
 					+ "drain: orders placed while "
 					+ "RabbitMQ is stopped (default 60 s at 10/s), and how fast they end once it is back (orders/s), "
 					+ "beside the sustained saga rate. landscape: start-up time and memory of each application and in all, "
-					+ "before and after, first and warm start, per start-up lever (default: every one). "
+					+ "before and after, first and warm start, per start-up lever (default: plain, aot, c1, kit). "
 					+ "Benchmarks run on demand, not in ./kit test; they write " + "benchmarks/results/")
 	static final class Bench extends Kit.KitCommand {
 
