@@ -99,8 +99,8 @@ public record Chaos(Preset preset, double rate, Duration duration, long seed, Se
 		URI gateway = Tls.local(Landscape.PORTS.get(Landscape.GATEWAY));
 		out.accept("== chaos on " + this.preset.name() + ": seed " + this.seed + ", faults " + this.kinds
 				+ ", %.0f requests/s for %d s".formatted(this.rate, this.duration.toSeconds())
-				+ "; about %.0f min in all (a start of about a minute, the run, the sagas' end)"
-					.formatted(Math.ceil((60 + this.duration.toSeconds() + 30) / 60.0)));
+				+ "; about %.0f min in all (a start of about a minute, the run, the sagas' end)".formatted(
+						Math.ceil((Compare.START_ESTIMATE.toSeconds() + this.duration.toSeconds() + 30) / 60.0)));
 		List<FaultProxy> proxies = List.of();
 		if (this.kinds.contains(Kind.LATENCY)) {
 			proxies = List.of(FaultProxy.start("postgresql", 5432), FaultProxy.start("rabbitmq", 5672));

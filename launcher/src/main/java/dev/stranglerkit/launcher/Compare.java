@@ -54,6 +54,11 @@ public record Compare(List<Preset> presets, double rate, Duration duration, Dura
 	/** how long the sagas of a run get to end before an unended one fails the run */
 	static final Duration SETTLE = Duration.ofSeconds(60);
 
+	/**
+	 * what a deployment's start takes at most on two cores, for the time a run announces
+	 */
+	static final Duration START_ESTIMATE = Duration.ofSeconds(60);
+
 	/** how often a workload says how far it is */
 	static final Duration PROGRESS_EVERY = Duration.ofSeconds(15);
 
@@ -61,8 +66,8 @@ public record Compare(List<Preset> presets, double rate, Duration duration, Dura
 		long begin = System.nanoTime();
 		URI gateway = Tls.local(Landscape.PORTS.get(Landscape.GATEWAY));
 		List<DeploymentRun> runs = new ArrayList<>();
-		// a start of about a minute on two cores, the warm-up, the run, the sagas' end
-		long each = 60 + this.warmUp.toSeconds() + this.duration.toSeconds() + 10;
+		// a start, the warm-up, the run, the sagas' end
+		long each = START_ESTIMATE.toSeconds() + this.warmUp.toSeconds() + this.duration.toSeconds() + 10;
 		out.accept("comparing %s: each deployment started afresh (about a minute), %d s of warm-up, %d s measured,"
 			.formatted(String.join(" and ", this.presets.stream().map(Preset::name).toList()), this.warmUp.toSeconds(),
 					this.duration.toSeconds())

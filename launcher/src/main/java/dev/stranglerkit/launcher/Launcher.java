@@ -19,8 +19,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import dev.stranglerkit.control.Credential;
 import dev.stranglerkit.control.Http;
@@ -51,8 +49,6 @@ public final class Launcher {
 	private final Duration startTimeout;
 
 	private volatile boolean aotCache = AotCache.supported();
-
-	private static final Pattern HEALTH_STATUS = Pattern.compile("\"status\"\\s*:\\s*\"([A-Z_]+)\"");
 
 	/** how often ./kit up says where the applications it waits for stand */
 	static final Duration PROGRESS_EVERY = Duration.ofSeconds(5);
@@ -179,15 +175,7 @@ public final class Launcher {
 		if (!portInUse(app.port())) {
 			return "starting (port " + app.port() + " not open yet)";
 		}
-		return Http.get(app.health(), null)
-			.map((response) -> (response.statusCode() == 200) ? "UP"
-					: "listening, health " + healthStatus(response.body(), response.statusCode()))
-			.orElse("listening, health not answering yet");
-	}
-
-	private static String healthStatus(String body, int code) {
-		Matcher status = HEALTH_STATUS.matcher(body);
-		return status.find() ? status.group(1) : Integer.toString(code);
+		return "listening, health " + new Status().health(app.health());
 	}
 
 	/**

@@ -59,7 +59,11 @@ public final class Status {
 		return table.toString();
 	}
 
-	private String health(URI uri) {
+	/**
+	 * @return the status a health endpoint answers ({@code UP}, {@code DOWN}, ...), else
+	 * its HTTP status, else {@code no answer}
+	 */
+	String health(URI uri) {
 		return Http.get(uri, null).map((response) -> {
 			try {
 				return this.json.readTree(response.body()).path("status").asString("HTTP " + response.statusCode());
