@@ -161,17 +161,21 @@ final class Tools {
 
 	@Command(name = "bench",
 			customSynopsis = { "./kit bench outbox [seconds] [threads] [rate]", "       ./kit bench gateway",
-					"       ./kit bench drain [outage-seconds] [rate]", "       ./kit bench landscape [lever...]" },
+					"       ./kit bench drain [outage-seconds] [rate]", "       ./kit bench landscape [lever...]",
+					"       ./kit bench fresh-machine [trixie|bookworm]" },
 			description = "outbox: the outbox's events/s and latency beside PostgreSQL's and RabbitMQ's limits. "
 					+ "gateway: the gateway beside a bare Spring Cloud Gateway, nginx and the bare backend (wrk). "
 					+ "drain: orders placed while "
 					+ "RabbitMQ is stopped (default 60 s at 10/s), and how fast they end once it is back (orders/s), "
 					+ "beside the sustained saga rate. landscape: start-up time and memory of each application and in all, "
 					+ "before and after, first and warm start, per start-up lever (default: plain, aot, c1, kit). "
+					+ "fresh-machine: the README's commands in a minimal Debian made with debootstrap, in namespaces of "
+					+ "its own (as root), timed from nothing to a running landscape. "
 					+ "Benchmarks run on demand, not in ./kit test; they write " + "benchmarks/results/")
 	static final class Bench extends Kit.KitCommand {
 
-		@Parameters(index = "0", paramLabel = "<benchmark>", description = "outbox, gateway, drain or landscape")
+		@Parameters(index = "0", paramLabel = "<benchmark>",
+				description = "outbox, gateway, drain, landscape or fresh-machine")
 		String name;
 
 		@Parameters(index = "1..*", paramLabel = "args", arity = "0..*", description = "the benchmark's own")
@@ -181,7 +185,8 @@ final class Tools {
 		public Integer call() {
 			Path script = this.kit.home.resolve("benchmarks").resolve(this.name).resolve("run.sh");
 			if (!Files.isExecutable(script)) {
-				throw new LaunchException("unknown benchmark '" + this.name + "' (outbox, gateway, drain, landscape)");
+				throw new LaunchException(
+						"unknown benchmark '" + this.name + "' (outbox, gateway, drain, landscape, fresh-machine)");
 			}
 			return this.kit.exec(Kit.concat(List.of(script.toString()), this.args));
 		}
