@@ -179,7 +179,7 @@ building=$(($(at "built in ") - $(at "==>.*Building ")))
   echo "What \`./kit up\` said (its steps; the whole output is in benchmarks/fresh-machine/target/check.log):"
   echo
   echo '```text'
-  sed -n '/@@ begin up/,/@@ end up/p' "$log" | grep -E "==>|\[[0-9]+/[0-9]+\]|built in|is healthy|http://" | sed -E 's/\x1b\[[0-9;]*m//g'
+  sed -n '/@@ begin up/,/@@ end up/p' "$log" | grep -E "==>|\[[0-9]+/[0-9]+\]|built in|is healthy|http://" | grep -vE "  (Get|Hit):[0-9]+ " | sed -E 's/\x1b\[[0-9;]*m//g'
   echo '```'
   echo
   echo "\`./kit status\`:"
