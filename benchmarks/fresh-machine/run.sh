@@ -174,7 +174,9 @@ building=$(($(at "built in ") - $(at "==>.*Building ")))
   echo "| \`./kit test ${TEST_ARGS[*]}\` | $(took test) | installs Chromium and its driver, builds and runs one test class |"
   echo "| \`./kit down\` | $(took down) | writes each application's AOT cache |"
   echo
-  echo "The debootstrap itself (not counted above): $(cat "$BASE.seconds" 2>/dev/null || echo '?') s."
+  echo "The debootstrap itself (not counted above): $(cat "$BASE.seconds" 2>/dev/null || echo '?') s. On Debian 12, which has"
+  echo "no JDK 21+ package, \`./kit up\` installs the rest and names the way to a JDK: \`./kit bench fresh-machine bookworm\`"
+  echo "([its run](fresh-machine-bookworm.md))."
   echo
   echo "What \`./kit up\` said (its steps; the whole output is in benchmarks/fresh-machine/target/check.log):"
   echo
