@@ -11,6 +11,9 @@
 # gateway's stock configuration is measured too, as an extra row. For experiments, extra JVM options
 # and gateway arguments can be added to the tuned gateway with BENCH_EXTRA_JVM_OPTS and
 # BENCH_EXTRA_GATEWAY_ARGS (space-separated), and BENCH_SKIP_STOCK=1 leaves the stock row out.
+# BENCH_PROFILE=1 records a JFR profile (settings=profile) of the bare gateway's row and of the kit
+# gateway's plain row, and writes each one's hottest methods beside them (target/*.jfr, *.hot.txt):
+# the profiler's own cost is in those rows' figures then, alike for both.
 set -euo pipefail
 KIT_HOME=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 SECONDS_PER_RUN=${1:-15}   # measured, per row
@@ -205,6 +208,16 @@ measure() { # NAME URL "PIDS" WARM-UP-SECONDS [wrk script]
   ROWS+=("$name|$rps|$p50|$p99|$cpu_us|$backend_us|$requests|$errors")
   eval "RPS_${name//-/_}=$rps CPU_${name//-/_}=$cpu_us P50_${name//-/_}=$p50 P99_${name//-/_}=$p99 BACKEND_${name//-/_}=$backend_us"
 }
+# BENCH_PROFILE=1: a JFR recording of the gateway around one row (profiled NAME COMMAND...)
+profiled() {
+  local name=$1; shift
+  if [ -z "${BENCH_PROFILE:-}" ]; then "$@"; return; fi
+  "$JAVA_HOME/bin/jcmd" "$GATEWAY_PID" JFR.start name=bench settings=profile filename="$WORK/$name.jfr" > /dev/null
+  "$@"
+  "$JAVA_HOME/bin/jcmd" "$GATEWAY_PID" JFR.stop name=bench > /dev/null
+  "$JAVA_HOME/bin/jfr" view --width 200 hot-methods "$WORK/$name.jfr" > "$WORK/$name.hot.txt" 2>&1 || true
+  echo "    profile: $WORK/$name.jfr, hottest methods in $WORK/$name.hot.txt"
+}
 GATEWAY_PID=
 start_gateway() { # LABEL "JVM OPTS" [gateway args...]
   local label=$1 jvm=$2; shift 2
@@ -283,7 +296,7 @@ measure nginx "http://127.0.0.1:$NGINX_PORT/api/bench/item" "$(nginx_pids "$WORK
 
 start_bare_gateway
 jit_warmup /plain/item
-measure bare "http://127.0.0.1:$GATEWAY_PORT/plain/item" "$GATEWAY_PID" "$WARMUP"
+profiled bare measure bare "http://127.0.0.1:$GATEWAY_PORT/plain/item" "$GATEWAY_PID" "$WARMUP"
 stop_gateway
 
 # shellcheck disable=SC2206
@@ -291,7 +304,7 @@ TUNED_JVM="$GATEWAY_JVM_OPTS ${BENCH_EXTRA_JVM_OPTS:-}"
 EXTRA_ARGS=(${BENCH_EXTRA_GATEWAY_ARGS:-})
 start_gateway tuned "$TUNED_JVM" "${GATEWAY_TUNING[@]}" "${EXTRA_ARGS[@]}"
 jit_warmup /plain/item /mtls/item /api/bench/item /api/canary/item
-measure gateway-plain "http://127.0.0.1:$GATEWAY_PORT/plain/item" "$GATEWAY_PID" "$WARMUP"
+profiled gateway-plain measure gateway-plain "http://127.0.0.1:$GATEWAY_PORT/plain/item" "$GATEWAY_PID" "$WARMUP"
 measure gateway-mtls "http://127.0.0.1:$GATEWAY_PORT/mtls/item" "$GATEWAY_PID" "$WARMUP"
 measure strangler-monolith "http://127.0.0.1:$GATEWAY_PORT/api/bench/item" "$GATEWAY_PID" "$WARMUP"
 # the gateway's own count of canary requests by target, before and after the canary row
@@ -312,6 +325,33 @@ if [ -z "${BENCH_SKIP_STOCK:-}" ]; then
   start_gateway stock "$STOCK_JVM_OPTS"
   measure gateway-plain-stock "http://127.0.0.1:$GATEWAY_PORT/plain/item" "$GATEWAY_PID" "$JIT_WARMUP"
   stop_gateway
+fi
+
+# --- the gap to a bare gateway, lever by lever --------------------------------------------------
+# The plain route on a fresh kit gateway, warmed on that route alone like the bare one, then with
+# each lever added to the ones before (cumulative): what the kit's gateway does per request that a
+# bare one does not, and what each costs. BENCH_GAP=0 leaves this out (about 6 minutes).
+# name | what it leaves out | JVM options | gateway arguments
+GAP_LEVERS=(
+  "kit|nothing: the kit's gateway, recommended flags||"
+  "log4j-api|commons-logging through the Log4j API, which checks the level first: Spring Security's matchers build a debug message per request through commons-logging 1.3's SLF4J adapter even with debug off (spring-framework#37266 fixed LogAccessor, not direct Log calls)|-Dorg.apache.commons.logging.LogFactory=org.apache.commons.logging.impl.Log4jApiLogFactory|"
+  "no-client-observation|the client observation of each proxied request (the span, and the trace headers it writes): spring.cloud.gateway.server.webflux.observability.enabled=false||--spring.cloud.gateway.server.webflux.observability.enabled=false"
+  "routes-first|the actuator's and WebFlux's handler mappings asked after the gateway's routes (handler-mapping.order=-200), not before||--spring.cloud.gateway.server.webflux.handler-mapping.order=-200"
+)
+GAP_ROWS=()
+if [ "${BENCH_GAP:-1}" != 0 ]; then
+  gap_jvm="" gap_args=()
+  for lever in "${GAP_LEVERS[@]}"; do
+    IFS='|' read -r name what jvm args <<<"$lever"
+    gap_jvm="$gap_jvm $jvm"
+    # shellcheck disable=SC2206
+    gap_args+=($args)
+    start_gateway "gap-$name" "$GATEWAY_JVM_OPTS${gap_jvm}" "${GATEWAY_TUNING[@]}" "${gap_args[@]}"
+    jit_warmup /plain/item
+    measure "gap-$name" "http://127.0.0.1:$GATEWAY_PORT/plain/item" "$GATEWAY_PID" "$WARMUP"
+    stop_gateway
+    GAP_ROWS+=("$name|$what")
+  done
 fi
 
 # --- the results --------------------------------------------------------------------------------
@@ -358,6 +398,8 @@ label() {
 TABLE=""
 for row in "${ROWS[@]}"; do
   IFS='|' read -r name rps p50 p99 cpu backend requests errors <<<"$row"
+  # (the gap's rows have a table of their own, below)
+  [[ $name == gap-* ]] && continue
   [ "$name" = direct ] && cpu="—"
   TABLE+="| $(label "$name") | $rps | $p50 | $p99 | $cpu | $backend |${errors:+ $errors}
 "
@@ -465,5 +507,28 @@ reaches its steady state; in its first 10 s it serves about 230 req/s. The bench
 a gateway for ${JIT_WARMUP}s before its first row. Raw outputs: \`benchmarks/gateway/target/\` (wrk
 outputs per row, the gateway logs and metrics, the nginx configurations).
 MD
+if [ ${#GAP_ROWS[@]} -gt 0 ]; then
+  {
+    echo
+    echo "## The gap to a bare gateway, lever by lever (this run)"
+    echo
+    echo "The plain route on a fresh gateway for each row, warmed for ${JIT_WARMUP}s on that route alone as the bare"
+    echo "one is; each lever added to those above it. Bare gateway: $RPS_bare requests/s, $CPU_bare µs CPU per request."
+    [ -n "${BENCH_PROFILE:-}" ] && echo "(BENCH_PROFILE=1: the bare row ran under JFR, these rows did not: compare them with each other only.)"
+    echo
+    echo "| the kit's gateway, leaving out | requests/s | CPU µs/request | vs bare: throughput | vs bare: CPU per request |"
+    echo "|---|---|---|---|---|"
+    for row in "${GAP_ROWS[@]}"; do
+      IFS='|' read -r name what <<<"$row"
+      rps_var="RPS_gap_${name//-/_}" cpu_var="CPU_gap_${name//-/_}"
+      echo "| $what | ${!rps_var} | ${!cpu_var} | $(percent "${!rps_var}" "$RPS_bare") | $(percent "${!cpu_var}" "$CPU_bare") |"
+    done
+    echo
+    echo "What is left after the last row is what no flag turns off: Spring Security's firewall (every exchange is"
+    echo "wrapped and its headers checked as they are read, before the chain that applies to '/actuator/**' only),"
+    echo "the kit's own filters (the request size limit, the route decision), and the metrics. With BENCH_PROFILE=1"
+    echo "the JFR profiles of the bare and the kit's plain row show where (target/*.hot.txt)."
+  } >> "$OUT"
+fi
 echo "==> Written $OUT"
 cat "$OUT"
