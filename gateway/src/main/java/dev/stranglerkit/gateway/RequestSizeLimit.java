@@ -8,6 +8,7 @@ import reactor.core.publisher.Mono;
 import org.springframework.core.Ordered;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
 import org.springframework.stereotype.Component;
@@ -38,11 +39,15 @@ class RequestSizeLimit implements WebFilter, Ordered {
 	@Override
 	public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
 		long limit = this.routes.current().maxBodySize().toBytes();
-		long declared = exchange.getRequest().getHeaders().getContentLength();
+		HttpHeaders headers = exchange.getRequest().getHeaders();
+		long declared = headers.getContentLength();
 		if (declared > limit) {
 			return Mono.error(tooLarge(limit));
 		}
-		if (declared >= 0) {
+		// a body without a declared length comes chunked (HTTP/1.1: the gateway serves no
+		// HTTP/2); without either there is none, and the request (most are GETs) goes on
+		// undecorated: every decorator is one more step in each of the exchange's calls
+		if (declared >= 0 || !headers.containsHeader(HttpHeaders.TRANSFER_ENCODING)) {
 			return chain.filter(exchange);
 		}
 		AtomicLong read = new AtomicLong();
