@@ -24,8 +24,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  * types it; the {@code text} block after one lists lines its output must contain (numbers
  * may differ). The guide's landscape has a state folder, a copy of config-repo, databases
  * and a RabbitMQ virtual host of its own.
+ * <p>
+ * {@code -Dkit.guide.leftovers=true} (on demand) runs it as a user with a fresh clone on
+ * a machine where the kit ran before: on the databases and queues an earlier run left
+ * behind instead of fresh ones.
  */
 class MigrationGuideIT {
+
+	static final boolean LEFTOVERS = Boolean.getBoolean("kit.guide.leftovers");
 
 	static final Path guide = TestLandscape.home.resolve("migration-guide/README.md");
 
@@ -37,7 +43,12 @@ class MigrationGuideIT {
 	static void aFreshPlaceForTheGuide() throws IOException {
 		workspace = Files.createTempDirectory("kit-guide");
 		FileSystemUtils.copyRecursively(TestLandscape.home.resolve("config-repo"), workspace.resolve("config-repo"));
-		TestLandscape.freshDatabasesAndQueues();
+		if (LEFTOVERS) {
+			System.out.println("[guide] on the databases and queues an earlier run left behind");
+		}
+		else {
+			TestLandscape.freshDatabasesAndQueues();
+		}
 		env = new LinkedHashMap<>();
 		env.put("KIT_STATE", workspace.resolve("state").toString());
 		env.put("KIT_CONFIG_REPO", workspace.resolve("config-repo").toString());

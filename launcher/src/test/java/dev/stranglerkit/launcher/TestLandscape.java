@@ -76,9 +76,8 @@ final class TestLandscape {
 		this.landscape = (this.mtls != null) ? plain.withMtls(this.mtls.pki()) : plain;
 		this.launcher = new Launcher(this.workspace.resolve("state"), Kit.DEFAULT_JAVA_OPTIONS, env,
 				(line) -> System.out.println("[launcher] " + line), Duration.ofSeconds(240))
-			// every test landscape starts once: recording an AOT cache (and writing 100
-			// MB
-			// per application when it stops) would only slow the build down
+			// every test landscape starts once: recording an AOT cache (and writing
+			// 100 MB per application when it stops) would only slow the build down
 			.aotCache(false);
 	}
 
