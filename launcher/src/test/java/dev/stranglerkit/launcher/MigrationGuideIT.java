@@ -26,8 +26,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * and a RabbitMQ virtual host of its own.
  * <p>
  * {@code -Dkit.guide.leftovers=true} (on demand) runs it as a user with a fresh clone on
- * a machine where the kit ran before: on the databases and queues an earlier run left
- * behind instead of fresh ones.
+ * a machine where the kit ran before: on the kit's own databases and virtual host as
+ * earlier runs ({@code ./kit up}, {@code ./kit compare}) left them, instead of fresh ones
+ * of its own.
  */
 class MigrationGuideIT {
 
@@ -43,16 +44,15 @@ class MigrationGuideIT {
 	static void aFreshPlaceForTheGuide() throws IOException {
 		workspace = Files.createTempDirectory("kit-guide");
 		FileSystemUtils.copyRecursively(TestLandscape.home.resolve("config-repo"), workspace.resolve("config-repo"));
-		if (LEFTOVERS) {
-			System.out.println("[guide] on the databases and queues an earlier run left behind");
-		}
-		else {
-			TestLandscape.freshDatabasesAndQueues();
-		}
 		env = new LinkedHashMap<>();
 		env.put("KIT_STATE", workspace.resolve("state").toString());
 		env.put("KIT_CONFIG_REPO", workspace.resolve("config-repo").toString());
 		env.put("KIT_AOT", "off");
+		if (LEFTOVERS) {
+			System.out.println("[guide] on the kit's own databases and virtual host, as earlier runs left them");
+			return;
+		}
+		TestLandscape.freshDatabasesAndQueues();
 		env.put("SHOP_DB_NAME", TestLandscape.DATABASES.get(0));
 		env.put("NOTIFICATION_DB_NAME", TestLandscape.DATABASES.get(1));
 		env.put("INVENTORY_DB_NAME", TestLandscape.DATABASES.get(2));
