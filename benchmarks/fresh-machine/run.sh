@@ -54,16 +54,19 @@ if [ ! -x "$BASE/bin/bash" ] || [ -n "${FRESH_REBUILD:-}" ]; then
   echo $((SECONDS - start)) > "$BASE.seconds"
 fi
 
+FORWARDERS=()
 cleanup() {
   set +e
-  pkill -f "socat TCP-LISTEN:.*,bind=10.231.0." 2>/dev/null
+  [ ${#FORWARDERS[@]} -eq 0 ] || kill "${FORWARDERS[@]}" 2>/dev/null
   ip netns del "$NS" 2>/dev/null
   ip link del kf0 2>/dev/null
   if [ -d "$ROOT" ]; then
-    if findmnt -rno TARGET | grep -q "^$ROOT"; then
+    # (the chroot's mounts live in its own mount namespace, gone with its last process; never
+    # delete through one that is still there)
+    if findmnt -rno TARGET | grep "^$ROOT" >/dev/null; then
       echo "fresh-machine: something is still mounted under $ROOT; left in place" >&2
     else
-      rm -rf "$ROOT"
+      rm -rf --one-file-system "$ROOT"
     fi
   fi
 }
@@ -97,6 +100,7 @@ for host in "${HOSTS[@]}"; do
   ip addr add "10.231.0.$address/24" dev kf0
   for port in 80 443; do
     socat "TCP-LISTEN:$port,bind=10.231.0.$address,fork,reuseaddr" "TCP:$target:$port" &
+    FORWARDERS+=($!)
   done
   echo "10.231.0.$address $host" >> "$ROOT/etc/hosts"
   address=$((address + 1))

@@ -4,12 +4,14 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.netty.http.server.HttpServerRequest;
 
 import org.springframework.core.Ordered;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
 import org.springframework.stereotype.Component;
 import org.springframework.web.server.ResponseStatusException;
@@ -44,10 +46,12 @@ class RequestSizeLimit implements WebFilter, Ordered {
 		if (declared > limit) {
 			return Mono.error(tooLarge(limit));
 		}
-		// a body without a declared length comes chunked (HTTP/1.1: the gateway serves no
-		// HTTP/2); without either there is none, and the request (most are GETs) goes on
-		// undecorated: every decorator is one more step in each of the exchange's calls
-		if (declared >= 0 || !headers.containsHeader(HttpHeaders.TRANSFER_ENCODING)) {
+		// over HTTP/1.x a body without a declared length comes chunked, and without
+		// either
+		// there is none (RFC 9112, 6.3): the request (most are GETs) goes on undecorated,
+		// since every decorator is one more step in each of the exchange's calls. HTTP/2
+		// frames a body without either header, so there the body is always counted.
+		if (declared >= 0 || (http1(exchange.getRequest()) && !headers.containsHeader(HttpHeaders.TRANSFER_ENCODING))) {
 			return chain.filter(exchange);
 		}
 		AtomicLong read = new AtomicLong();
@@ -68,6 +72,16 @@ class RequestSizeLimit implements WebFilter, Ordered {
 
 		};
 		return chain.filter(exchange.mutate().request(counted).build());
+	}
+
+	private static boolean http1(ServerHttpRequest request) {
+		try {
+			HttpServerRequest nativeRequest = ServerHttpRequestDecorator.getNativeRequest(request);
+			return nativeRequest.version().majorVersion() == 1;
+		}
+		catch (IllegalArgumentException | ClassCastException ex) {
+			return false;
+		}
 	}
 
 	private static ResponseStatusException tooLarge(long limit) {
