@@ -48,9 +48,10 @@ class RequestSizeLimit implements WebFilter, Ordered {
 		}
 		// over HTTP/1.x a body without a declared length comes chunked, and without
 		// either
-		// there is none (RFC 9112, 6.3): the request (most are GETs) goes on undecorated,
-		// since every decorator is one more step in each of the exchange's calls. HTTP/2
-		// frames a body without either header, so there the body is always counted.
+		// header there is none (RFC 9112, 6.3): the request (most are GETs) goes on
+		// undecorated, since every decorator is one more step in each of the exchange's
+		// calls. HTTP/2 frames a body without either header, so there it is always
+		// counted.
 		if (declared >= 0 || (http1(exchange.getRequest()) && !headers.containsHeader(HttpHeaders.TRANSFER_ENCODING))) {
 			return chain.filter(exchange);
 		}
