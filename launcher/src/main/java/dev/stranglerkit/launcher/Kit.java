@@ -51,7 +51,7 @@ import picocli.CommandLine.Spec;
 				Kit.CutoverCommand.class, Kit.CompareCommand.class, Kit.Replay.class, Kit.ChaosCommand.class,
 				Tools.Logs.class, Tools.Build.class, Tools.Run.class, Tools.Test.class, Tools.Arch.class,
 				Tools.Bench.class, Tools.DoctorCommand.class, Tools.ResetCommand.class, Tools.Certs.class,
-				Kit.HelpCommand.class, Kit.Completion.class })
+				Deploy.Images.class, Deploy.K8s.class, Kit.HelpCommand.class, Kit.Completion.class })
 public final class Kit implements Runnable {
 
 	/** the applications' JVM options unless {@code KIT_JAVA_OPTS} says otherwise */
@@ -209,8 +209,29 @@ public final class Kit implements Runnable {
 	 * @return its exit status
 	 */
 	int exec(List<String> command) {
+		return exec(new ProcessBuilder(command).directory(this.home.toFile()).inheritIO());
+	}
+
+	/**
+	 * Runs a command in the kit's folder, its output to a log file.
+	 * @return its exit status
+	 */
+	int exec(List<String> command, Path log) {
 		try {
-			return new ProcessBuilder(command).directory(this.home.toFile()).inheritIO().start().waitFor();
+			Files.createDirectories(log.getParent());
+		}
+		catch (IOException ex) {
+			throw new LaunchException("cannot write " + log + ": " + ex.getMessage());
+		}
+		return exec(new ProcessBuilder(command).directory(this.home.toFile())
+			.redirectErrorStream(true)
+			.redirectOutput(log.toFile()));
+	}
+
+	private static int exec(ProcessBuilder builder) {
+		List<String> command = builder.command();
+		try {
+			return builder.start().waitFor();
 		}
 		catch (IOException ex) {
 			throw new LaunchException(command.get(0) + " could not run: " + ex.getMessage());
@@ -433,6 +454,11 @@ public final class Kit implements Runnable {
 				description = "canary: the share sent to the service, 0 to 100")
 		Integer percent;
 
+		@Option(names = "--k8s", paramLabel = "overlay", arity = "0..1", fallbackValue = "istio",
+				description = "Kubernetes: instead of waiting for a local gateway, render the overlay (istio, the "
+						+ "default, or spring-cloud) to .kit/k8s/<overlay>.yaml and print what applying it changes")
+		String k8s;
+
 		@Override
 		public Integer call() {
 			Landscape landscape = this.kit.landscape();
@@ -442,6 +468,10 @@ public final class Kit implements Runnable {
 			Mode mode = routes.switchRoute(landscape.configRepo(), this.route, this.mode, this.percent);
 			System.out.printf("config-repo/gateway.yml: %s -> %s%s%n", this.route, this.mode,
 					(this.percent != null) ? " " + this.percent + " %" : "");
+			if (this.k8s != null) {
+				Deploy.printSwitch(this.kit, this.k8s, this.route);
+				return 0;
+			}
 			this.kit.awaitGateway(this.route, mode, this.percent);
 			return 0;
 		}

@@ -1,0 +1,204 @@
+package dev.stranglerkit.k8s;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.introspect.Annotated;
+import com.fasterxml.jackson.databind.introspect.AnnotatedMember;
+import com.fasterxml.jackson.databind.introspect.JacksonAnnotationIntrospector;
+import io.fabric8.istio.api.api.networking.v1alpha3.HTTPRoute;
+import io.fabric8.istio.api.networking.v1.VirtualService;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/**
+ * deploy/k8s rendered as {@code ./kit k8s render} renders it ({@code kubectl kustomize}),
+ * every object read strictly into fabric8's Kubernetes and Istio models: a field the
+ * model does not know, or a kind it does not know, fails.
+ */
+class ManifestsTests {
+
+	/** fabric8's models without their catch-all for unknown fields */
+	static final KubernetesSerialization STRICT = new KubernetesSerialization(strictMapper(), true);
+
+	@TempDir
+	Path home;
+
+	@Test
+	void theCommittedIstioRoutesAreTheRouteStateOfConfigRepo() throws IOException {
+		assertThat(Files.readString(Path.of("../deploy/k8s").resolve(Manifests.ISTIO_ROUTES)))
+			.as("deploy/k8s/%s is config-repo/gateway.yml's route state: ./kit k8s render istio writes it",
+					Manifests.ISTIO_ROUTES)
+			.isEqualTo(new Manifests(Path.of("..")).istioRoutes());
+	}
+
+	@Test
+	void theSpringCloudOverlayIsTheKitsLandscapeWithTwoReplicas() throws IOException {
+		List<HasMetadata> objects = render("spring-cloud");
+		assertThat(kinds(objects)).containsExactlyEntriesOf(new TreeMap<>(Map.of("ConfigMap", 2, "Deployment", 6,
+				"PodDisruptionBudget", 6, "Secret", 7, "Service", 8, "ServiceAccount", 6)));
+		assertThat(replicas(objects)).containsExactlyInAnyOrderEntriesOf(Map.of("config-server", 1, "discovery", 1,
+				"gateway", 2, "monolith", 2, "inventory-service", 2, "notification-service", 2));
+		assertThat(env(objects, "kit-env")).containsEntry("EUREKA_CLIENT_ENABLED", "true")
+			.containsEntry("KIT_BIND_ADDRESS", "0.0.0.0");
+		assertThat(configRepo(objects)).containsKeys("application.yml", "gateway.yml", "monolith.yml",
+				"inventory-service.yml", "notification-service.yml", "discovery.yml");
+	}
+
+	@Test
+	void theIstioOverlayHasNoEurekaNorGatewayAndTheRoutesAsIstioResources() throws IOException {
+		List<HasMetadata> objects = render("istio");
+		assertThat(kinds(objects))
+			.containsExactlyEntriesOf(new TreeMap<>(Map.ofEntries(Map.entry("AuthorizationPolicy", 2),
+					Map.entry("ConfigMap", 2), Map.entry("Deployment", 4), Map.entry("DestinationRule", 3),
+					Map.entry("Gateway", 1), Map.entry("Namespace", 1), Map.entry("PeerAuthentication", 1),
+					Map.entry("PodDisruptionBudget", 4), Map.entry("Secret", 5), Map.entry("Service", 6),
+					Map.entry("ServiceAccount", 4), Map.entry("VirtualService", 1))));
+		assertThat(replicas(objects)).doesNotContainKeys("discovery", "gateway");
+		assertThat(env(objects, "kit-env")).containsEntry("EUREKA_CLIENT_ENABLED", "false");
+		assertThat(objects).allMatch((object) -> object instanceof io.fabric8.kubernetes.api.model.Namespace
+				|| "strangler-kit".equals(object.getMetadata().getNamespace()));
+		VirtualService strangler = one(objects, VirtualService.class);
+		assertThat(strangler.getSpec().getHttp()).extracting(HTTPRoute::getName)
+			.startsWith("catalog-reads", "catalog-writes", "inventory-reads", "inventory-writes");
+	}
+
+	@Test
+	void aMistakeInAManifestFailsTheStrictReading() {
+		String deployment = """
+				apiVersion: apps/v1
+				kind: Deployment
+				metadata:
+				  name: monolith
+				spec:
+				  replicaz: 2
+				""";
+		assertThatExceptionOfType(IllegalArgumentException.class).isThrownBy(() -> STRICT.unmarshal(deployment))
+			.withStackTraceContaining("replicaz");
+		String virtualService = """
+				apiVersion: networking.istio.io/v1
+				kind: VirtualService
+				metadata:
+				  name: strangler
+				spec:
+				  http:
+				    - route:
+				        - destination:
+				            host: monolith
+				          wieght: 30
+				""";
+		assertThatExceptionOfType(IllegalArgumentException.class).isThrownBy(() -> STRICT.unmarshal(virtualService))
+			.withStackTraceContaining("wieght");
+		String unknownKind = """
+				apiVersion: networking.istio.io/v1
+				kind: VirtualServise
+				metadata:
+				  name: strangler
+				spec: {}
+				""";
+		assertThatExceptionOfType(IllegalArgumentException.class).isThrownBy(() -> STRICT.unmarshal(unknownKind));
+	}
+
+	/**
+	 * Renders an overlay from a copy of deploy/k8s and config-repo, as ./kit k8s render
+	 * does, and reads every object strictly.
+	 */
+	private List<HasMetadata> render(String overlay) throws IOException {
+		copy(Path.of("../deploy/k8s"), this.home.resolve("deploy/k8s"));
+		copy(Path.of("../config-repo"), this.home.resolve("config-repo"));
+		String manifests = new Manifests(this.home).render(overlay);
+		List<HasMetadata> objects = Stream.of(manifests.split("(?m)^---$"))
+			.filter((document) -> !document.isBlank())
+			.map((document) -> (HasMetadata) STRICT.unmarshal(document))
+			.toList();
+		assertThat(objects).noneMatch(GenericKubernetesResource.class::isInstance);
+		return objects;
+	}
+
+	private static Map<String, Integer> kinds(List<HasMetadata> objects) {
+		Map<String, Integer> kinds = new TreeMap<>();
+		objects.forEach((object) -> kinds.merge(object.getKind(), 1, Integer::sum));
+		return kinds;
+	}
+
+	private static Map<String, Integer> replicas(List<HasMetadata> objects) {
+		Map<String, Integer> replicas = new TreeMap<>();
+		objects.stream()
+			.filter(io.fabric8.kubernetes.api.model.apps.Deployment.class::isInstance)
+			.map(io.fabric8.kubernetes.api.model.apps.Deployment.class::cast)
+			.forEach((deployment) -> replicas.put(deployment.getMetadata().getName(),
+					deployment.getSpec().getReplicas()));
+		return replicas;
+	}
+
+	private static Map<String, String> env(List<HasMetadata> objects, String prefix) {
+		return objects.stream()
+			.filter(io.fabric8.kubernetes.api.model.ConfigMap.class::isInstance)
+			.map(io.fabric8.kubernetes.api.model.ConfigMap.class::cast)
+			.filter((map) -> map.getMetadata().getName().startsWith(prefix + "-"))
+			.findFirst()
+			.orElseThrow()
+			.getData();
+	}
+
+	private static Map<String, String> configRepo(List<HasMetadata> objects) {
+		return objects.stream()
+			.filter(io.fabric8.kubernetes.api.model.ConfigMap.class::isInstance)
+			.map(io.fabric8.kubernetes.api.model.ConfigMap.class::cast)
+			.filter((map) -> map.getMetadata().getName().equals("config-repo"))
+			.findFirst()
+			.orElseThrow()
+			.getData();
+	}
+
+	private static <T> T one(List<HasMetadata> objects, Class<T> type) {
+		List<T> found = objects.stream().filter(type::isInstance).map(type::cast).toList();
+		assertThat(found).hasSize(1);
+		return found.get(0);
+	}
+
+	static void copy(Path from, Path to) throws IOException {
+		try (Stream<Path> files = Files.walk(from)) {
+			for (Path file : files.toList()) {
+				Path target = to.resolve(from.relativize(file).toString());
+				if (Files.isDirectory(file)) {
+					Files.createDirectories(target);
+				}
+				else {
+					Files.copy(file, target);
+				}
+			}
+		}
+	}
+
+	private static ObjectMapper strictMapper() {
+		ObjectMapper mapper = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+		mapper.setAnnotationIntrospector(new JacksonAnnotationIntrospector() {
+
+			@Override
+			public Boolean hasAnySetter(Annotated annotated) {
+				if (annotated instanceof AnnotatedMember member
+						&& member.getDeclaringClass().getName().startsWith("io.fabric8.")) {
+					return Boolean.FALSE;
+				}
+				return super.hasAnySetter(annotated);
+			}
+
+		});
+		return mapper;
+	}
+
+}
