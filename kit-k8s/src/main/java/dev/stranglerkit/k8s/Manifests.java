@@ -107,9 +107,12 @@ public final class Manifests {
 	private static String kustomize(Path folder) {
 		List<String> command = List.of("kubectl", "kustomize", "--load-restrictor", "LoadRestrictionsNone",
 				folder.toString());
+		Path errors;
 		Process kubectl;
 		try {
-			kubectl = new ProcessBuilder(command).redirectErrorStream(false).start();
+			// its errors to a file, so that neither stream fills while the other is read
+			errors = Files.createTempFile("kubectl-kustomize", ".err");
+			kubectl = new ProcessBuilder(command).redirectError(errors.toFile()).start();
 		}
 		catch (IOException ex) {
 			throw new K8sException("kubectl is needed to render the manifests (its kustomize, 5.0 or later: kubectl "
@@ -117,11 +120,9 @@ public final class Manifests {
 		}
 		try {
 			kubectl.getOutputStream().close();
-			byte[] errors = kubectl.getErrorStream().readAllBytes();
 			byte[] out = kubectl.getInputStream().readAllBytes();
 			if (!kubectl.waitFor(60, TimeUnit.SECONDS) || kubectl.exitValue() != 0) {
-				throw new K8sException(
-						String.join(" ", command) + " failed: " + new String(errors, StandardCharsets.UTF_8).strip());
+				throw new K8sException(String.join(" ", command) + " failed: " + Files.readString(errors).strip());
 			}
 			return new String(out, StandardCharsets.UTF_8);
 		}
@@ -131,6 +132,15 @@ public final class Manifests {
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 			throw new K8sException("interrupted while kubectl kustomize ran");
+		}
+		finally {
+			kubectl.destroy();
+			try {
+				Files.deleteIfExists(errors);
+			}
+			catch (IOException ex) {
+				// a temporary file left behind
+			}
 		}
 	}
 

@@ -20,6 +20,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.yaml.snakeyaml.Yaml;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -48,7 +49,7 @@ class ManifestsTests {
 	@Test
 	void theSpringCloudOverlayIsTheKitsLandscapeWithTwoReplicas() throws IOException {
 		List<HasMetadata> objects = render("spring-cloud");
-		assertThat(kinds(objects)).containsExactlyEntriesOf(new TreeMap<>(Map.of("ConfigMap", 2, "Deployment", 6,
+		assertThat(kinds(objects)).containsExactlyEntriesOf(new TreeMap<>(Map.of("ConfigMap", 4, "Deployment", 6,
 				"PodDisruptionBudget", 6, "Secret", 7, "Service", 8, "ServiceAccount", 6)));
 		assertThat(replicas(objects)).containsExactlyInAnyOrderEntriesOf(Map.of("config-server", 1, "discovery", 1,
 				"gateway", 2, "monolith", 2, "inventory-service", 2, "notification-service", 2));
@@ -63,7 +64,7 @@ class ManifestsTests {
 		List<HasMetadata> objects = render("istio");
 		assertThat(kinds(objects))
 			.containsExactlyEntriesOf(new TreeMap<>(Map.ofEntries(Map.entry("AuthorizationPolicy", 2),
-					Map.entry("ConfigMap", 2), Map.entry("Deployment", 4), Map.entry("DestinationRule", 3),
+					Map.entry("ConfigMap", 4), Map.entry("Deployment", 4), Map.entry("DestinationRule", 3),
 					Map.entry("Gateway", 1), Map.entry("Namespace", 1), Map.entry("PeerAuthentication", 1),
 					Map.entry("PodDisruptionBudget", 4), Map.entry("Secret", 5), Map.entry("Service", 6),
 					Map.entry("ServiceAccount", 4), Map.entry("VirtualService", 1))));
@@ -110,6 +111,28 @@ class ManifestsTests {
 				spec: {}
 				""";
 		assertThatExceptionOfType(IllegalArgumentException.class).isThrownBy(() -> STRICT.unmarshal(unknownKind));
+		String unknownMatch = """
+				apiVersion: networking.istio.io/v1
+				kind: VirtualService
+				metadata:
+				  name: strangler
+				spec:
+				  http:
+				    - match:
+				        - uri:
+				            prefx: /api
+				""";
+		assertThatExceptionOfType(Throwable.class).isThrownBy(() -> read(unknownMatch)).withMessageContaining("prefx");
+		String unknownMode = """
+				apiVersion: security.istio.io/v1
+				kind: PeerAuthentication
+				metadata:
+				  name: default
+				spec:
+				  mtls:
+				    mode: STRIKT
+				""";
+		assertThatExceptionOfType(Throwable.class).isThrownBy(() -> read(unknownMode)).withMessageContaining("STRIKT");
 	}
 
 	/**
@@ -122,10 +145,23 @@ class ManifestsTests {
 		String manifests = new Manifests(this.home).render(overlay);
 		List<HasMetadata> objects = Stream.of(manifests.split("(?m)^---$"))
 			.filter((document) -> !document.isBlank())
-			.map((document) -> (HasMetadata) STRICT.unmarshal(document))
+			.map(ManifestsTests::read)
 			.toList();
 		assertThat(objects).noneMatch(GenericKubernetesResource.class::isInstance);
 		return objects;
+	}
+
+	/**
+	 * @return the object, read strictly; written back, it must be the document again, so
+	 * that nothing was dropped on the way (a match's unknown kind of string match, say)
+	 */
+	private static HasMetadata read(String document) {
+		HasMetadata object = (HasMetadata) STRICT.unmarshal(document);
+		Map<String, Object> original = new Yaml().load(document);
+		assertThat(new Yaml().<Map<String, Object>>load(STRICT.asYaml(object)))
+			.as("%s %s read and written back", object.getKind(), object.getMetadata().getName())
+			.isEqualTo(original);
+		return object;
 	}
 
 	private static Map<String, Integer> kinds(List<HasMetadata> objects) {

@@ -5,6 +5,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -17,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -29,6 +31,7 @@ import dev.stranglerkit.control.Http;
 import dev.stranglerkit.control.Mode;
 import dev.stranglerkit.control.Owner;
 import dev.stranglerkit.control.PrometheusText;
+import dev.stranglerkit.k8s.Dashboard;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.ConnectionFactory;
 import org.junit.jupiter.api.AfterAll;
@@ -221,6 +224,15 @@ class InventoryCutoverLandscapeIT {
 		assertThat(reconciliation.path("equal").asBoolean()).as(reconciliation.toString()).isTrue();
 		assertThat(load.reads.failures).as("failed reads").isEmpty();
 		assertThat(load.reads.served).containsKeys("monolith", "inventory-service");
+		// the Grafana dashboard of deploy/k8s reads only metrics the landscape exports
+		Set<String> exported = new TreeSet<>();
+		for (URI application : List.of(gateway, monolith, service, URI.create("http://127.0.0.1:8083"))) {
+			PrometheusText
+				.parse(Http.get(application.resolve("/actuator/prometheus"), ADMIN, "text/plain").orElseThrow().body())
+				.forEach((sample) -> exported.add(sample.name()));
+		}
+		assertThat(exported).as("metrics the landscape exports")
+			.containsAll(Dashboard.read(Path.of("..").resolve(Dashboard.FILE)).metrics());
 	}
 
 	/**
