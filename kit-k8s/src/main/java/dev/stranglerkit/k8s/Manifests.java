@@ -4,32 +4,38 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.Yaml;
 
 /**
  * The Kubernetes manifests of {@code deploy/k8s/}, rendered with kustomize from the route
- * state of {@code config-repo/}: one desired state, two data planes. The {@code istio}
- * overlay's {@code strangler-routes.yaml} is written from {@code config-repo/gateway.yml}
- * first ({@link IstioRoutes}); then {@code kubectl kustomize} renders the overlay, with
- * config-repo's files in the config server's ConfigMap (they lie outside
- * {@code deploy/k8s/}, hence {@code --load-restrictor LoadRestrictionsNone}).
+ * state of a config repository: one desired state, two data planes. A render works on a
+ * copy ({@code deploy/k8s/} and the config repository side by side, as in the kit's
+ * folder): the {@code istio} overlay's {@code strangler-routes.yaml} is written there
+ * from the repository's {@code gateway.yml} ({@link IstioRoutes}), then {@code kubectl
+ * kustomize} renders the overlay, with the repository's files in the config server's
+ * ConfigMap (they lie outside {@code deploy/k8s/}, hence {@code --load-restrictor
+ * LoadRestrictionsNone}). The committed {@code strangler-routes.yaml} is the committed
+ * route state's ({@code ManifestsTests}), so that {@code deploy/k8s} renders as it is.
  */
 public final class Manifests {
 
 	/** the overlays of {@code deploy/k8s/overlays} */
 	public static final List<String> OVERLAYS = List.of("spring-cloud", "istio");
 
-	static final String ISTIO_ROUTES = "overlays/istio/strangler-routes.yaml";
+	/** the istio overlay's routes, below {@code deploy/k8s} */
+	public static final String ISTIO_ROUTES = "overlays/istio/strangler-routes.yaml";
 
 	private static final String HEADER = """
-			# Written by ./kit k8s render from config-repo/gateway.yml (kit-k8s: IstioRoutes): the
-			# strangler routes as the mesh's proxies apply them. Do not edit: switch a route with
-			# ./kit route, then render again.
+			# Written by kit-k8s (IstioRoutes) from config-repo/gateway.yml: the strangler routes as the
+			# mesh's proxies apply them. Do not edit: switch a route with ./kit route, then
+			# ./kit k8s render istio renders them with the rest (.kit/k8s/istio.yaml).
 			""";
 
 	private final Path deploy;
@@ -37,11 +43,12 @@ public final class Manifests {
 	private final Path configRepo;
 
 	/**
-	 * @param home the kit's folder: {@code deploy/k8s/} and {@code config-repo/} below it
+	 * @param deploy the manifests' folder ({@code deploy/k8s})
+	 * @param configRepo the config repository whose route state to render
 	 */
-	public Manifests(Path home) {
-		this.deploy = home.resolve("deploy/k8s");
-		this.configRepo = home.resolve("config-repo");
+	public Manifests(Path deploy, Path configRepo) {
+		this.deploy = deploy;
+		this.configRepo = configRepo;
 	}
 
 	/**
@@ -78,30 +85,50 @@ public final class Manifests {
 	}
 
 	/**
-	 * Writes the {@code istio} overlay's routes from the current route state.
-	 * @return the file
-	 */
-	public Path writeIstioRoutes() {
-		Path file = this.deploy.resolve(ISTIO_ROUTES);
-		try {
-			Files.writeString(file, istioRoutes());
-		}
-		catch (IOException ex) {
-			throw new K8sException("cannot write " + file + ": " + ex.getMessage());
-		}
-		return file;
-	}
-
-	/**
-	 * Renders an overlay ({@code kubectl kustomize}), its routes written first.
+	 * Renders an overlay ({@code kubectl kustomize}) in a copy made in a folder of work,
+	 * its routes written first.
 	 * @return the manifests, YAML documents
 	 */
-	public String render(String overlay) {
+	public String render(String overlay, Path work) {
 		if (!OVERLAYS.contains(overlay)) {
 			throw new K8sException("no overlay '" + overlay + "': one of " + String.join(", ", OVERLAYS));
 		}
-		writeIstioRoutes();
-		return kustomize(this.deploy.resolve("overlays").resolve(overlay));
+		Path deployCopy = work.resolve("deploy/k8s");
+		try {
+			delete(work);
+			copy(this.deploy, deployCopy);
+			copy(this.configRepo, work.resolve("config-repo"));
+			Files.writeString(deployCopy.resolve(ISTIO_ROUTES), istioRoutes());
+		}
+		catch (IOException ex) {
+			throw new K8sException("cannot prepare " + work + ": " + ex.getMessage());
+		}
+		return kustomize(deployCopy.resolve("overlays").resolve(overlay));
+	}
+
+	private static void copy(Path from, Path to) throws IOException {
+		try (Stream<Path> files = Files.walk(from)) {
+			for (Path file : files.toList()) {
+				Path target = to.resolve(from.relativize(file).toString());
+				if (Files.isDirectory(file)) {
+					Files.createDirectories(target);
+				}
+				else {
+					Files.copy(file, target);
+				}
+			}
+		}
+	}
+
+	private static void delete(Path folder) throws IOException {
+		if (!Files.exists(folder)) {
+			return;
+		}
+		try (Stream<Path> files = Files.walk(folder)) {
+			for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+				Files.delete(file);
+			}
+		}
 	}
 
 	private static String kustomize(Path folder) {

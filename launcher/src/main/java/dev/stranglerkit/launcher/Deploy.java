@@ -122,8 +122,8 @@ final class Deploy {
 		}
 
 		@Command(name = "render",
-				description = "write deploy/k8s/overlays/istio/strangler-routes.yaml from config-repo/gateway.yml, then "
-						+ "each overlay's manifests (kubectl kustomize) to .kit/k8s/<overlay>.yaml, to apply with "
+				description = "each overlay's manifests (kubectl kustomize) from the route state of config-repo "
+						+ "(for istio, its gateway.yml as Istio resources) to .kit/k8s/<overlay>.yaml, to apply with "
 						+ "kubectl apply -f")
 		static final class Render implements Callable<Integer> {
 
@@ -157,7 +157,7 @@ final class Deploy {
 	static Path render(Kit kit, String overlay) {
 		String manifests;
 		try {
-			manifests = new Manifests(kit.home).render(overlay);
+			manifests = manifests(kit).render(overlay, kit.state().resolve("k8s/src"));
 		}
 		catch (K8sException ex) {
 			throw new LaunchException(ex.getMessage());
@@ -182,13 +182,21 @@ final class Deploy {
 		if (overlay.equals("istio")) {
 			System.out.println("the VirtualService strangler's routes for " + route + ", as applying "
 					+ kit.home.relativize(file) + " sets them:");
-			System.out.print(new Manifests(kit.home).istioRoutes(route));
+			System.out.print(manifests(kit).istioRoutes(route));
 		}
 		else {
 			System.out.println("the ConfigMap config-repo's gateway.yml, as applying " + kit.home.relativize(file)
 					+ " sets it: every gateway applies the switch over the bus once the config server sees it");
 		}
 		System.out.println("apply: kubectl apply -f " + kit.home.relativize(file));
+	}
+
+	/**
+	 * @return deploy/k8s with the kit's config repository
+	 */
+	static Manifests manifests(Kit kit) {
+		return new Manifests(kit.home.resolve("deploy/k8s"),
+				kit.home.resolve(kit.env.getOrDefault("KIT_CONFIG_REPO", "config-repo")));
 	}
 
 	/**
