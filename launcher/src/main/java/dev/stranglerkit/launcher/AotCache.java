@@ -27,8 +27,12 @@ final class AotCache {
 
 	private final Path folder;
 
-	AotCache(Path state) {
-		this.folder = state.resolve("apps");
+	/**
+	 * @param folder where the extracted jars and their caches are kept
+	 * ({@code .kit/apps/})
+	 */
+	AotCache(Path folder) {
+		this.folder = folder;
 	}
 
 	static boolean supported() {
@@ -50,7 +54,14 @@ final class AotCache {
 			Files.setLastModifiedTime(jar, Files.getLastModifiedTime(app.jar()));
 		}
 		List<String> arguments = new ArrayList<>();
-		arguments.add(Files.exists(cache) ? "-XX:AOTCache=" + cache : "-XX:AOTCacheOutput=" + cache);
+		if (Files.exists(cache)) {
+			arguments.add("-XX:AOTCache=" + cache);
+		}
+		else if (app.id().equals(app.name())) {
+			arguments.add("-XX:AOTCacheOutput=" + cache);
+		}
+		// (a further instance of an application records nothing: two JVMs would write one
+		// cache)
 		// the cache is an optimisation: never a reason for an application not to start
 		arguments.add("-Xlog:aot=off");
 		arguments.add("-Xlog:cds=off");

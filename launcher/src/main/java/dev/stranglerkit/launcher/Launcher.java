@@ -50,6 +50,8 @@ public final class Launcher {
 
 	private volatile boolean aotCache = AotCache.supported();
 
+	private volatile Path aotFolder;
+
 	/** how often ./kit up says where the applications it waits for stand */
 	static final Duration PROGRESS_EVERY = Duration.ofSeconds(5);
 
@@ -76,7 +78,10 @@ public final class Launcher {
 	public Launcher withEnv(Map<String, String> extra) {
 		Map<String, String> env = new java.util.HashMap<>(this.env);
 		env.putAll(extra);
-		return new Launcher(this.state, this.javaOptions, env, this.out, this.startTimeout).aotCache(this.aotCache);
+		Launcher launcher = new Launcher(this.state, this.javaOptions, env, this.out, this.startTimeout)
+			.aotCache(this.aotCache);
+		launcher.aotFolder = this.aotFolder;
+		return launcher;
 	}
 
 	/**
@@ -85,6 +90,16 @@ public final class Launcher {
 	 */
 	public Launcher aotCache(boolean enabled) {
 		this.aotCache = enabled && AotCache.supported();
+		return this;
+	}
+
+	/**
+	 * Keeps the extracted jars and their AOT caches in this folder instead of the state's
+	 * {@code apps/}: landscapes of different state folders (the landscape tests') share
+	 * them, so that only the first one records.
+	 */
+	public Launcher aotCacheIn(Path folder) {
+		this.aotFolder = folder.toAbsolutePath().normalize();
 		return this;
 	}
 
@@ -236,7 +251,8 @@ public final class Launcher {
 			// Zipkin's server is a tool beside the landscape, started now and then: no
 			// cache
 			if (this.aotCache && !app.name().equals(Landscape.ZIPKIN)) {
-				command.addAll(new AotCache(this.state).launch(app));
+				command.addAll(new AotCache((this.aotFolder != null) ? this.aotFolder : this.state.resolve("apps"))
+					.launch(app));
 			}
 			else {
 				command.add("-jar");

@@ -348,10 +348,13 @@ class GatewaySwitchLandscapeIT {
 	 * a second instance of the monolith, on its database and its queue
 	 */
 	private static App standIn() {
-		return new App("inventory-service", 8082, landscape.app(Landscape.MONOLITH).jar(),
+		App monolith = landscape.app(Landscape.MONOLITH);
+		// (the config repository, as every application of the landscape gets it: Spring
+		// Modulith reads the monolith's settings again without the profile "landscape")
+		return new App("inventory-service", 8082, monolith.jar(),
 				List.of("--spring.profiles.active=landscape", "--spring.application.name=inventory-service",
 						"--spring.cloud.config.name=monolith", "--server.port=8082"),
-				Map.of());
+				Map.of("KIT_CONFIG_REPO", monolith.env().get("KIT_CONFIG_REPO")));
 	}
 
 	/**

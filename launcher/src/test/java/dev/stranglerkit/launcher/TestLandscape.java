@@ -76,9 +76,10 @@ final class TestLandscape {
 		this.landscape = (this.mtls != null) ? plain.withMtls(this.mtls.pki()) : plain;
 		this.launcher = new Launcher(this.workspace.resolve("state"), Kit.DEFAULT_JAVA_OPTIONS, env,
 				(line) -> System.out.println("[launcher] " + line), Duration.ofSeconds(240))
-			// every test landscape starts once: recording an AOT cache (and writing
-			// 100 MB per application when it stops) would only slow the build down
-			.aotCache(false);
+			// one AOT cache per application for every test landscape of the build (in
+			// launcher/target, new with each mvn clean): the first landscape records it,
+			// the others start with it
+			.aotCacheIn(home.resolve("launcher/target/aot-cache"));
 	}
 
 	/** shop, notification-service, inventory-service */
