@@ -8,13 +8,14 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.yaml.snakeyaml.Yaml;
+
+import org.springframework.util.FileSystemUtils;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -32,8 +33,8 @@ class K8sRouteTests {
 
 	@BeforeEach
 	void copyTheKit() throws IOException {
-		copy(Path.of("../deploy/k8s"), this.home.resolve("deploy/k8s"));
-		copy(Path.of("../config-repo"), this.home.resolve("config-repo"));
+		FileSystemUtils.copyRecursively(Path.of("../deploy/k8s"), this.home.resolve("deploy/k8s"));
+		FileSystemUtils.copyRecursively(Path.of("../config-repo"), this.home.resolve("config-repo"));
 		// (a local run's switches, not the repository's)
 		Files.deleteIfExists(this.home.resolve("config-repo/audit.log"));
 		this.homeBefore = System.setProperty("kit.home", this.home.toString());
@@ -124,20 +125,6 @@ class K8sRouteTests {
 	@SuppressWarnings("unchecked")
 	private static Map<String, Object> map(Object value) {
 		return (Map<String, Object>) value;
-	}
-
-	private static void copy(Path from, Path to) throws IOException {
-		try (Stream<Path> files = Files.walk(from)) {
-			for (Path file : files.toList()) {
-				Path target = to.resolve(from.relativize(file).toString());
-				if (Files.isDirectory(file)) {
-					Files.createDirectories(target);
-				}
-				else {
-					Files.copy(file, target);
-				}
-			}
-		}
 	}
 
 }
