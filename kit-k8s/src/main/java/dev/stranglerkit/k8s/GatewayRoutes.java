@@ -66,13 +66,13 @@ public record GatewayRoutes(List<StranglerRoute> strangler, List<PlainRoute> pla
 			document = new Yaml(new SafeConstructor(new LoaderOptions())).load(reader);
 		}
 		catch (IOException ex) {
-			throw new IllegalStateException("cannot read " + gatewayYml + ": " + ex.getMessage(), ex);
+			throw new K8sException("cannot read " + gatewayYml + ": " + ex.getMessage());
 		}
 		List<StranglerRoute> strangler = new ArrayList<>();
 		map(map(document, "strangler"), "routes").forEach((name, value) -> {
 			Map<String, Object> route = cast(value);
 			Mode mode = Mode.of(String.valueOf(route.get("mode")))
-				.orElseThrow(() -> new IllegalStateException(
+				.orElseThrow(() -> new K8sException(
 						gatewayYml + ": route " + name + " has no mode of monolith, shadow, canary or service"));
 			Object percent = route.getOrDefault("canary-percent", 0);
 			Owner owner = "service".equals(route.get("owner")) ? Owner.SERVICE : Owner.MONOLITH;

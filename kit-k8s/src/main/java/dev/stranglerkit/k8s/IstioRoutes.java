@@ -23,18 +23,23 @@ import dev.stranglerkit.k8s.GatewayRoutes.StranglerRoute;
  * <li>{@code service}: reads and writes to the service (no fallback to the monolith: the
  * mesh ejects failing pods, it does not send a request elsewhere).</li>
  * </ul>
- * Reads are retried (safe methods), writes never; every route has the kit's 5 s response
- * timeout. The DestinationRules carry what the kit's load balancer does: a failing pod
- * ejected at once ({@code Ejections}: 20 s), the connect timeout and idle time of the
- * gateway's client, and a consistent hash on the canary key so that one key stays on one
- * pod of a side. The mesh's weighted split is drawn per request, not per key as the kit's
- * canary is (see the guide's "To Kubernetes").
+ * Reads are retried (safe methods: twice, each try with the kit gateway's 5 s response
+ * timeout), writes never (one try of 5 s). The DestinationRules carry what the kit's load
+ * balancer does: a pod whose connection fails ejected at once ({@code Ejections}: 20 s
+ * the first time; Envoy lengthens it with each ejection), the connect timeout and idle
+ * time of the gateway's client, and a consistent hash on the canary key so that one key
+ * stays on one pod of a side (the kit also reads a cookie and the client's address). The
+ * mesh's weighted split is drawn per request, not per key as the kit's canary is
+ * (deploy/k8s/README.md).
  */
 public final class IstioRoutes {
 
 	static final String CANARY_KEY = "X-Canary-Key";
 
 	private static final String SAFE_METHODS = "GET|HEAD";
+
+	/** a read's: two tries of the kit gateway's 5 s response timeout */
+	private static final String READS_TIMEOUT = "10s";
 
 	private IstioRoutes() {
 	}
@@ -57,7 +62,7 @@ public final class IstioRoutes {
 		}
 		for (PlainRoute route : routes.plain()) {
 			http.add(map("name", route.id(), "match", route.paths().stream().map(IstioRoutes::uri).toList(), "route",
-					List.of(destination(route.host(), null)), "retries", retries(true), "timeout", "5s"));
+					List.of(destination(route.host(), null)), "retries", retries(true), "timeout", READS_TIMEOUT));
 		}
 		return object("networking.istio.io/v1", "VirtualService", "strangler",
 				map("hosts", List.of("*"), "gateways", List.of("strangler"), "http", http));
@@ -81,7 +86,7 @@ public final class IstioRoutes {
 			case SERVICE -> reads.put("route", List.of(destination(service(route), null)));
 		}
 		reads.put("retries", retries(true));
-		reads.put("timeout", "5s");
+		reads.put("timeout", READS_TIMEOUT);
 		return reads;
 	}
 
@@ -97,19 +102,23 @@ public final class IstioRoutes {
 
 	private static String service(StranglerRoute route) {
 		if (route.service() == null) {
-			throw new IllegalStateException(
+			throw new K8sException(
 					"route " + route.name() + " is in " + route.mode().value() + " mode but names no service");
 		}
 		return route.service();
 	}
 
 	static Map<String, Object> destinationRule(String host) {
+		// ejected for what the kit ejects for, a failed connection, never for an answer:
+		// a 503 can be the application's own (an ownership decision held, its database
+		// down)
+		Map<String, Object> outlierDetection = map("splitExternalLocalOriginErrors", true,
+				"consecutiveLocalOriginFailures", 1, "consecutive5xxErrors", 0, "interval", "1s", "baseEjectionTime",
+				"20s", "maxEjectionPercent", 50);
 		Map<String, Object> trafficPolicy = map("loadBalancer",
 				map("consistentHash", map("httpHeaderName", CANARY_KEY)), "connectionPool",
 				map("tcp", map("connectTimeout", "1s"), "http", map("idleTimeout", "15s")), "outlierDetection",
-				map("consecutiveGatewayErrors", 1, "interval", "1s", "baseEjectionTime", "20s", "maxEjectionPercent",
-						50),
-				"tls", map("mode", "ISTIO_MUTUAL"));
+				outlierDetection, "tls", map("mode", "ISTIO_MUTUAL"));
 		return object("networking.istio.io/v1", "DestinationRule", host,
 				map("host", host, "trafficPolicy", trafficPolicy));
 	}
@@ -153,8 +162,7 @@ public final class IstioRoutes {
 	}
 
 	private static Map<String, Object> retries(boolean safe) {
-		return safe
-				? map("attempts", 2, "perTryTimeout", "2s", "retryOn", "connect-failure,refused-stream,unavailable,5xx")
+		return safe ? map("attempts", 2, "perTryTimeout", "5s", "retryOn", "connect-failure,refused-stream,reset,5xx")
 				: map("attempts", 0);
 	}
 

@@ -1,7 +1,8 @@
 package dev.stranglerkit.k8s;
 
 /**
- * The manifests could not be rendered; the message says why, for the user.
+ * The manifests or the dashboard could not be read or rendered; the message says why, for
+ * the user.
  */
 public class K8sException extends RuntimeException {
 

@@ -71,7 +71,7 @@ public final class Manifests {
 			.get(0);
 		Object http = ((Map<?, ?>) virtualService.get("spec")).get("http");
 		List<?> routes = ((List<?>) http).stream()
-			.filter((entry) -> String.valueOf(((Map<?, ?>) entry).get("name")).startsWith(route + "-"))
+			.filter((entry) -> List.of(route + "-reads", route + "-writes").contains(((Map<?, ?>) entry).get("name")))
 			.toList();
 		return yaml().dump(routes);
 	}

@@ -41,10 +41,10 @@ class IstioRoutesTests {
 		assertThat(targets(http("inventory-writes"))).containsExactly(Map.entry("monolith", -1));
 		assertThat(http("inventory-reads")).doesNotContainKey("mirror")
 			.containsEntry("retries",
-					Map.of("attempts", 2, "perTryTimeout", "2s", "retryOn",
-							"connect-failure,refused-stream,unavailable,5xx"))
+					Map.of("attempts", 2, "perTryTimeout", "5s", "retryOn", "connect-failure,refused-stream,reset,5xx"))
+			.containsEntry("timeout", "10s");
+		assertThat(http("inventory-writes")).containsEntry("retries", Map.of("attempts", 0))
 			.containsEntry("timeout", "5s");
-		assertThat(http("inventory-writes")).containsEntry("retries", Map.of("attempts", 0));
 	}
 
 	@Test
@@ -108,7 +108,10 @@ class IstioRoutesTests {
 		Map<String, Object> policy = map(spec(resources.get(2)).get("trafficPolicy"));
 		assertThat(policy.get("loadBalancer"))
 			.isEqualTo(Map.of("consistentHash", Map.of("httpHeaderName", "X-Canary-Key")));
-		assertThat(map(policy.get("outlierDetection"))).containsEntry("consecutiveGatewayErrors", 1)
+		assertThat(map(policy.get("outlierDetection"))).as("ejected for a failed connection, never for an answer")
+			.containsEntry("splitExternalLocalOriginErrors", true)
+			.containsEntry("consecutiveLocalOriginFailures", 1)
+			.containsEntry("consecutive5xxErrors", 0)
 			.containsEntry("baseEjectionTime", "20s");
 		assertThat(policy.get("tls")).isEqualTo(Map.of("mode", "ISTIO_MUTUAL"));
 	}
@@ -120,7 +123,7 @@ class IstioRoutesTests {
 				Files.readString(gateway)
 					.replace("      paths: [/api/catalog/**]\n      monolith: lb://monolith\n      mode: monolith",
 							"      paths: [/api/catalog/**]\n      monolith: lb://monolith\n      mode: shadow"));
-		assertThatExceptionOfType(IllegalStateException.class).isThrownBy(this::resources)
+		assertThatExceptionOfType(K8sException.class).isThrownBy(this::resources)
 			.withMessage("route catalog is in shadow mode but names no service");
 	}
 

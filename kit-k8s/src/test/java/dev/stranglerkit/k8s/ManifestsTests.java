@@ -58,8 +58,8 @@ class ManifestsTests {
 	@Test
 	void theSpringCloudOverlayIsTheKitsLandscapeWithTwoReplicas() throws IOException {
 		List<HasMetadata> objects = render("spring-cloud");
-		assertThat(kinds(objects)).containsExactlyEntriesOf(new TreeMap<>(Map.of("ConfigMap", 4, "Deployment", 6,
-				"PodDisruptionBudget", 6, "Secret", 7, "Service", 8, "ServiceAccount", 6)));
+		assertThat(kinds(objects)).containsExactlyEntriesOf(new TreeMap<>(
+				Map.of("ConfigMap", 4, "Deployment", 6, "PodDisruptionBudget", 6, "Service", 8, "ServiceAccount", 6)));
 		assertThat(replicas(objects)).containsExactlyInAnyOrderEntriesOf(Map.of("config-server", 1, "discovery", 1,
 				"gateway", 2, "monolith", 2, "inventory-service", 2, "notification-service", 2));
 		assertThat(env(objects, "kit-env")).containsEntry("EUREKA_CLIENT_ENABLED", "true")
@@ -75,8 +75,8 @@ class ManifestsTests {
 			.containsExactlyEntriesOf(new TreeMap<>(Map.ofEntries(Map.entry("AuthorizationPolicy", 2),
 					Map.entry("ConfigMap", 4), Map.entry("Deployment", 4), Map.entry("DestinationRule", 3),
 					Map.entry("Gateway", 1), Map.entry("Namespace", 1), Map.entry("PeerAuthentication", 1),
-					Map.entry("PodDisruptionBudget", 4), Map.entry("Secret", 5), Map.entry("Service", 6),
-					Map.entry("ServiceAccount", 4), Map.entry("VirtualService", 1))));
+					Map.entry("PodDisruptionBudget", 4), Map.entry("Service", 6), Map.entry("ServiceAccount", 4),
+					Map.entry("VirtualService", 1))));
 		assertThat(replicas(objects)).doesNotContainKeys("discovery", "gateway");
 		assertThat(env(objects, "kit-env")).containsEntry("EUREKA_CLIENT_ENABLED", "false");
 		assertThat(objects).allMatch((object) -> object instanceof io.fabric8.kubernetes.api.model.Namespace

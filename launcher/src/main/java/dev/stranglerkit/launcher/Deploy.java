@@ -47,8 +47,9 @@ final class Deploy {
 		public Integer call() {
 			List<String> modules = this.apps.isEmpty() ? IMAGES : this.apps.stream().map(Images::module).toList();
 			String base = this.kit.env.getOrDefault("KIT_IMAGE_BASE", "eclipse-temurin:25-jre");
+			Path images = this.kit.state().resolve("images");
 			List<String> command = List.of("mvn", "-B", "-ntp", "-Pimages", "package", "-DskipTests",
-					"-Dkit.image.base=" + base, "-pl", String.join(",", modules), "-am");
+					"-Dkit.image.base=" + base, "-Dkit.images=" + images, "-pl", String.join(",", modules), "-am");
 			Kit.say(String.join(" ", command));
 			Path log = this.kit.state().resolve("logs/images.log");
 			int exit = this.kit.exec(command, log);
@@ -57,7 +58,7 @@ final class Deploy {
 						Images.failure(base, read(log)) + " (Maven's output: " + this.kit.home.relativize(log) + ")");
 			}
 			for (String module : modules) {
-				Path image = this.kit.state().resolve("images").resolve(Path.of(module).getFileName() + ".tar");
+				Path image = images.resolve(Path.of(module).getFileName() + ".tar");
 				System.out.printf("%s (%d MiB)%n", this.kit.home.relativize(image), size(image) >> 20);
 			}
 			System.out.println("load one: docker load -i <file>, or podman load; or push it with skopeo or crane");
@@ -182,11 +183,17 @@ final class Deploy {
 		if (overlay.equals("istio")) {
 			System.out.println("the VirtualService strangler's routes for " + route + ", as applying "
 					+ kit.home.relativize(file) + " sets them:");
-			System.out.print(manifests(kit).istioRoutes(route));
+			try {
+				System.out.print(manifests(kit).istioRoutes(route));
+			}
+			catch (K8sException ex) {
+				throw new LaunchException(ex.getMessage());
+			}
 		}
 		else {
 			System.out.println("the ConfigMap config-repo's gateway.yml, as applying " + kit.home.relativize(file)
-					+ " sets it: every gateway applies the switch over the bus once the config server sees it");
+					+ " sets it: once the kubelet updates the mounted files (within its sync period, about a "
+					+ "minute), the config server sees them and every gateway applies the switch over the bus");
 		}
 		System.out.println("apply: kubectl apply -f " + kit.home.relativize(file));
 	}

@@ -20,6 +20,7 @@ import dev.stranglerkit.control.DeadLetters;
 import dev.stranglerkit.control.Mode;
 import dev.stranglerkit.control.Owner;
 import dev.stranglerkit.control.Tls;
+import dev.stranglerkit.k8s.Manifests;
 import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -461,6 +462,10 @@ public final class Kit implements Runnable {
 
 		@Override
 		public Integer call() {
+			if (this.k8s != null && !Manifests.OVERLAYS.contains(this.k8s)) {
+				throw new LaunchException(
+						"no overlay '" + this.k8s + "': one of " + String.join(", ", Manifests.OVERLAYS));
+			}
 			Landscape landscape = this.kit.landscape();
 			Routes routes = new Routes();
 			// the same switch as the migration console's, recorded in

@@ -148,8 +148,10 @@ class ConsoleLandscapeIT {
 			page.until((driver) -> rps("inventory-service") == 0 && rps("monolith") > 0);
 			page.until((driver) -> text("#audit tbody tr").contains("monolith"));
 			assertThat(text("#audit tbody tr")).contains("console").contains("inventory");
-			// the registry and the outboxes are there too
-			assertThat(text("#instances")).contains("inventory-service").contains("UP");
+			// the registry and the outboxes are there too (the page reads them anew every
+			// refresh: a read that timed out shows as a problem until the next one)
+			page.until(
+					(driver) -> text("#instances").contains("inventory-service") && text("#instances").contains("UP"));
 			assertThat(text("#outboxes tr[data-app='monolith']")).isNotEmpty()
 				.doesNotContain("not running")
 				.contains("outbox");
