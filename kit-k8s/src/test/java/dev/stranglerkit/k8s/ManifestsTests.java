@@ -62,9 +62,9 @@ class ManifestsTests {
 				Map.of("ConfigMap", 4, "Deployment", 6, "PodDisruptionBudget", 6, "Service", 8, "ServiceAccount", 6)));
 		assertThat(replicas(objects)).containsExactlyInAnyOrderEntriesOf(Map.of("config-server", 1, "discovery", 1,
 				"gateway", 2, "monolith", 2, "inventory-service", 2, "notification-service", 2));
-		assertThat(env(objects, "kit-env")).containsEntry("EUREKA_CLIENT_ENABLED", "true")
+		assertThat(configMap(objects, "kit-env")).containsEntry("EUREKA_CLIENT_ENABLED", "true")
 			.containsEntry("KIT_BIND_ADDRESS", "0.0.0.0");
-		assertThat(configRepo(objects)).containsKeys("application.yml", "gateway.yml", "monolith.yml",
+		assertThat(configMap(objects, "config-repo")).containsKeys("application.yml", "gateway.yml", "monolith.yml",
 				"inventory-service.yml", "notification-service.yml", "discovery.yml");
 	}
 
@@ -78,7 +78,7 @@ class ManifestsTests {
 					Map.entry("PodDisruptionBudget", 4), Map.entry("Service", 6), Map.entry("ServiceAccount", 4),
 					Map.entry("VirtualService", 1))));
 		assertThat(replicas(objects)).doesNotContainKeys("discovery", "gateway");
-		assertThat(env(objects, "kit-env")).containsEntry("EUREKA_CLIENT_ENABLED", "false");
+		assertThat(configMap(objects, "kit-env")).containsEntry("EUREKA_CLIENT_ENABLED", "false");
 		assertThat(objects).allMatch((object) -> object instanceof io.fabric8.kubernetes.api.model.Namespace
 				|| "strangler-kit".equals(object.getMetadata().getNamespace()));
 		VirtualService strangler = one(objects, VirtualService.class);
@@ -187,21 +187,15 @@ class ManifestsTests {
 		return replicas;
 	}
 
-	private static Map<String, String> env(List<HasMetadata> objects, String prefix) {
+	/**
+	 * @return the data of the ConfigMap of that name (a generated one: with its hash
+	 * suffix)
+	 */
+	private static Map<String, String> configMap(List<HasMetadata> objects, String name) {
 		return objects.stream()
 			.filter(io.fabric8.kubernetes.api.model.ConfigMap.class::isInstance)
 			.map(io.fabric8.kubernetes.api.model.ConfigMap.class::cast)
-			.filter((map) -> map.getMetadata().getName().startsWith(prefix + "-"))
-			.findFirst()
-			.orElseThrow()
-			.getData();
-	}
-
-	private static Map<String, String> configRepo(List<HasMetadata> objects) {
-		return objects.stream()
-			.filter(io.fabric8.kubernetes.api.model.ConfigMap.class::isInstance)
-			.map(io.fabric8.kubernetes.api.model.ConfigMap.class::cast)
-			.filter((map) -> map.getMetadata().getName().equals("config-repo"))
+			.filter((map) -> map.getMetadata().getName().matches(java.util.regex.Pattern.quote(name) + "(-[a-z0-9]+)?"))
 			.findFirst()
 			.orElseThrow()
 			.getData();

@@ -202,8 +202,7 @@ final class Deploy {
 	 * @return deploy/k8s with the kit's config repository
 	 */
 	static Manifests manifests(Kit kit) {
-		return new Manifests(kit.home.resolve("deploy/k8s"),
-				kit.home.resolve(kit.env.getOrDefault("KIT_CONFIG_REPO", "config-repo")));
+		return new Manifests(kit.home.resolve("deploy/k8s"), kit.configRepo());
 	}
 
 	/**

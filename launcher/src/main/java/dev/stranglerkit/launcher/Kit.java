@@ -160,8 +160,7 @@ public final class Kit implements Runnable {
 	 * certificates are {@code ./kit up}'s to issue)
 	 */
 	Landscape landscape() {
-		Landscape landscape = new Landscape(this.home,
-				this.home.resolve(this.env.getOrDefault("KIT_CONFIG_REPO", "config-repo")));
+		Landscape landscape = new Landscape(this.home, configRepo());
 		landscape = Relay.running(state()).map(landscape::withRelay).orElse(landscape);
 		Mtls mtls = new Mtls(state());
 		if (!mtls.on(new ConfigRepo(landscape.configRepo()))) {
@@ -169,6 +168,13 @@ public final class Kit implements Runnable {
 		}
 		mtls.client();
 		return landscape.withMtls(mtls.pki());
+	}
+
+	/**
+	 * @return the config repository ({@code KIT_CONFIG_REPO}, default config-repo)
+	 */
+	Path configRepo() {
+		return this.home.resolve(this.env.getOrDefault("KIT_CONFIG_REPO", "config-repo"));
 	}
 
 	Launcher launcher() {
