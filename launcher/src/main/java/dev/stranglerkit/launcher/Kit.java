@@ -48,7 +48,7 @@ import picocli.CommandLine.Spec;
 				"./kit starts PostgreSQL and RabbitMQ when they are installed but stopped, and creates the databases"
 						+ " it needs and the tests' RabbitMQ virtual hosts (shop_test, shop_landscape_test).",
 				"Completion of the commands in bash: source <(./kit completion)" },
-		subcommands = { Kit.Up.class, Kit.Down.class, Kit.StatusCommand.class, Kit.Route.class,
+		subcommands = { Kit.Up.class, Kit.Down.class, Kit.ScaleCommand.class, Kit.StatusCommand.class, Kit.Route.class,
 				Kit.CutoverCommand.class, Kit.CompareCommand.class, Kit.Replay.class, Kit.ChaosCommand.class,
 				Tools.Logs.class, Tools.Build.class, Tools.Run.class, Tools.Test.class, Tools.Arch.class,
 				Tools.Bench.class, Tools.DoctorCommand.class, Tools.ResetCommand.class, Tools.Certs.class,
@@ -186,17 +186,29 @@ public final class Kit implements Runnable {
 	}
 
 	/**
-	 * Waits until a running gateway applies the route's new mode (and percent), and says
-	 * how long it took; a stopped gateway reads the route when it starts.
+	 * Waits until every running gateway (each instance of {@code ./kit scale gateway})
+	 * applies the route's new mode (and percent), and says how long each took; a stopped
+	 * gateway reads the route when it starts.
 	 */
 	void awaitGateway(String route, Mode mode, Integer percent) {
-		if (launcher().running(Landscape.GATEWAY).isEmpty()) {
+		Launcher launcher = launcher();
+		List<String> gateways = new ArrayList<>();
+		launcher.running(Landscape.GATEWAY).ifPresent((process) -> gateways.add(Landscape.GATEWAY));
+		gateways.addAll(launcher.instances(Landscape.GATEWAY));
+		if (gateways.isEmpty()) {
 			System.out.println("the gateway is not running: it reads the route when it starts");
 			return;
 		}
-		Duration took = new Routes().awaitApplied(local(Landscape.GATEWAY), admin(), route, mode, percent,
+		List<URI> urls = gateways.stream()
+			.map((id) -> id.equals(Landscape.GATEWAY) ? local(id) : Tls.local(Launcher.instancePort(id)))
+			.toList();
+		Map<URI, Duration> took = new Routes().awaitAppliedBy(urls, admin(), route, mode, percent,
 				Duration.ofSeconds(15));
-		System.out.printf("route applied by the gateway in %.2f s%n", took.toMillis() / 1000.0);
+		for (int i = 0; i < gateways.size(); i++) {
+			System.out.printf("route applied by %s in %.2f s%n",
+					(gateways.size() == 1) ? "the gateway" : gateways.get(i),
+					took.get(urls.get(i)).toMillis() / 1000.0);
+		}
 	}
 
 	String admin() {
@@ -403,6 +415,11 @@ public final class Kit implements Runnable {
 				Landscape landscape = this.kit.landscape();
 				for (String app : this.apps) {
 					landscape.app(app);
+					// its further instances too (./kit scale)
+					for (String instance : launcher.instances(app)) {
+						launcher.stop(instance);
+						System.out.println("stopped " + instance);
+					}
 					System.out.println(launcher.stop(app) ? "stopped " + app : app + " was not running");
 				}
 			}
@@ -424,6 +441,36 @@ public final class Kit implements Runnable {
 				if (dropped.isEmpty()) {
 					System.out.println("no replication slot to drop");
 				}
+			}
+			return 0;
+		}
+
+	}
+
+	@Command(name = "scale",
+			description = "run n instances of an application (monolith, inventory-service, notification-service, "
+					+ "gateway; at most 5): the first on its usual port, each further one 100 above the one before "
+					+ "(monolith: 8081, 8181, 8281), all registered in Eureka under the application's name; starts "
+					+ "the missing ones after the control plane and stops those above n gracefully; ./kit status "
+					+ "lists them")
+	static final class ScaleCommand extends KitCommand {
+
+		@Parameters(index = "0", paramLabel = "<app>", description = "the application")
+		String app;
+
+		@Parameters(index = "1", paramLabel = "<n>", description = "how many instances run afterwards (0 stops all)")
+		int count;
+
+		@Override
+		public Integer call() {
+			Scale.check(this.app, this.count);
+			List<String> running = new Scale(this.kit.landscape(), this.kit.launcher(), System.out::println)
+				.to(this.app, this.count);
+			System.out.printf("%s: %d instance(s)%s%n", this.app, running.size(),
+					running.isEmpty() ? "" : " (" + String.join(", ", running) + ")");
+			if (this.app.equals(Landscape.GATEWAY) && running.size() > 1) {
+				System.out.println("each gateway answers on its own port: put a load balancer in front of them "
+						+ "(on Kubernetes, the gateway's Service); each applies a route switch from the bus");
 			}
 			return 0;
 		}

@@ -118,7 +118,21 @@ public final class Launcher {
 	 * @return the seconds each started application took to become healthy
 	 */
 	public Map<String, Double> up(List<List<App>> tiers) {
+		return up(tiers, true);
+	}
+
+	/**
+	 * Starts applications as {@link #up} does, beside a landscape that runs: when one
+	 * fails, only what this call started is stopped.
+	 * @return the seconds each started application took to become healthy
+	 */
+	public Map<String, Double> upBeside(List<List<App>> tiers) {
+		return up(tiers, false);
+	}
+
+	private Map<String, Double> up(List<List<App>> tiers, boolean everything) {
 		Map<String, Double> took = Collections.synchronizedMap(new LinkedHashMap<>());
+		List<App> startedHere = Collections.synchronizedList(new ArrayList<>());
 		try {
 			for (List<App> tier : tiers) {
 				List<CompletableFuture<Void>> starting = new ArrayList<>();
@@ -131,6 +145,7 @@ public final class Launcher {
 					long begin = System.nanoTime();
 					ProcessHandle process = start(app);
 					started.add(app);
+					startedHere.add(app);
 					starting.add(CompletableFuture.runAsync(() -> {
 						awaitHealthy(app, process);
 						double seconds = (System.nanoTime() - begin) / 1e9;
@@ -145,8 +160,14 @@ public final class Launcher {
 		}
 		catch (CompletionException | LaunchException ex) {
 			Throwable cause = (ex instanceof CompletionException) ? ex.getCause() : ex;
-			this.out.accept("Stopping what runs, so that nothing is left half started");
-			down();
+			if (everything) {
+				this.out.accept("Stopping what runs, so that nothing is left half started");
+				down();
+			}
+			else {
+				this.out.accept("Stopping what this command started; the rest runs on");
+				startedHere.reversed().forEach((app) -> stop(app.id()));
+			}
 			throw (cause instanceof LaunchException launch) ? launch : new LaunchException(cause.toString());
 		}
 	}
@@ -374,6 +395,24 @@ public final class Launcher {
 			group.forEach(this::deletePidFile);
 		}
 		return stopped;
+	}
+
+	/**
+	 * @return the ids of the application's further instances that run
+	 * ({@link App#instance}: {@code <name>-<port>}), by their pid files, lowest port
+	 * first
+	 */
+	public List<String> instances(String name) {
+		return extraInstances().stream()
+			.filter((id) -> id.matches(java.util.regex.Pattern.quote(name) + "-\\d+"))
+			.filter((id) -> running(id).isPresent())
+			.sorted(java.util.Comparator.comparingInt(Launcher::instancePort))
+			.toList();
+	}
+
+	/** the port in a further instance's id ({@code <name>-<port>}) */
+	static int instancePort(String id) {
+		return Integer.parseInt(id.substring(id.lastIndexOf('-') + 1));
 	}
 
 	/**

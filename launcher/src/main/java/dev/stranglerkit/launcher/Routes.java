@@ -3,6 +3,11 @@ package dev.stranglerkit.launcher;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 import dev.stranglerkit.control.ConfigRepo;
 import dev.stranglerkit.control.Http;
@@ -70,6 +75,40 @@ public final class Routes {
 				+ timeout.toSeconds() + " s: is the config server running, and RabbitMQ (the bus)? "
 				+ "See ./kit logs config-server and ./kit logs gateway");
 		return Duration.ofNanos(System.nanoTime() - start);
+	}
+
+	/**
+	 * Waits until every gateway applies the route, each watched on a thread of its own
+	 * from the same instant: several gateways ({@code ./kit scale gateway 2}) each take
+	 * the switch from the bus.
+	 * @return each gateway's time until it reported the route, in the order given
+	 * @throws LaunchException naming the first gateway that did not apply it in time
+	 */
+	public Map<URI, Duration> awaitAppliedBy(List<URI> gateways, String credentials, String route, Mode mode,
+			Integer percent, Duration timeout) {
+		Map<URI, CompletableFuture<Duration>> watches = new LinkedHashMap<>();
+		for (URI gateway : gateways) {
+			CompletableFuture<Duration> watch = new CompletableFuture<>();
+			Thread.ofVirtual().start(() -> {
+				try {
+					watch.complete(awaitApplied(gateway, credentials, route, mode, percent, timeout));
+				}
+				catch (RuntimeException ex) {
+					watch.completeExceptionally(ex);
+				}
+			});
+			watches.put(gateway, watch);
+		}
+		Map<URI, Duration> took = new LinkedHashMap<>();
+		watches.forEach((gateway, watch) -> {
+			try {
+				took.put(gateway, watch.join());
+			}
+			catch (CompletionException ex) {
+				throw (ex.getCause() instanceof RuntimeException cause) ? cause : ex;
+			}
+		});
+		return took;
 	}
 
 	/**

@@ -36,21 +36,29 @@ public final class Status {
 			if (process.isEmpty() && !built) {
 				return;
 			}
-			String health = process.isEmpty() ? "-" : health(Tls.local(port).resolve("/actuator/health"));
-			String inEureka = (name.equals(Landscape.CONFIG_SERVER) || name.equals(Landscape.DISCOVERY)) ? "-"
-					: (registered == null) ? "?" : registered.contains(name) ? "yes" : "no";
-			rows.add(new Row(name, process.map(ProcessHandle::pid).orElse(null), port, health, inEureka,
-					process.map((handle) -> rssKb(handle.pid())).orElse(null)));
+			rows.add(row(name, name, port, process, registered));
+			// its further instances (./kit scale), each on a port of its own
+			for (String id : launcher.instances(name)) {
+				rows.add(row(id, name, Launcher.instancePort(id), launcher.running(id), registered));
+			}
 		});
 		return rows;
 	}
 
+	private Row row(String id, String name, int port, Optional<ProcessHandle> process, Set<String> registered) {
+		String health = process.isEmpty() ? "-" : health(Tls.local(port).resolve("/actuator/health"));
+		String inEureka = (name.equals(Landscape.CONFIG_SERVER) || name.equals(Landscape.DISCOVERY)) ? "-"
+				: (registered == null) ? "?" : registered.contains(name + ":" + port) ? "yes" : "no";
+		return new Row(id, process.map(ProcessHandle::pid).orElse(null), port, health, inEureka,
+				process.map((handle) -> rssKb(handle.pid())).orElse(null));
+	}
+
 	public static String table(List<Row> rows) {
 		StringBuilder table = new StringBuilder(
-				"%-21s %-8s %-6s %-8s %-7s %s%n".formatted("APPLICATION", "PID", "PORT", "HEALTH", "EUREKA", "MEMORY"));
+				"%-26s %-8s %-6s %-8s %-7s %s%n".formatted("APPLICATION", "PID", "PORT", "HEALTH", "EUREKA", "MEMORY"));
 		long total = 0;
 		for (Row row : rows) {
-			table.append("%-21s %-8s %-6d %-8s %-7s %s%n".formatted(row.app(), (row.pid() != null) ? row.pid() : "-",
+			table.append("%-26s %-8s %-6d %-8s %-7s %s%n".formatted(row.app(), (row.pid() != null) ? row.pid() : "-",
 					row.port(), row.health(), row.registered(),
 					(row.rssKb() != null) ? (row.rssKb() / 1024) + " MiB" : "-"));
 			total += (row.rssKb() != null) ? row.rssKb() : 0;
@@ -75,7 +83,8 @@ public final class Status {
 	}
 
 	/**
-	 * @return the lower-case names of the applications Eureka has, or null
+	 * @return the instances Eureka has, as {@code <name>:<port>} (the name in lower
+	 * case), or null when it does not answer
 	 */
 	Set<String> registered(URI eureka, String credentials) {
 		return Http.get(eureka.resolve("/eureka/apps"), credentials)
@@ -85,7 +94,10 @@ public final class Status {
 				for (JsonNode application : this.json.readTree(response.body())
 					.path("applications")
 					.path("application")) {
-					names.add(application.path("name").asString("").toLowerCase());
+					String name = application.path("name").asString("").toLowerCase();
+					for (JsonNode instance : application.path("instance")) {
+						names.add(name + ":" + instance.path("port").path("$").asInt());
+					}
 				}
 				return names;
 			})

@@ -18,6 +18,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Reads of one path through the gateway on a few threads, recording who served each
  * ({@code X-Served-By}) and every failure: the landscape tests' stream of clients while a
  * route moves.
+ * <p>
+ * Through several gateways ({@code ./kit scale gateway 2}) it plays the load balancer in
+ * front of them, as a Kubernetes Service or an L4 balancer does: the reads go to each in
+ * turn, and a read whose connection fails (refused, reset: that gateway is gone) is sent
+ * once more to the next one, and counted as a failover. An answer, whatever its status,
+ * is never sent again: a 5xx is a failure.
  */
 final class GatewayReads {
 
@@ -26,7 +32,9 @@ final class GatewayReads {
 
 	private final HttpClient http;
 
-	private final URI url;
+	private final List<URI> urls;
+
+	private final AtomicInteger turn = new AtomicInteger();
 
 	private final int threads;
 
@@ -46,6 +54,9 @@ final class GatewayReads {
 
 	final ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
 
+	/** the reads sent again to the next gateway after their connection failed, and why */
+	final ConcurrentLinkedQueue<String> failovers = new ConcurrentLinkedQueue<>();
+
 	final ConcurrentLinkedQueue<Served> log = new ConcurrentLinkedQueue<>();
 
 	/**
@@ -54,8 +65,15 @@ final class GatewayReads {
 	 * @param pause between one thread's reads: a steady stream rather than a load test
 	 */
 	GatewayReads(HttpClient http, URI gateway, String path, int threads, boolean canaryKeys, Duration pause) {
+		this(http, List.of(gateway), path, threads, canaryKeys, pause);
+	}
+
+	/**
+	 * @param gateways the gateways, each read to the next in turn
+	 */
+	GatewayReads(HttpClient http, List<URI> gateways, String path, int threads, boolean canaryKeys, Duration pause) {
 		this.http = http;
-		this.url = gateway.resolve(path);
+		this.urls = gateways.stream().map((gateway) -> gateway.resolve(path)).toList();
 		this.threads = threads;
 		this.canaryKeys = canaryKeys;
 		this.pause = pause;
@@ -78,11 +96,20 @@ final class GatewayReads {
 		while (this.running.get()) {
 			long started = System.nanoTime();
 			try {
-				HttpRequest.Builder request = HttpRequest.newBuilder(this.url).timeout(Duration.ofSeconds(10));
-				if (this.canaryKeys) {
-					request.header("X-Canary-Key", "reader-" + this.keys.incrementAndGet());
+				String key = this.canaryKeys ? "reader-" + this.keys.incrementAndGet() : null;
+				int first = Math.floorMod(this.turn.getAndIncrement(), this.urls.size());
+				HttpResponse<String> response;
+				try {
+					response = read(this.urls.get(first), key);
 				}
-				HttpResponse<String> response = this.http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+				catch (IOException ex) {
+					if (this.urls.size() == 1) {
+						throw ex;
+					}
+					URI next = this.urls.get((first + 1) % this.urls.size());
+					this.failovers.add(this.urls.get(first).getAuthority() + " -> " + next.getAuthority() + ": " + ex);
+					response = read(next, key);
+				}
 				String by = response.headers().firstValue("X-Served-By").orElse("none");
 				if (response.statusCode() != 200) {
 					this.failures.add(response.statusCode() + " from " + by + ": " + response.body());
@@ -103,6 +130,14 @@ final class GatewayReads {
 			}
 			this.total.incrementAndGet();
 		}
+	}
+
+	private HttpResponse<String> read(URI url, String canaryKey) throws IOException, InterruptedException {
+		HttpRequest.Builder request = HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(10));
+		if (canaryKey != null) {
+			request.header("X-Canary-Key", canaryKey);
+		}
+		return this.http.send(request.build(), HttpResponse.BodyHandlers.ofString());
 	}
 
 	/**

@@ -59,8 +59,14 @@ import static org.awaitility.Awaitility.await;
  * <p>
  * Its applications send their events with the CDC relay ({@code ./kit up --relay cdc}:
  * Debezium reads each outbox from PostgreSQL's write-ahead log), the other landscape
- * tests' with the outbox relay: the migration's invariants hold with either, two
- * instances of the service sharing one replication slot included.
+ * tests' with the outbox relay: the migration's invariants hold with either.
+ * <p>
+ * It runs two instances of the monolith, of the inventory-service and of the gateway, as
+ * {@code ./kit scale <app> 2} starts them (and Kubernetes runs replicas): every switch
+ * and handoff is applied by each instance, the instances of one application share its
+ * outbox, replication slot and consumer queue, and the clients spread over both gateways
+ * as a load balancer in front of them would. Then one instance of each is killed under
+ * the load, and no read fails.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class InventoryCutoverLandscapeIT {
@@ -76,6 +82,20 @@ class InventoryCutoverLandscapeIT {
 
 	static final URI gateway = URI.create("http://127.0.0.1:8080");
 
+	/** the gateway's second instance ({@code ./kit scale gateway 2}) */
+	static final URI gateway2 = URI.create("http://127.0.0.1:" + Scale.port(Landscape.GATEWAY, 2));
+
+	static final List<URI> gateways = List.of(gateway, gateway2);
+
+	static final URI monolith2 = URI.create("http://127.0.0.1:" + Scale.port(Landscape.MONOLITH, 2));
+
+	static final URI service2 = URI.create("http://127.0.0.1:" + Scale.port("inventory-service", 2));
+
+	/**
+	 * every order placed by the tests' loads, as each ended: stock is conserved over all
+	 */
+	static final Map<String, JsonNode> everyOrder = new LinkedHashMap<>();
+
 	static final URI monolith = URI.create("http://127.0.0.1:8081");
 
 	static final URI service = URI.create("http://127.0.0.1:8082");
@@ -89,9 +109,23 @@ class InventoryCutoverLandscapeIT {
 	static final String LOW = "00000000-0000-0000-0000-000000000003";
 
 	@BeforeAll
-	static void startTheWholeLandscape() {
+	static void startTheWholeLandscape() throws Exception {
 		landscape = new TestLandscape(Map.of(Relay.ENV, "cdc"));
 		landscape.upEverything();
+		// a second instance of each, side by side, as ./kit scale <app> 2 does
+		Scale scale = new Scale(landscape.landscape, landscape.launcher,
+				(line) -> System.out.println("[scale] " + line));
+		List<Thread> scaling = new ArrayList<>();
+		Map<String, List<String>> running = new ConcurrentHashMap<>();
+		for (String app : List.of(Landscape.MONOLITH, "inventory-service", Landscape.GATEWAY)) {
+			scaling.add(Thread.ofPlatform().start(() -> running.put(app, scale.to(app, 2))));
+		}
+		for (Thread thread : scaling) {
+			thread.join();
+		}
+		assertThat(running).containsEntry(Landscape.MONOLITH, List.of("monolith", "monolith-8181"))
+			.containsEntry("inventory-service", List.of("inventory-service", "inventory-service-8182"))
+			.containsEntry(Landscape.GATEWAY, List.of("gateway", "gateway-8180"));
 	}
 
 	@AfterEach
@@ -118,7 +152,7 @@ class InventoryCutoverLandscapeIT {
 		// both
 		// modules in services for the later steps
 		Instant notificationsHandoff = new Cutover(landscape.landscape.configRepo()).move("notifications", "service");
-		new Routes().awaitApplied(gateway, ADMIN, "notifications", Mode.SERVICE, null, Duration.ofSeconds(10));
+		new Routes().awaitAppliedBy(gateways, ADMIN, "notifications", Mode.SERVICE, null, Duration.ofSeconds(10));
 		Load load = new Load();
 		load.start();
 		Map<String, Double> switches = new LinkedHashMap<>();
@@ -133,7 +167,11 @@ class InventoryCutoverLandscapeIT {
 		load.stop();
 
 		assertThat(load.failedOrders).as("orders not accepted").isEmpty();
+		// nothing was killed: no order needed a second try, no read another gateway
+		assertThat(load.retried).as("orders sent again").isEmpty();
+		assertThat(load.reads.failovers).as("reads sent to the other gateway").isEmpty();
 		Map<String, JsonNode> orders = load.awaitTerminal(Duration.ofSeconds(120));
+		everyOrder.putAll(orders);
 		Map<String, Integer> byOutcome = new LinkedHashMap<>();
 		orders.forEach((id, order) -> byOutcome.merge(order.path("status").asString(), 1, Integer::sum));
 		System.out.printf("[cutover] %d orders placed during the run (%s), %d reads (%s); switches (s): %s%n",
@@ -182,7 +220,8 @@ class InventoryCutoverLandscapeIT {
 		assertPaymentsAndNotifications(orders);
 
 		// exactly one notification sent per order, by the owner of its outcome's time
-		double sentByMonolith = metric(monolith, "shop_notifications_sent_total");
+		double sentByMonolith = metric(monolith, "shop_notifications_sent_total")
+				+ metric(monolith2, "shop_notifications_sent_total");
 		double sentByService = metric(URI.create("http://127.0.0.1:8083"), "shop_notifications_sent_total");
 		System.out.printf("[cutover] notifications sent by the monolith: %.0f, by the notification-service: %.0f%n",
 				sentByMonolith, sentByService);
@@ -224,6 +263,13 @@ class InventoryCutoverLandscapeIT {
 		assertThat(reconciliation.path("equal").asBoolean()).as(reconciliation.toString()).isTrue();
 		assertThat(load.reads.failures).as("failed reads").isEmpty();
 		assertThat(load.reads.served).containsKeys("monolith", "inventory-service");
+		// both instances of each took part
+		for (URI instance : List.of(monolith, monolith2)) {
+			assertThat(served(instance, "/api/orders")).as("orders placed on " + instance).isPositive();
+		}
+		for (URI instance : List.of(service, service2)) {
+			assertThat(served(instance, "/api/inventory/{productId}")).as("reads served by " + instance).isPositive();
+		}
 		// the Grafana dashboard of deploy/k8s reads only metrics the landscape exports
 		Set<String> exported = new TreeSet<>();
 		for (URI application : List.of(gateway, monolith, service, URI.create("http://127.0.0.1:8083"))) {
@@ -236,42 +282,105 @@ class InventoryCutoverLandscapeIT {
 	}
 
 	/**
-	 * Then, with the inventory in the service: a second inventory-service instance beside
-	 * the first, reads through the gateway, and one instance killed (SIGKILL) under them.
-	 * No read fails (a read that finds the dead instance is retried on the other), and
-	 * the gateway takes the dead one out of rotation within 5 seconds.
+	 * Then, with the inventory in the service, under orders and reads through both
+	 * gateways: one instance of each application that runs two is killed (SIGKILL), the
+	 * inventory-service's, the monolith's, then the gateway's. No read fails: a read that
+	 * finds a dead instance behind the gateway is retried there on the other instance,
+	 * and the gateway takes the dead one out of rotation within 5 seconds; a read whose
+	 * gateway died is sent to the other gateway, as the load balancer in front of them
+	 * does. Every order is accepted (a client with no answer sends it again with the same
+	 * {@code Idempotency-Key}: no second order) and ends, each decided once, stock
+	 * conserved, one payment and one notification per order.
 	 */
 	@Test
 	@Order(2)
-	void killingOneOfTwoServiceInstancesFailsNoRead() throws Exception {
+	void killingOneInstanceOfEachFailsNoReadAndLosesNoOrder() throws Exception {
 		route("service", null);
-		App second = landscape.app("inventory-service").instance(8084);
-		landscape.up(List.of(List.of(second)));
-		URI secondUri = URI.create("http://127.0.0.1:8084");
 		Load load = new Load();
+		load.startOrders();
 		load.startReads(3);
-		// both instances serve reads
-		await().atMost(Duration.ofSeconds(20)).until(() -> served(service) > 0 && served(secondUri) > 0);
-		double before = served(secondUri);
-		await().atMost(Duration.ofSeconds(10)).until(() -> served(secondUri) > before + 5);
+		// reads the monolith serves too, through both gateways
+		GatewayReads catalog = new GatewayReads(http, gateways, "/api/catalog/products", 1, false,
+				Duration.ofMillis(20));
+		catalog.start();
+		try {
+			// every instance serves
+			await().atMost(Duration.ofSeconds(20))
+				.until(() -> served(service2, "/api/inventory/{productId}") > 0
+						&& served(monolith2, "/api/catalog/products") > 0);
+			double before = served(service2, "/api/inventory/{productId}");
+			await().atMost(Duration.ofSeconds(10))
+				.until(() -> served(service2, "/api/inventory/{productId}") > before + 5);
 
-		long killed = System.nanoTime();
-		assertThat(landscape.launcher.kill(second.id())).isTrue();
-		await().atMost(Duration.ofSeconds(5))
-			.pollInterval(Duration.ofMillis(50))
-			.until(() -> metric(gateway, "strangler_instances_ejected_total", ADMIN) > 0);
-		double outOfRotation = (System.nanoTime() - killed) / 1e9;
-		// the reads after the kill go on, none failing
-		await().during(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(10)).until(() -> load.reads.failures.isEmpty());
-		load.stop();
+			double ejected = ejections();
+			long killed = System.nanoTime();
+			assertThat(landscape.launcher.kill("inventory-service-8182")).isTrue();
+			await().atMost(Duration.ofSeconds(5))
+				.pollInterval(Duration.ofMillis(50))
+				.until(() -> ejections() > ejected);
+			double outOfRotation = (System.nanoTime() - killed) / 1e9;
 
-		System.out.printf(
-				"[instances] killed inventory-service:8084 under %d reads: out of the gateway's rotation "
-						+ "after %.2f s, %d failed reads%n",
-				load.reads.total.get(), outOfRotation, load.reads.failures.size());
-		assertThat(load.reads.failures).as("failed reads").isEmpty();
-		assertThat(load.reads.total.get()).isGreaterThan(100);
-		assertThat(outOfRotation).isLessThan(5);
+			double ejectedBefore = ejections();
+			assertThat(landscape.launcher.kill("monolith-8181")).isTrue();
+			await().atMost(Duration.ofSeconds(10))
+				.pollInterval(Duration.ofMillis(50))
+				.until(() -> ejections() > ejectedBefore);
+			int ordersBefore = load.placed.size();
+			await().atMost(Duration.ofSeconds(10)).until(() -> load.placed.size() > ordersBefore + 5);
+
+			assertThat(landscape.launcher.kill("gateway-8180")).isTrue();
+			// the load goes on through the gateway left, none failing
+			int afterGateway = load.placed.size();
+			await().during(Duration.ofSeconds(5))
+				.atMost(Duration.ofSeconds(15))
+				.until(() -> load.reads.failures.isEmpty() && catalog.failures.isEmpty()
+						&& load.failedOrders.isEmpty());
+			assertThat(load.placed.size()).as("orders placed after the gateway's kill").isGreaterThan(afterGateway);
+			load.stop();
+			catalog.stop();
+
+			System.out.printf(
+					"[instances] killed inventory-service-8182, monolith-8181 and gateway-8180 under %d inventory and %d "
+							+ "catalog reads and %d orders: the service instance out of the gateway's rotation after "
+							+ "%.2f s; %d failed reads, %d reads sent to the other gateway, %d orders sent again (%s)%n",
+					load.reads.total.get(), catalog.total.get(), load.placed.size(), outOfRotation,
+					load.reads.failures.size() + catalog.failures.size(),
+					load.reads.failovers.size() + catalog.failovers.size(), load.retried.size(), load.retried);
+			assertThat(load.reads.failures).as("failed inventory reads").isEmpty();
+			assertThat(catalog.failures).as("failed catalog reads").isEmpty();
+			assertThat(load.failedOrders).as("orders not accepted").isEmpty();
+			assertThat(load.reads.failovers.size() + catalog.failovers.size())
+				.as("reads the balancer sent to the other gateway once one was gone")
+				.isPositive();
+			assertThat(load.reads.total.get()).isGreaterThan(100);
+			assertThat(outOfRotation).isLessThan(5);
+		}
+		finally {
+			catalog.stop();
+		}
+
+		// every order ended as the invariants say, no order twice for one key
+		Map<String, JsonNode> orders = load.awaitTerminal(Duration.ofSeconds(120));
+		assertThat(orders).hasSize(load.keys.size());
+		everyOrder.putAll(orders);
+		assertStockConserved(everyOrder);
+		Set<String> byMonolith = decidedByMonolith();
+		Set<String> byService = decidedByService();
+		assertThat(byService).as("decided by the service, the owner").containsAll(orders.keySet());
+		assertThat(byMonolith).doesNotContainAnyElementsOf(orders.keySet());
+		assertPaymentsAndNotifications(orders);
+		assertThat(deadLettered()).as("messages in the dead-letter queues").isEmpty();
+	}
+
+	/** how many instances the gateways have taken out of rotation, both together */
+	private static double ejections() {
+		double ejected = 0;
+		for (URI instance : gateways) {
+			ejected += Http.get(instance.resolve("/actuator/prometheus"), ADMIN, "text/plain")
+				.map((response) -> PrometheusText.sum(response.body(), "strangler_instances_ejected_total"))
+				.orElse(0.0);
+		}
+		return ejected;
 	}
 
 	/**
@@ -506,23 +615,43 @@ class InventoryCutoverLandscapeIT {
 		return out;
 	}
 
-	/** How many inventory reads an instance has served (its own request metrics). */
-	private static double served(URI instance) {
+	/**
+	 * How many requests of one path pattern an instance has served (its own request
+	 * metrics).
+	 */
+	private static double served(URI instance, String uri) {
 		return Http.get(instance.resolve("/actuator/prometheus"), ADMIN, "text/plain")
 			.map((response) -> PrometheusText.parse(response.body())
 				.stream()
 				.filter((sample) -> sample.name().equals("http_server_requests_seconds_count")
-						&& sample.label("uri").equals("/api/inventory/{productId}"))
+						&& sample.label("uri").equals(uri))
 				.mapToDouble(PrometheusText.Sample::value)
 				.sum())
 			.orElse(0.0);
 	}
 
-	/** Switches the inventory route as {@code ./kit route} does; the seconds it took. */
+	/**
+	 * Switches the inventory route as {@code ./kit route} does; the seconds the slower of
+	 * the gateways that run took to apply it.
+	 */
 	private static double route(String mode, Integer percent) {
 		landscape.route("inventory", mode, percent);
-		return new Routes().awaitApplied(gateway, ADMIN, "inventory", Mode.parse(mode), percent, Duration.ofSeconds(10))
-			.toMillis() / 1000.0;
+		return applied(Mode.parse(mode), percent);
+	}
+
+	/**
+	 * Waits until every gateway that runs has applied the inventory route; each one's
+	 * time is printed, the slowest returned.
+	 */
+	private static double applied(Mode mode, Integer percent) {
+		List<URI> running = gateways.stream().filter((instance) -> Launcher.portInUse(instance.getPort())).toList();
+		Map<URI, Duration> took = new Routes().awaitAppliedBy(running, ADMIN, "inventory", mode, percent,
+				Duration.ofSeconds(10));
+		System.out.printf("[switch] inventory -> %s applied by %s%n", mode, took.entrySet()
+			.stream()
+			.map((each) -> "%s in %.2f s".formatted(each.getKey().getAuthority(), each.getValue().toMillis() / 1000.0))
+			.toList());
+		return took.values().stream().mapToLong(Duration::toMillis).max().orElseThrow() / 1000.0;
 	}
 
 	/**
@@ -531,9 +660,7 @@ class InventoryCutoverLandscapeIT {
 	 */
 	private static double cutover(String to) throws InterruptedException {
 		Instant handoff = new Cutover(landscape.landscape.configRepo()).move("inventory", to);
-		double took = new Routes()
-			.awaitApplied(gateway, ADMIN, "inventory", Owner.of(to).routeMode(), null, Duration.ofSeconds(10))
-			.toMillis() / 1000.0;
+		double took = applied(Owner.of(to).routeMode(), null);
 		Thread.sleep(Math.max(0, Duration.between(Instant.now(), handoff.plusSeconds(8)).toMillis()));
 		return took;
 	}
@@ -732,6 +859,12 @@ class InventoryCutoverLandscapeIT {
 
 		final ConcurrentLinkedQueue<String> failedOrders = new ConcurrentLinkedQueue<>();
 
+		/** the orders sent again with their key (to the other gateway), and why */
+		final ConcurrentLinkedQueue<String> retried = new ConcurrentLinkedQueue<>();
+
+		/** each order's Idempotency-Key -> the order it placed */
+		final Map<String, String> keys = new ConcurrentHashMap<>();
+
 		final AtomicBoolean running = new AtomicBoolean(true);
 
 		final AtomicInteger sequence = new AtomicInteger();
@@ -768,8 +901,8 @@ class InventoryCutoverLandscapeIT {
 
 		void startReads(int clients) {
 			started.add(this);
-			this.reads = new GatewayReads(http, gateway, "/api/inventory/00000000-0000-0000-0000-000000000001", clients,
-					false, Duration.ofMillis(20));
+			this.reads = new GatewayReads(http, gateways, "/api/inventory/00000000-0000-0000-0000-000000000001",
+					clients, false, Duration.ofMillis(20));
 			this.reads.start();
 		}
 
@@ -805,7 +938,8 @@ class InventoryCutoverLandscapeIT {
 				}
 				String card = (kind == Kind.DECLINED) ? "4000000000000002" : "4242424242424242";
 				try {
-					HttpResponse<String> response = send("POST", gateway, "/api/orders", """
+					String key = "cutover-" + java.util.UUID.randomUUID();
+					HttpResponse<String> response = placeOrder(n, key, """
 							{"customerId": "c-%d", "card": "%s", "lines": [{"productId": "%s", "quantity": %d}]}"""
 						.formatted(n, card, product, quantity));
 					if (response.statusCode() != 202) {
@@ -813,8 +947,9 @@ class InventoryCutoverLandscapeIT {
 								"order not accepted: " + response.statusCode() + " " + response.body());
 					}
 					String location = response.headers().firstValue("Location").orElseThrow();
-					this.placed.put(location.substring(location.lastIndexOf('/') + 1),
-							new Placed(kind, product, quantity));
+					String id = location.substring(location.lastIndexOf('/') + 1);
+					this.placed.put(id, new Placed(kind, product, quantity));
+					this.keys.put(key, id);
 					Thread.sleep(150);
 				}
 				catch (InterruptedException ex) {
@@ -824,6 +959,39 @@ class InventoryCutoverLandscapeIT {
 				catch (Exception ex) {
 					this.failedOrders.add(ex.toString());
 				}
+			}
+		}
+
+		/**
+		 * Places one order through the gateways in turn, with an {@code Idempotency-Key}.
+		 * A client with no answer (its gateway gone, the connection reset) or a 502, 503
+		 * or 504 sends it once more with the same key to the next gateway, as a client
+		 * may: the same order, never a second one.
+		 */
+		private HttpResponse<String> placeOrder(int n, String key, String body) throws Exception {
+			for (int attempt = 0;; attempt++) {
+				URI through = gateways.get((n + attempt) % gateways.size());
+				HttpRequest request = HttpRequest.newBuilder(through.resolve("/api/orders"))
+					.timeout(Duration.ofSeconds(10))
+					.header("Content-Type", "application/json")
+					.header("Idempotency-Key", key)
+					.POST(HttpRequest.BodyPublishers.ofString(body))
+					.build();
+				String why;
+				try {
+					HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+					if (!List.of(502, 503, 504).contains(response.statusCode())) {
+						return response;
+					}
+					why = response.statusCode() + " " + response.body();
+				}
+				catch (java.io.IOException ex) {
+					why = ex.toString();
+				}
+				if (attempt == 2) {
+					throw new IllegalStateException("no order after 3 tries with the key " + key + ": " + why);
+				}
+				this.retried.add(through.getAuthority() + ": " + why);
 			}
 		}
 

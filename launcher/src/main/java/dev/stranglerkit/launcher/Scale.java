@@ -1,0 +1,125 @@
+package dev.stranglerkit.launcher;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+
+/**
+ * {@code ./kit scale <app> <n>}: n instances of an application on this machine, as
+ * Kubernetes runs replicas. The first instance is the landscape's own, on its usual port;
+ * the k-th listens {@link #STEP} × (k-1) above it (the monolith: 8081, 8181, 8281), with
+ * a log and a pid file of its own ({@code <app>-<port>}), and registers in Eureka under
+ * the same name. From there the landscape treats them alike: the gateway balances between
+ * them ({@code lb://}) and ejects one that refuses connections, a cutover waits for every
+ * instance of both sides to confirm the handoff, each gateway applies a route switch from
+ * the bus, and the instances of one application share its database, its outbox and its
+ * consumer queue.
+ * <p>
+ * The missing instances start after the control plane, health-gated and in Eureka before
+ * the command returns; those above n stop gracefully (each deregisters first), the
+ * highest port first. An instance that fails to start is stopped alone: the rest of the
+ * landscape runs on.
+ */
+final class Scale {
+
+	/** the applications that may run as several instances */
+	static final List<String> SCALABLE = List.of(Landscape.MONOLITH, "inventory-service", "notification-service",
+			Landscape.GATEWAY);
+
+	/** how far apart the ports of an application's instances are */
+	static final int STEP = 100;
+
+	/**
+	 * at most this many instances of one application: their ports stay clear of the other
+	 * applications', and two cores run short long before
+	 */
+	static final int MAX = 5;
+
+	private final Landscape landscape;
+
+	private final Launcher launcher;
+
+	private final Consumer<String> out;
+
+	Scale(Landscape landscape, Launcher launcher, Consumer<String> out) {
+		this.landscape = landscape;
+		this.launcher = launcher;
+		this.out = out;
+	}
+
+	/**
+	 * @return the port of the application's n-th instance (1: the landscape's own)
+	 */
+	static int port(String name, int instance) {
+		return Landscape.PORTS.get(name) + STEP * (instance - 1);
+	}
+
+	/**
+	 * @return the application's n-th instance (1: the landscape's own)
+	 */
+	App instance(String name, int instance) {
+		App first = this.landscape.app(name);
+		return (instance == 1) ? first : first.instance(port(name, instance));
+	}
+
+	/**
+	 * Brings the application to n running instances.
+	 * @return the ids of the instances that run afterwards, lowest port first
+	 * @throws LaunchException for an application that cannot be scaled, a count out of
+	 * range, or an instance that did not start
+	 */
+	List<String> to(String name, int count) {
+		check(name, count);
+		for (String id : this.launcher.instances(name).reversed()) {
+			if (Launcher.instancePort(id) > port(name, Math.max(count, 1))) {
+				this.launcher.stop(id);
+				this.out.accept("stopped " + id);
+			}
+		}
+		if (count == 0 && this.launcher.stop(name)) {
+			this.out.accept("stopped " + name);
+		}
+		List<App> missing = IntStream.rangeClosed(1, count)
+			.mapToObj((n) -> instance(name, n))
+			.filter((app) -> this.launcher.running(app.id()).isEmpty())
+			.toList();
+		if (!missing.isEmpty()) {
+			// the control plane first, as ./kit up <app> starts it (running ones are
+			// left as they are)
+			List<App> apps = Stream
+				.concat(Stream.of(this.landscape.app(Landscape.CONFIG_SERVER), this.landscape.app(Landscape.DISCOVERY)),
+						missing.stream())
+				.toList();
+			this.launcher.upBeside(Landscape.tiers(apps));
+		}
+		return running(name);
+	}
+
+	/**
+	 * @return the ids of the application's running instances, lowest port first
+	 */
+	List<String> running(String name) {
+		List<String> running = new ArrayList<>();
+		this.launcher.running(name).ifPresent((process) -> running.add(name));
+		running.addAll(this.launcher.instances(name));
+		return running;
+	}
+
+	static void check(String name, int count) {
+		if (name.equals(Landscape.CONFIG_SERVER) || name.equals(Landscape.DISCOVERY)) {
+			throw new LaunchException(name + " runs as one instance here: the applications find the control "
+					+ "plane on its usual port (on Kubernetes, deploy/k8s runs it behind a Service)");
+		}
+		if (!SCALABLE.contains(name)) {
+			throw new LaunchException(
+					"unknown application '" + name + "' (one of " + String.join(", ", SCALABLE) + ")");
+		}
+		if (count < 0 || count > MAX) {
+			throw new LaunchException(
+					"%d instances of %s: from 0 to %d on one machine (0 stops every one)".formatted(count, name, MAX));
+		}
+	}
+
+}
