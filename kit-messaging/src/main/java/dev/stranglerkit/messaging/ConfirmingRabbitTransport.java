@@ -19,6 +19,8 @@ import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.ReturnedMessage;
 import org.springframework.amqp.rabbit.connection.CorrelationData;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.core.env.Environment;
 import org.springframework.modulith.events.RoutingTarget;
 import org.springframework.modulith.events.support.EventExternalizationTransport;
 
@@ -66,6 +68,30 @@ final class ConfirmingRabbitTransport implements EventExternalizationTransport, 
 	 * the publication; the confirm itself arrives on the connection's single I/O thread,
 	 * which must never wait for the database
 	 */
+	/**
+	 * Refuses to start when Spring Modulith's staleness check would fail a publication
+	 * this relay may still await the confirm of: the application's other instances run
+	 * the same check over the same table ({@code ./kit scale}), and one would resubmit a
+	 * publication in flight in another, a second send of each slow one. A publication is
+	 * in flight at most the confirm timeout; so each staleness time set
+	 * ({@code spring.modulith.events.staleness.processing}, {@code published},
+	 * {@code resubmitted}) must be longer.
+	 * @throws IllegalStateException naming the property and both times
+	 */
+	static void requireStalenessAboveConfirmTimeout(Environment environment, Duration confirmTimeout) {
+		Binder binder = Binder.get(environment);
+		for (String state : List.of("processing", "published", "resubmitted")) {
+			String property = "spring.modulith.events.staleness." + state;
+			Duration staleAfter = binder.bind(property, Duration.class).orElse(Duration.ZERO);
+			if (!staleAfter.isZero() && staleAfter.compareTo(confirmTimeout) <= 0) {
+				throw new IllegalStateException(("%s (%s) must be longer than kit.messaging.outbox.confirm-timeout "
+						+ "(%s): else the staleness check, which every instance of the application runs, fails a "
+						+ "publication whose confirm its relay still awaits, and another instance sends it again")
+					.formatted(property, staleAfter, confirmTimeout));
+			}
+		}
+	}
+
 	ConfirmingRabbitTransport(RabbitTemplate rabbit, Envelopes envelopes, Duration confirmTimeout, Executor completions,
 			BrokerRecovery broker) {
 		this.rabbit = rabbit;

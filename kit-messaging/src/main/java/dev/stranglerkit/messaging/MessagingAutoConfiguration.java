@@ -186,7 +186,9 @@ public class MessagingAutoConfiguration {
 
 	@Bean
 	ConfirmingRabbitTransport kitConfirmingRabbitTransport(ConfirmingPublisher publisher, Envelopes envelopes,
-			MessagingProperties properties, BrokerRecovery broker) {
+			MessagingProperties properties, BrokerRecovery broker, Environment environment) {
+		ConfirmingRabbitTransport.requireStalenessAboveConfirmTimeout(environment,
+				properties.outbox().confirmTimeout());
 		return new ConfirmingRabbitTransport(publisher.template(), envelopes, properties.outbox().confirmTimeout(),
 				Executors.newVirtualThreadPerTaskExecutor(), broker);
 	}

@@ -125,24 +125,12 @@ class OutageBacklogTests {
 		return IntStream.range(0, count).mapToObj((i) -> new ThingHappened(name + " " + i)).toList();
 	}
 
-	/** The ids of the relay's publications of the events. */
 	private UUID[] ids(List<? extends IntegrationEvent> events) {
-		List<String> eventIds = events.stream().map((event) -> event.eventId().toString()).toList();
-		return this.jdbc.sql("SELECT id, serialized_event FROM event_publication WHERE listener_id = ?")
-			.param(OutboxRelay.LISTENER_ID)
-			.query((row, n) -> eventIds.stream().anyMatch(row.getString(2)::contains) ? row.getObject(1, UUID.class)
-					: null)
-			.list()
-			.stream()
-			.filter(Objects::nonNull)
-			.toArray(UUID[]::new);
+		return new OutboxPublications(this.jdbc).ids(events);
 	}
 
 	private long incomplete(UUID[] publications) {
-		return this.jdbc.sql("SELECT count(*) FROM event_publication WHERE id = ANY(?) AND completion_date IS NULL")
-			.param(publications)
-			.query(Long.class)
-			.single();
+		return new OutboxPublications(this.jdbc).incomplete(publications);
 	}
 
 }

@@ -7,14 +7,20 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.time.Duration;
+import java.util.Arrays;
 import java.util.Set;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
 
 /**
  * A TCP proxy on 127.0.0.1 that a test controls, to make a real broker unreachable for
  * one application without stopping the broker: {@link #cut()} drops every connection and
  * refuses new ones (they are closed at once), {@link #restore()} lets them through again.
- * Shared with other modules' tests through this module's test jar.
+ * {@link #delayAnswers(Duration)} holds what the target sends back for a while, in order,
+ * as a slow network does (a broker's confirms arrive late). Shared with other modules'
+ * tests through this module's test jar.
  */
 public final class TcpProxy implements AutoCloseable {
 
@@ -27,6 +33,8 @@ public final class TcpProxy implements AutoCloseable {
 	private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
 
 	private volatile boolean cut;
+
+	private volatile Duration answerDelay = Duration.ZERO;
 
 	public TcpProxy(String targetHost, int targetPort) {
 		this.targetHost = targetHost;
@@ -54,6 +62,14 @@ public final class TcpProxy implements AutoCloseable {
 		this.cut = false;
 	}
 
+	/**
+	 * Holds every byte the target sends for this long before the client gets it (on
+	 * connections opened from now on, and on those open, for what arrives from now on).
+	 */
+	public void delayAnswers(Duration delay) {
+		this.answerDelay = delay;
+	}
+
 	private void acceptLoop() {
 		while (!this.server.isClosed()) {
 			try {
@@ -66,7 +82,7 @@ public final class TcpProxy implements AutoCloseable {
 				this.sockets.add(client);
 				this.sockets.add(upstream);
 				Thread.ofVirtual().start(() -> pipe(client, upstream));
-				Thread.ofVirtual().start(() -> pipe(upstream, client));
+				Thread.ofVirtual().start(() -> delayLine(upstream, client));
 			}
 			catch (IOException ex) {
 				// the server socket was closed, or the target refused: the client sees a
@@ -85,6 +101,58 @@ public final class TcpProxy implements AutoCloseable {
 		finally {
 			closeQuietly(from);
 			closeQuietly(to);
+		}
+	}
+
+	/**
+	 * What the target sends, to the client, each chunk at the time it arrived plus the
+	 * delay of that moment: a delay line, order kept.
+	 */
+	private void delayLine(Socket from, Socket to) {
+		record Chunk(long due, byte[] bytes) {
+		}
+		BlockingQueue<Chunk> line = new LinkedBlockingQueue<>();
+		Thread writer = Thread.ofVirtual().start(() -> {
+			try (OutputStream out = to.getOutputStream()) {
+				while (true) {
+					Chunk chunk = line.take();
+					long wait = chunk.due() - System.nanoTime();
+					if (wait > 0) {
+						Thread.sleep(Duration.ofNanos(wait));
+					}
+					if (chunk.bytes().length == 0) {
+						return;
+					}
+					out.write(chunk.bytes());
+					out.flush();
+				}
+			}
+			catch (IOException | InterruptedException ex) {
+				// one side closed
+			}
+			finally {
+				closeQuietly(from);
+				closeQuietly(to);
+			}
+		});
+		try (InputStream in = from.getInputStream()) {
+			byte[] buffer = new byte[16 * 1024];
+			int read;
+			while ((read = in.read(buffer)) >= 0) {
+				line.add(new Chunk(System.nanoTime() + this.answerDelay.toNanos(), Arrays.copyOf(buffer, read)));
+			}
+		}
+		catch (IOException ex) {
+			// one side closed
+		}
+		finally {
+			line.add(new Chunk(System.nanoTime() + this.answerDelay.toNanos(), new byte[0]));
+		}
+		try {
+			writer.join();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
 		}
 	}
 

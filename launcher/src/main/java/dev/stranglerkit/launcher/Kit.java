@@ -39,9 +39,10 @@ import picocli.CommandLine.Spec;
  * and RabbitMQ and builds what is missing before it hands the command line to this.
  *
  * Settings from the environment: {@code KIT_STATE} (logs and pids, default {@code .kit}),
- * {@code KIT_CONFIG_REPO} (default {@code config-repo}), {@code KIT_JAVA_OPTS},
- * {@code KIT_START_TIMEOUT} (seconds), and the credentials the applications use
- * ({@code KIT_ADMIN_*}, {@code KIT_EUREKA_*}).
+ * {@code KIT_CONFIG_REPO} (default {@code config-repo}), {@code KIT_AOT_CACHE} (the
+ * extracted jars and their AOT caches, default the state's {@code apps/}),
+ * {@code KIT_JAVA_OPTS}, {@code KIT_START_TIMEOUT} (seconds), and the credentials the
+ * applications use ({@code KIT_ADMIN_*}, {@code KIT_EUREKA_*}).
  */
 @Command(name = "./kit", customSynopsis = "./kit <command> [argument...]", commandListHeading = "%n",
 		footer = { "",
@@ -220,7 +221,11 @@ public final class Kit implements Runnable {
 		List<String> javaOptions = env.containsKey("KIT_JAVA_OPTS")
 				? List.of(env.get("KIT_JAVA_OPTS").trim().split("\\s+")) : DEFAULT_JAVA_OPTIONS;
 		Duration timeout = Duration.ofSeconds(Long.parseLong(env.getOrDefault("KIT_START_TIMEOUT", "240")));
-		return new Launcher(state, javaOptions, Map.of(), System.out::println, timeout);
+		Launcher launcher = new Launcher(state, javaOptions, Map.of(), System.out::println, timeout);
+		// landscapes of several state folders (benchmarks, the tests) can share one
+		// recording
+		return env.containsKey("KIT_AOT_CACHE") ? launcher.aotCacheIn(home.resolve(env.get("KIT_AOT_CACHE")))
+				: launcher;
 	}
 
 	/**

@@ -175,7 +175,7 @@ final class Tools {
 	static final class Bench extends Kit.KitCommand {
 
 		@Parameters(index = "0", paramLabel = "<benchmark>",
-				description = "outbox, gateway, drain, landscape or fresh-machine")
+				description = "outbox, gateway, drain, landscape, instances or fresh-machine")
 		String name;
 
 		@Parameters(index = "1..*", paramLabel = "args", arity = "0..*", description = "the benchmark's own")
@@ -185,8 +185,8 @@ final class Tools {
 		public Integer call() {
 			Path script = this.kit.home.resolve("benchmarks").resolve(this.name).resolve("run.sh");
 			if (!Files.isExecutable(script)) {
-				throw new LaunchException(
-						"unknown benchmark '" + this.name + "' (outbox, gateway, drain, landscape, fresh-machine)");
+				throw new LaunchException("unknown benchmark '" + this.name
+						+ "' (outbox, gateway, drain, landscape, instances, fresh-machine)");
 			}
 			return this.kit.exec(Kit.concat(List.of(script.toString()), this.args));
 		}

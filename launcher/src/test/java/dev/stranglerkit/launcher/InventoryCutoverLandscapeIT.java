@@ -331,10 +331,11 @@ class InventoryCutoverLandscapeIT {
 			assertThat(landscape.launcher.kill("gateway-8180")).isTrue();
 			// the load goes on through the gateway left, none failing
 			int afterGateway = load.placed.size();
-			await().during(Duration.ofSeconds(5))
-				.atMost(Duration.ofSeconds(15))
-				.until(() -> load.reads.failures.isEmpty() && catalog.failures.isEmpty()
-						&& load.failedOrders.isEmpty());
+			await().during(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+				assertThat(load.reads.failures).as("failed inventory reads").isEmpty();
+				assertThat(catalog.failures).as("failed catalog reads").isEmpty();
+				assertThat(load.failedOrders).as("orders not accepted").isEmpty();
+			});
 			assertThat(load.placed.size()).as("orders placed after the gateway's kill").isGreaterThan(afterGateway);
 			load.stop();
 			catalog.stop();
@@ -965,8 +966,9 @@ class InventoryCutoverLandscapeIT {
 		/**
 		 * Places one order through the gateways in turn, with an {@code Idempotency-Key}.
 		 * A client with no answer (its gateway gone, the connection reset) or a 502, 503
-		 * or 504 sends it once more with the same key to the next gateway, as a client
-		 * may: the same order, never a second one.
+		 * or 504 sends it again with the same key to the next gateway, after a back-off
+		 * (0.2, 0.4, 0.8 s: the gateways take a dead instance out of rotation on its
+		 * first refused connection), as a client may: the same order, never a second one.
 		 */
 		private HttpResponse<String> placeOrder(int n, String key, String body) throws Exception {
 			for (int attempt = 0;; attempt++) {
@@ -988,10 +990,11 @@ class InventoryCutoverLandscapeIT {
 				catch (java.io.IOException ex) {
 					why = ex.toString();
 				}
-				if (attempt == 2) {
-					throw new IllegalStateException("no order after 3 tries with the key " + key + ": " + why);
+				if (attempt == 3) {
+					throw new IllegalStateException("no order after 4 tries with the key " + key + ": " + why);
 				}
 				this.retried.add(through.getAuthority() + ": " + why);
+				Thread.sleep(Duration.ofMillis(200L << attempt));
 			}
 		}
 

@@ -47,7 +47,9 @@ class MigrationGuideIT {
 		env = new LinkedHashMap<>();
 		env.put("KIT_STATE", workspace.resolve("state").toString());
 		env.put("KIT_CONFIG_REPO", workspace.resolve("config-repo").toString());
-		env.put("KIT_AOT", "off");
+		// the AOT caches the landscape tests recorded (TestLandscape), or recorded here
+		// for them: each application records once per build
+		env.put("KIT_AOT_CACHE", TestLandscape.home.resolve("launcher/target/aot-cache").toString());
 		if (LEFTOVERS) {
 			System.out.println("[guide] on the kit's own databases and virtual host, as earlier runs left them");
 			return;
