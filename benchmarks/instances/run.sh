@@ -35,6 +35,9 @@ order() {
 export -f order
 export GATEWAY
 
+# the machine's CPU time so far, busy and in all (jiffies, every core): /proc/stat's first line
+cpu() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9 }' /proc/stat; }
+
 # how many order placements an instance has served (its request metrics)
 placed_on() {
   curl -s -u "$ADMIN" "http://127.0.0.1:$1/actuator/prometheus" \
@@ -43,22 +46,31 @@ placed_on() {
 
 "$KIT" up before > "$WORK/up.log" 2>&1 || { tail -n 40 "$WORK/up.log" >&2; exit 1; }
 curl -sf -o /dev/null -X PUT "$GATEWAY/api/inventory/00000000-0000-0000-0000-000000000001" \
-  -H 'Content-Type: application/json' -d '{"available": 10000000}'
+  -H 'Content-Type: application/json' -d '{"available": 1000000}'
 
 ROWS=()
+# this run's orders are told apart from earlier runs' by their customer
+RUN=$(date +%s)
 round() { # NAME INSTANCES
   local name=$1 instances=$2 ports=(8081 8181)
   echo "== $name: ./kit scale monolith $instances"
   "$KIT" scale monolith "$instances" > "$WORK/$name.scale.log" 2>&1 || { tail -n 40 "$WORK/$name.scale.log" >&2; exit 1; }
-  export CUSTOMER=bench-$name-warm-up
+  "$KIT" status > "$WORK/$name.status.log" 2>&1
+  export CUSTOMER=bench-$RUN-$name-warm-up
   seq $((ORDERS / 10)) | xargs -P "$CLIENTS" -I{} bash -c order > "$WORK/$name.warm-up.codes"
   local before=() i
   for ((i = 0; i < instances; i++)); do before+=("$(placed_on "${ports[$i]}")"); done
-  export CUSTOMER=bench-$name
+  export CUSTOMER=bench-$RUN-$name
   local start end
+  local cpu_start cpu_end
   start=$(now)
+  cpu_start=$(cpu)
   seq "$ORDERS" | xargs -P "$CLIENTS" -I{} bash -c order > "$WORK/$name.codes"
+  cpu_end=$(cpu)
   end=$(now)
+  # how busy the cores were while the orders were placed (1.00: every core all the time)
+  local busy
+  busy=$(echo "$cpu_start $cpu_end" | awk '{ printf "%.2f", ($3 - $1) / ($4 - $2) }')
   until [ "$(sql "SELECT count(*) FROM orders.orders WHERE customer_id = '$CUSTOMER' AND status = 'PENDING'")" = 0 ]; do sleep 0.2; done
   local accepted ended seconds shares=()
   accepted=$(grep -c '^202$' "$WORK/$name.codes" || true)
@@ -67,9 +79,9 @@ round() { # NAME INSTANCES
   local accept_rate end_rate
   accept_rate=$(awk "BEGIN {printf \"%.1f\", $accepted / ($end - $start)}")
   end_rate=$(awk "BEGIN {printf \"%.1f\", $ended / $seconds}")
-  echo "   $accepted of $ORDERS accepted ($accept_rate/s), $ended ended in $(printf %.1f "$seconds") s: $end_rate orders/s; placed on ${shares[*]}"
-  ROWS+=("| $name | $instances | $accepted of $ORDERS | $accept_rate | $(printf %.1f "$seconds") | **$end_rate** | $(IFS=','; echo "${shares[*]}" | sed 's/,/, /g') |")
-  eval "RATE_$name=$end_rate"
+  echo "   $accepted of $ORDERS accepted ($accept_rate/s), $ended ended in $(printf %.1f "$seconds") s: $end_rate orders/s; placed on ${shares[*]}; cores busy $busy"
+  ROWS+=("| $name | $instances | $accepted of $ORDERS | $accept_rate | $(printf %.1f "$seconds") | **$end_rate** | $busy | $(IFS=','; echo "${shares[*]}" | sed 's/,/, /g') |")
+  eval "RATE_${name//-/_}=$end_rate"
 }
 
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -88,12 +100,20 @@ $((ORDERS / 10)) orders unmeasured, then $ORDERS orders by $CLIENTS clients (cur
 Idempotency-Key, the next one as soon as it is accepted). Ended per second: from the first order
 placed to the last one ended (\`finished_at\`, the monolith's database). Placed on: the order
 placements each instance served, from its own request metrics (the gateway balances between them).
+Cores busy: the machine's CPU time not idle while the orders were placed, over all of it
+(\`/proc/stat\`; 1.00 is every core busy all the time).
 
-| round | monolith instances | accepted | accepted/s | placed to last ended (s) | ended/s | placed on (port: orders) |
-|---|---:|---|---:|---:|---:|---|
+| round | monolith instances | accepted | accepted/s | placed to last ended (s) | ended/s | cores busy | placed on (port: orders) |
+|---|---:|---|---:|---:|---:|---:|---|
 $(printf '%s\n' "${ROWS[@]}")
 
 Two instances over one: $(awk "BEGIN {printf \"%.2f\", $RATE_two / $RATE_one}") (over the second one-instance round:
-$(awk "BEGIN {printf \"%.2f\", $RATE_two / ${RATE_one_again}}")).
+$(awk "BEGIN {printf \"%.2f\", $RATE_two / $RATE_one_again}")).
+
+Read with the cores-busy column: when it is near 1.00 with one instance, the machine has no CPU left
+for a second one, which then adds only a second JVM's own work (its JIT compiler, collector,
+pools and heartbeats) and the gateway's balancing: the figure shows what several instances cost
+where they share cores, not what they gain where each has its own (a pod per node). There the
+order saga's limits are the shared PostgreSQL and RabbitMQ (benchmarks/results/outbox.md).
 MD
 echo "written: $OUT"
