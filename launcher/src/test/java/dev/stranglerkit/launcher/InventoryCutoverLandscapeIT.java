@@ -108,6 +108,9 @@ class InventoryCutoverLandscapeIT {
 
 	static final String LOW = "00000000-0000-0000-0000-000000000003";
 
+	/** how many orders are placed in each mode before the next switch */
+	static final int ORDERS_PER_STEP = 25;
+
 	@BeforeAll
 	static void startTheWholeLandscape() throws Exception {
 		landscape = new TestLandscape(Map.of(Relay.ENV, "cdc"));
@@ -156,14 +159,16 @@ class InventoryCutoverLandscapeIT {
 		Load load = new Load();
 		load.start();
 		Map<String, Double> switches = new LinkedHashMap<>();
-		Thread.sleep(Math.max(6_000, Duration.between(Instant.now(), notificationsHandoff).toMillis()));
+		// orders in every mode: each switch once enough were placed since the one before
+		await().atMost(Duration.ofSeconds(30)).until(() -> Instant.now().isAfter(notificationsHandoff));
+		load.awaitMore(ORDERS_PER_STEP);
 		switches.put("shadow", route("shadow", null));
-		Thread.sleep(6_000);
+		load.awaitMore(ORDERS_PER_STEP);
 		switches.put("canary 50", route("canary", 50));
-		Thread.sleep(6_000);
-		switches.put("cutover to the service", cutover("service"));
-		switches.put("rollback to the monolith", cutover("monolith"));
-		switches.put("cutover to the service again", cutover("service"));
+		load.awaitMore(ORDERS_PER_STEP);
+		switches.put("cutover to the service", cutover("service", load));
+		switches.put("rollback to the monolith", cutover("monolith", load));
+		switches.put("cutover to the service again", cutover("service", load));
 		load.stop();
 
 		assertThat(load.failedOrders).as("orders not accepted").isEmpty();
@@ -657,12 +662,14 @@ class InventoryCutoverLandscapeIT {
 
 	/**
 	 * Moves ownership and the route as {@code ./kit cutover} does, and lets the orders
-	 * run on past the handoff; the seconds the gateway took to apply the route.
+	 * run on past the handoff (until as many as between two switches were placed after
+	 * it); the seconds the gateway took to apply the route.
 	 */
-	private static double cutover(String to) throws InterruptedException {
+	private static double cutover(String to, Load load) {
 		Instant handoff = new Cutover(landscape.landscape.configRepo()).move("inventory", to);
 		double took = applied(Owner.of(to).routeMode(), null);
-		Thread.sleep(Math.max(0, Duration.between(Instant.now(), handoff.plusSeconds(8)).toMillis()));
+		await().atMost(Duration.ofSeconds(30)).until(() -> Instant.now().isAfter(handoff));
+		load.awaitMore(ORDERS_PER_STEP);
 		return took;
 	}
 
@@ -996,6 +1003,12 @@ class InventoryCutoverLandscapeIT {
 				this.retried.add(through.getAuthority() + ": " + why);
 				Thread.sleep(Duration.ofMillis(200L << attempt));
 			}
+		}
+
+		/** Waits until this many more orders were placed than now. */
+		void awaitMore(int orders) {
+			int now = this.placed.size();
+			await().atMost(Duration.ofSeconds(30)).until(() -> this.placed.size() >= now + orders);
 		}
 
 		/**
