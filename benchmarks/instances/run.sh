@@ -110,10 +110,12 @@ $(printf '%s\n' "${ROWS[@]}")
 Two instances over one: $(awk "BEGIN {printf \"%.2f\", $RATE_two / $RATE_one}") (over the second one-instance round:
 $(awk "BEGIN {printf \"%.2f\", $RATE_two / $RATE_one_again}")).
 
-Read with the cores-busy column: when it is near 1.00 with one instance, the machine has no CPU left
-for a second one, which then adds only a second JVM's own work (its JIT compiler, collector,
-pools and heartbeats) and the gateway's balancing: the figure shows what several instances cost
-where they share cores, not what they gain where each has its own (a pod per node). There the
-order saga's limits are the shared PostgreSQL and RabbitMQ (benchmarks/results/outbox.md).
+Read with the cores-busy column: it is the whole machine's, the clients' curl and bash included.
+Near 1.00 with one instance, the machine has no CPU left for a second one, which then adds a second
+JVM's own work (its JIT compiler, collector, pools and heartbeats) and the gateway's balancing; the
+difference between one and two is within the run's noise (compare the two one-instance rounds).
+The figure shows what several instances cost where they share cores, not what they gain where
+each has its own (a pod per node). There the order saga's limits are the shared PostgreSQL and
+RabbitMQ (benchmarks/results/outbox.md).
 MD
 echo "written: $OUT"

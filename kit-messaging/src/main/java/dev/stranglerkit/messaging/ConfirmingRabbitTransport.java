@@ -64,18 +64,14 @@ final class ConfirmingRabbitTransport implements EventExternalizationTransport, 
 	private final BrokerRecovery broker;
 
 	/**
-	 * @param completions runs what follows a confirm, above all the registry's update of
-	 * the publication; the confirm itself arrives on the connection's single I/O thread,
-	 * which must never wait for the database
-	 */
-	/**
 	 * Refuses to start when Spring Modulith's staleness check would fail a publication
 	 * this relay may still await the confirm of: the application's other instances run
 	 * the same check over the same table ({@code ./kit scale}), and one would resubmit a
-	 * publication in flight in another, a second send of each slow one. A publication is
-	 * in flight at most the confirm timeout; so each staleness time set
-	 * ({@code spring.modulith.events.staleness.processing}, {@code published},
-	 * {@code resubmitted}) must be longer.
+	 * publication in flight in another, a second send of each slow one. A publication
+	 * waits for its confirm at most the confirm timeout, but also for a thread of the
+	 * relay before it, and for its completion's write after it; so each staleness time
+	 * set ({@code spring.modulith.events.staleness.processing}, {@code published},
+	 * {@code resubmitted}) must be at least twice the confirm timeout.
 	 * @throws IllegalStateException naming the property and both times
 	 */
 	static void requireStalenessAboveConfirmTimeout(Environment environment, Duration confirmTimeout) {
@@ -83,8 +79,8 @@ final class ConfirmingRabbitTransport implements EventExternalizationTransport, 
 		for (String state : List.of("processing", "published", "resubmitted")) {
 			String property = "spring.modulith.events.staleness." + state;
 			Duration staleAfter = binder.bind(property, Duration.class).orElse(Duration.ZERO);
-			if (!staleAfter.isZero() && staleAfter.compareTo(confirmTimeout) <= 0) {
-				throw new IllegalStateException(("%s (%s) must be longer than kit.messaging.outbox.confirm-timeout "
+			if (!staleAfter.isZero() && staleAfter.compareTo(confirmTimeout.multipliedBy(2)) < 0) {
+				throw new IllegalStateException(("%s (%s) must be at least twice kit.messaging.outbox.confirm-timeout "
 						+ "(%s): else the staleness check, which every instance of the application runs, fails a "
 						+ "publication whose confirm its relay still awaits, and another instance sends it again")
 					.formatted(property, staleAfter, confirmTimeout));
@@ -92,6 +88,11 @@ final class ConfirmingRabbitTransport implements EventExternalizationTransport, 
 		}
 	}
 
+	/**
+	 * @param completions runs what follows a confirm, above all the registry's update of
+	 * the publication; the confirm itself arrives on the connection's single I/O thread,
+	 * which must never wait for the database
+	 */
 	ConfirmingRabbitTransport(RabbitTemplate rabbit, Envelopes envelopes, Duration confirmTimeout, Executor completions,
 			BrokerRecovery broker) {
 		this.rabbit = rabbit;

@@ -39,9 +39,11 @@ import static org.awaitility.Awaitility.await;
  * second late (a slow network: its publications wait that long for their confirms) while
  * a second instance of the same application, in the same JVM but with a context, a broker
  * connection and a relay of its own, publishes beside it and runs Spring Modulith's
- * staleness check (every 2 s) and the kit's resubmission of failed publications (every
- * second) over the same table. Every event arrives exactly once: the second instance
- * failed and resubmitted none of the first one's.
+ * staleness check (every 2 s, stale after 15 s) and the kit's resubmission of failed
+ * publications (every second) over the same table. Every event arrives exactly once. The
+ * control: with the other instance's staleness times below the time in flight, the slow
+ * publications arrive twice; an application refuses to start so configured against its
+ * own confirm timeout.
  */
 @SpringBootTest
 @DirtiesContext // its broker connection goes through a proxy of its own
@@ -83,10 +85,53 @@ class TwoInstancesShareTheOutboxTests {
 
 	@Test
 	void neitherInstanceSendsTheOthersPublicationsWhileTheyAreInFlight() throws Exception {
+		Run run = publishOnBoth();
+		assertThat(run.arrived().keySet()).containsExactlyInAnyOrderElementsOf(run.expected());
+		assertThat(run.arrived()).as("messages per event").allSatisfy((id, count) -> assertThat(count).isOne());
+		assertThat(this.jdbc.sql("""
+				SELECT count(*) FROM event_publication WHERE id = ANY(?)
+				AND completion_attempts IS DISTINCT FROM 1""").param(run.publications()).query(Long.class).single())
+			.as("publications sent more than once (each send counts an attempt)")
+			.isZero();
+	}
+
+	/**
+	 * The control: the same run, but the other instance's staleness times are shorter
+	 * than the slow publications' time in flight (its start-up check lets it, since its
+	 * own confirm timeout is shorter still): it fails them and sends them again. So the
+	 * test above would see a second send.
+	 */
+	@Test
+	void anInstanceWhoseStalenessTimesAreShorterThanATimeInFlightSendsThePublicationsAgain() throws Exception {
+		Run run = publishOnBoth("--spring.modulith.events.staleness.check-interval=200ms",
+				"--spring.modulith.events.staleness.processing=500ms",
+				"--spring.modulith.events.staleness.published=500ms",
+				"--spring.modulith.events.staleness.resubmitted=500ms", "--kit.messaging.outbox.confirm-timeout=250ms");
+		assertThat(run.arrived().keySet()).as("nothing lost").containsAll(run.expected());
+		assertThat(run.slow()).as("slow events that arrived twice or more")
+			.anyMatch((event) -> run.arrived().get(event) > 1);
+	}
+
+	/**
+	 * What a run sent: the events expected (this instance's slow ones, the other's quick
+	 * ones), their publications, and how often each event's message arrived.
+	 */
+	record Run(List<String> slow, List<String> expected, UUID[] publications, Map<String, Integer> arrived) {
+	}
+
+	/**
+	 * A hundred events published here with the broker's answers late, a hundred by the
+	 * other instance beside them, until every publication is complete; then every message
+	 * that arrived.
+	 * @param otherArguments the other instance's settings
+	 */
+	private Run publishOnBoth(String... otherArguments) throws Exception {
 		rabbit.purge(OutboxRelayTests.TAP);
+		List<String> arguments = new ArrayList<>(List.of(otherArguments));
+		arguments.add("--spring.jmx.enabled=false");
 		try (ConfigurableApplicationContext other = new SpringApplicationBuilder(MessagingTestApplication.class)
 			.web(WebApplicationType.NONE)
-			.run("--spring.jmx.enabled=false")) {
+			.run(arguments.toArray(String[]::new))) {
 			TransactionTemplate otherTransactions = other.getBean(TransactionTemplate.class);
 			// the relay's broker channels open before the network slows down (opening one
 			// takes two round trips, each of which would be late too)
@@ -122,19 +167,13 @@ class TwoInstancesShareTheOutboxTests {
 							(message) -> arrived.merge(message.getMessageProperties().getMessageId(), 1, Integer::sum));
 				return arrived.size() >= all.length;
 			});
-			// a last look for a late duplicate
+			// a last look for a late second send
 			rabbit.drain(OutboxRelayTests.TAP, Duration.ofSeconds(2))
 				.forEach((message) -> arrived.merge(message.getMessageProperties().getMessageId(), 1, Integer::sum));
-			List<String> expected = new ArrayList<>();
-			slow.forEach((event) -> expected.add(event.eventId().toString()));
+			List<String> slowEvents = slow.stream().map((event) -> event.eventId().toString()).toList();
+			List<String> expected = new ArrayList<>(slowEvents);
 			quick.forEach((event) -> expected.add(event.eventId().toString()));
-			assertThat(arrived.keySet()).containsExactlyInAnyOrderElementsOf(expected);
-			assertThat(arrived).as("messages per event").allSatisfy((id, count) -> assertThat(count).isOne());
-			assertThat(this.jdbc.sql("""
-					SELECT count(*) FROM event_publication WHERE id = ANY(?)
-					AND completion_attempts IS DISTINCT FROM 1""").param(all).query(Long.class).single())
-				.as("publications sent more than once (each send counts an attempt)")
-				.isZero();
+			return new Run(slowEvents, expected, all, arrived);
 		}
 		finally {
 			proxy.delayAnswers(Duration.ZERO);
@@ -144,14 +183,14 @@ class TwoInstancesShareTheOutboxTests {
 	@Test
 	void anInstanceRefusesToStartWhenItsStalenessCheckWouldFailAPublicationInFlight() {
 		MockEnvironment environment = new MockEnvironment().withProperty("spring.modulith.events.staleness.processing",
-				"5s");
+				"19s");
 		assertThatIllegalStateException()
 			.isThrownBy(() -> ConfirmingRabbitTransport.requireStalenessAboveConfirmTimeout(environment,
 					Duration.ofSeconds(10)))
-			.withMessageContaining("spring.modulith.events.staleness.processing (PT5S) must be longer than "
+			.withMessageContaining("spring.modulith.events.staleness.processing (PT19S) must be at least twice "
 					+ "kit.messaging.outbox.confirm-timeout (PT10S)");
 		ConfirmingRabbitTransport.requireStalenessAboveConfirmTimeout(
-				environment.withProperty("spring.modulith.events.staleness.processing", "30s"), Duration.ofSeconds(10));
+				environment.withProperty("spring.modulith.events.staleness.processing", "20s"), Duration.ofSeconds(10));
 		ConfirmingRabbitTransport.requireStalenessAboveConfirmTimeout(new MockEnvironment(), Duration.ofSeconds(10));
 	}
 

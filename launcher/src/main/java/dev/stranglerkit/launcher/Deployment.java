@@ -72,8 +72,11 @@ public final class Deployment {
 			Launcher.sleep(wait);
 		}
 		for (String name : dropped) {
-			this.launcher.stop(name);
-			this.out.accept("stopped " + name + " (not part of the preset)");
+			// its further instances too (./kit scale)
+			for (String id : this.launcher.allInstances(name).reversed()) {
+				this.launcher.stop(id);
+				this.out.accept("stopped " + id + " (not part of the preset)");
+			}
 		}
 		return took;
 	}
@@ -116,7 +119,10 @@ public final class Deployment {
 				continue;
 			}
 			if (awaitGateway) {
-				routes.awaitApplied(this.gateway, this.adminCredentials, route, mode, null, Duration.ofSeconds(15));
+				// every gateway instance (./kit scale gateway)
+				List<URI> gateways = this.launcher.instances(Landscape.GATEWAY).isEmpty() ? List.of(this.gateway)
+						: this.launcher.urls(Landscape.GATEWAY);
+				routes.awaitAppliedBy(gateways, this.adminCredentials, route, mode, null, Duration.ofSeconds(15));
 			}
 		}
 		return latest;

@@ -193,16 +193,12 @@ public final class Kit implements Runnable {
 	 */
 	void awaitGateway(String route, Mode mode, Integer percent) {
 		Launcher launcher = launcher();
-		List<String> gateways = new ArrayList<>();
-		launcher.running(Landscape.GATEWAY).ifPresent((process) -> gateways.add(Landscape.GATEWAY));
-		gateways.addAll(launcher.instances(Landscape.GATEWAY));
+		List<String> gateways = launcher.allInstances(Landscape.GATEWAY);
 		if (gateways.isEmpty()) {
 			System.out.println("the gateway is not running: it reads the route when it starts");
 			return;
 		}
-		List<URI> urls = gateways.stream()
-			.map((id) -> id.equals(Landscape.GATEWAY) ? local(id) : Tls.local(Launcher.instancePort(id)))
-			.toList();
+		List<URI> urls = launcher.urls(Landscape.GATEWAY);
 		Map<URI, Duration> took = new Routes().awaitAppliedBy(urls, admin(), route, mode, percent,
 				Duration.ofSeconds(15));
 		for (int i = 0; i < gateways.size(); i++) {

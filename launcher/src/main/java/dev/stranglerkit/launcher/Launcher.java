@@ -244,11 +244,18 @@ public final class Launcher {
 		this.out.accept("every application is UP in Eureka and in the gateway's view");
 	}
 
+	/**
+	 * @return whether Eureka has this instance UP: its entry by instance id, which is
+	 * {@code <name>:<port>} (config-repo/application.yml), so that a first instance UP
+	 * does not stand for a further one still starting
+	 */
 	private static boolean inRotation(URI eureka, String credentials, App app) {
-		return Http.get(eureka.resolve("/eureka/apps/" + app.name().toUpperCase()), credentials)
+		return Http
+			.get(eureka.resolve("/eureka/apps/" + app.name().toUpperCase() + "/" + app.name() + ":" + app.port()),
+					credentials)
 			.filter((response) -> response.statusCode() == 200)
 			.map((response) -> response.body().replace(" ", ""))
-			.map((body) -> body.contains("\"status\":\"UP\"") && body.contains("\"$\":" + app.port() + ","))
+			.map((body) -> body.contains("\"status\":\"UP\""))
 			.orElse(false);
 	}
 
@@ -407,6 +414,25 @@ public final class Launcher {
 			.filter((id) -> id.matches(java.util.regex.Pattern.quote(name) + "-\\d+"))
 			.filter((id) -> running(id).isPresent())
 			.sorted(java.util.Comparator.comparingInt(Launcher::instancePort))
+			.toList();
+	}
+
+	/**
+	 * @return the ids of every running instance of the application, its first one first
+	 */
+	public List<String> allInstances(String name) {
+		List<String> ids = new ArrayList<>();
+		running(name).ifPresent((process) -> ids.add(name));
+		ids.addAll(instances(name));
+		return ids;
+	}
+
+	/**
+	 * @return the URL of every running instance of the application, its first one first
+	 */
+	public List<URI> urls(String name) {
+		return allInstances(name).stream()
+			.map((id) -> Tls.local(id.equals(name) ? Landscape.PORTS.get(name) : instancePort(id)))
 			.toList();
 	}
 

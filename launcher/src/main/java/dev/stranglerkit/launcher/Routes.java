@@ -93,7 +93,7 @@ public final class Routes {
 				try {
 					watch.complete(awaitApplied(gateway, credentials, route, mode, percent, timeout));
 				}
-				catch (RuntimeException ex) {
+				catch (Throwable ex) {
 					watch.completeExceptionally(ex);
 				}
 			});

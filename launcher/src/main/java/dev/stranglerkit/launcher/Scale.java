@@ -1,7 +1,11 @@
 package dev.stranglerkit.launcher;
 
-import java.util.ArrayList;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
@@ -86,6 +90,7 @@ final class Scale {
 			.filter((app) -> this.launcher.running(app.id()).isEmpty())
 			.toList();
 		if (!missing.isEmpty()) {
+			refuseNewerJarBesideOlder(name, missing);
 			// the control plane first, as ./kit up <app> starts it (running ones are
 			// left as they are)
 			List<App> apps = Stream
@@ -101,10 +106,29 @@ final class Scale {
 	 * @return the ids of the application's running instances, lowest port first
 	 */
 	List<String> running(String name) {
-		List<String> running = new ArrayList<>();
-		this.launcher.running(name).ifPresent((process) -> running.add(name));
-		running.addAll(this.launcher.instances(name));
-		return running;
+		return this.launcher.allInstances(name);
+	}
+
+	/**
+	 * Refuses to start instances of a jar built after the running ones started: they
+	 * would run other code beside them (from the same extracted folder, which the AOT
+	 * cache re-extracts for the new jar).
+	 */
+	private void refuseNewerJarBesideOlder(String name, List<App> missing) {
+		Path jar = missing.get(0).jar();
+		for (String id : this.launcher.allInstances(name)) {
+			Optional<Instant> started = this.launcher.running(id).flatMap((process) -> process.info().startInstant());
+			try {
+				if (started.isPresent() && Files.getLastModifiedTime(jar).toInstant().isAfter(started.get())) {
+					throw new LaunchException(("%s was built again after %s started: a further instance would run "
+							+ "other code beside it. Restart them first: ./kit down %s && ./kit scale %s %d")
+						.formatted(name, id, name, name, missing.size() + running(name).size()));
+				}
+			}
+			catch (IOException ex) {
+				throw new LaunchException("cannot read " + jar + ": " + ex.getMessage());
+			}
+		}
 	}
 
 	static void check(String name, int count) {

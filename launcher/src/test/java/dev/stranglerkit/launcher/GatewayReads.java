@@ -103,7 +103,9 @@ final class GatewayReads {
 					response = read(this.urls.get(first), key);
 				}
 				catch (IOException ex) {
-					if (this.urls.size() == 1) {
+					// refused or reset: that gateway is gone; a read that timed out is a
+					// failure, not a failover
+					if (this.urls.size() == 1 || ex instanceof java.net.http.HttpTimeoutException) {
 						throw ex;
 					}
 					URI next = this.urls.get((first + 1) % this.urls.size());
