@@ -87,18 +87,8 @@ public final class Routes {
 	public Map<URI, Duration> awaitAppliedBy(List<URI> gateways, String credentials, String route, Mode mode,
 			Integer percent, Duration timeout) {
 		Map<URI, CompletableFuture<Duration>> watches = new LinkedHashMap<>();
-		for (URI gateway : gateways) {
-			CompletableFuture<Duration> watch = new CompletableFuture<>();
-			Thread.ofVirtual().start(() -> {
-				try {
-					watch.complete(awaitApplied(gateway, credentials, route, mode, percent, timeout));
-				}
-				catch (Throwable ex) {
-					watch.completeExceptionally(ex);
-				}
-			});
-			watches.put(gateway, watch);
-		}
+		gateways.forEach((gateway) -> watches.put(gateway, CompletableFuture.supplyAsync(
+				() -> awaitApplied(gateway, credentials, route, mode, percent, timeout), Thread::startVirtualThread)));
 		Map<URI, Duration> took = new LinkedHashMap<>();
 		watches.forEach((gateway, watch) -> {
 			try {

@@ -99,13 +99,6 @@ final class Scale {
 				.toList();
 			this.launcher.upBeside(Landscape.tiers(apps));
 		}
-		return running(name);
-	}
-
-	/**
-	 * @return the ids of the application's running instances, lowest port first
-	 */
-	List<String> running(String name) {
 		return this.launcher.allInstances(name);
 	}
 
@@ -122,7 +115,7 @@ final class Scale {
 				if (started.isPresent() && Files.getLastModifiedTime(jar).toInstant().isAfter(started.get())) {
 					throw new LaunchException(("%s was built again after %s started: a further instance would run "
 							+ "other code beside it. Restart them first: ./kit down %s && ./kit scale %s %d")
-						.formatted(name, id, name, name, missing.size() + running(name).size()));
+						.formatted(name, id, name, name, missing.size() + this.launcher.allInstances(name).size()));
 				}
 			}
 			catch (IOException ex) {
