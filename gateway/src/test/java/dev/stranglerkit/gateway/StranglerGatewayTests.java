@@ -357,6 +357,17 @@ class StranglerGatewayTests {
 	}
 
 	@Test
+	void theStranglerEndpointListsTheInstancesTheLoadBalancerPicksAmong() throws Exception {
+		assertThat(get("/actuator/strangler/inventory-service", Map.of()).statusCode()).isEqualTo(401);
+		HttpResponse<String> service = get("/actuator/strangler/inventory-service", Map.of("Authorization", admin()));
+		assertThat(service.statusCode()).isEqualTo(200);
+		assertThat(service.body()).isEqualTo("[\"" + StranglerGatewayTests.service.uri().substring(7) + "\"]");
+		HttpResponse<String> unknown = get("/actuator/strangler/no-such-service", Map.of("Authorization", admin()));
+		assertThat(unknown.statusCode()).isEqualTo(200);
+		assertThat(unknown.body()).isEqualTo("[]");
+	}
+
+	@Test
 	void adminSurfacesAreClosedAndTraversalProbesGet4xx() throws Exception {
 		assertThat(get("/actuator/health", Map.of()).statusCode()).isEqualTo(200);
 		for (String endpoint : List.of("/actuator/env", "/actuator/prometheus", "/actuator/gateway/routes",

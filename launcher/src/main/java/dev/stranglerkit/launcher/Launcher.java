@@ -215,10 +215,10 @@ public final class Launcher {
 	}
 
 	/**
-	 * Waits until Eureka has every started application that registers as UP, then for the
-	 * clients to see it: a healthy application is not yet reachable through the gateway
-	 * until the gateway's registry fetch (every second) and load-balancer cache (one
-	 * second) have caught up (config-repo/application.yml).
+	 * Waits until Eureka has every started application that registers as UP, then until
+	 * every gateway instance sends requests to it: a healthy application is not yet
+	 * reachable through the gateway until the gateway's registry fetch and load-balancer
+	 * cache have caught up, which a busy machine can delay well beyond their second each.
 	 */
 	private void awaitInRotation(List<App> apps) {
 		URI eureka = Tls.local(Landscape.PORTS.get(Landscape.DISCOVERY));
@@ -235,13 +235,35 @@ public final class Launcher {
 					() -> inRotation(eureka, credentials, app), () -> app.name() + " is healthy but not UP in Eureka ("
 							+ eureka + ") after 30 s: see " + log(app.id()));
 		}
-		if (running(Landscape.GATEWAY).isEmpty()) {
+		List<URI> gateways = urls(Landscape.GATEWAY);
+		if (gateways.isEmpty()) {
 			this.out.accept("every application is UP in Eureka");
 			return;
 		}
-		// the gateway's registry fetch and load-balancer cache, a second each
-		sleep(Duration.ofSeconds(2));
+		String admin = Credential.ADMIN.current();
+		for (URI gateway : gateways) {
+			for (App app : registering) {
+				if (!app.name().equals(Landscape.GATEWAY)) {
+					Poll.await(Duration.between(Instant.now(), deadline), Duration.ofMillis(200),
+							() -> inView(gateway, admin, app),
+							() -> app.id() + " is UP in Eureka but not among the instances the gateway at " + gateway
+									+ " sends requests to after 30 s: see " + log(Landscape.GATEWAY));
+				}
+			}
+		}
 		this.out.accept("every application is UP in Eureka and in the gateway's view");
+	}
+
+	/**
+	 * @return whether the gateway's load balancer has the instance in rotation: after its
+	 * registry fetch and its load-balancer cache (a second each,
+	 * config-repo/application.yml)
+	 */
+	private static boolean inView(URI gateway, String admin, App app) {
+		return Http.get(gateway.resolve("/actuator/strangler/" + app.name()), admin)
+			.filter((response) -> response.statusCode() == 200)
+			.map((response) -> response.body().contains(":" + app.port() + "\""))
+			.orElse(false);
 	}
 
 	/**
