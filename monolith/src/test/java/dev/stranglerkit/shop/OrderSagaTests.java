@@ -49,6 +49,7 @@ class OrderSagaTests {
 		JsonNode order = placeAndAwaitEnd(product, 3, APPROVED_CARD);
 
 		assertThat(order.get("status").asString()).isEqualTo("CONFIRMED");
+		assertSteps(order, "RESERVE_STOCK StockReserved", "CHARGE_PAYMENT PaymentCompleted");
 		assertThat(order.get("total").decimalValue()).isEqualByComparingTo("88.50");
 		assertThat(order.get("reason").isNull()).isTrue();
 		assertStock(product, 7, 0);
@@ -68,6 +69,11 @@ class OrderSagaTests {
 		assertThat(order.get("status").asString()).isEqualTo("CANCELLED");
 		assertThat(order.get("reason").asString()).contains("declined");
 		await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertStock(product, 10, 0));
+		// (choreographed, the release follows the cancellation: its answer may come
+		// later)
+		await().atMost(Duration.ofSeconds(20))
+			.untilAsserted(() -> assertSteps(order, "RESERVE_STOCK StockReserved", "CHARGE_PAYMENT PaymentFailed",
+					"RELEASE_STOCK StockReleased"));
 		JsonNode payments = this.http.get("/api/payments?orderId=" + order.get("id").asString()).json();
 		assertThat(payments).hasSize(1);
 		assertThat(payments.get(0).get("status").asString()).isEqualTo("DECLINED");
@@ -82,6 +88,7 @@ class OrderSagaTests {
 
 		assertThat(order.get("status").asString()).isEqualTo("CANCELLED");
 		assertThat(order.get("reason").asString()).contains("Not enough stock").contains("3 requested, 2 available");
+		assertSteps(order, "RESERVE_STOCK StockShortage");
 		assertStock(product, 2, 0);
 		assertThat(this.http.get("/api/payments?orderId=" + order.get("id").asString()).json()).isEmpty();
 		assertNotifiedOnce(order, "ORDER_CANCELLED");
@@ -132,6 +139,42 @@ class OrderSagaTests {
 		assertThat(this.http.get("/actuator/prometheus").status()).isEqualTo(401);
 		assertThat(this.http.getAsOperator("/actuator/prometheus").body())
 			.contains("shop_orders_saga_seconds_bucket{outcome=\"confirmed\"");
+	}
+
+	@Test
+	void anUnknownOrdersSagaIsNotFound() {
+		Http.Response missing = this.http.get("/api/orders/" + UUID.randomUUID() + "/saga");
+		assertThat(missing.status()).isEqualTo(404);
+		assertThat(missing.body()).contains("No order with id").doesNotContain("Exception");
+	}
+
+	/**
+	 * @return the style every order of this test's monolith follows
+	 * ({@code shop.saga.style})
+	 */
+	String style() {
+		return "CHOREOGRAPHY";
+	}
+
+	/**
+	 * The order's saga ({@code GET /api/orders/{id}/saga}) is in this test's style and
+	 * has taken these steps, each answered as given, in this order, each answered after
+	 * it was sent.
+	 */
+	void assertSteps(JsonNode order, String... stepsAndAnswers) {
+		JsonNode saga = this.http.get("/api/orders/" + order.get("id").asString() + "/saga").json();
+		assertThat(saga.get("style").asString()).isEqualTo(style());
+		assertThat(saga.get("status").asString()).isEqualTo(order.get("status").asString());
+		java.util.List<String> taken = new java.util.ArrayList<>();
+		for (JsonNode step : saga.get("steps")) {
+			taken.add(step.get("step").asString() + " " + step.get("answer").asString(""));
+			assertThat(java.time.Instant.parse(step.get("answeredAt").asString()))
+				.as("%s answered after it was sent", step.get("step"))
+				.isAfterOrEqualTo(java.time.Instant.parse(step.get("sentAt").asString()));
+			assertThat(step.get("attempts").isNull()).as("attempts only where commands are sent")
+				.isEqualTo(style().equals("CHOREOGRAPHY"));
+		}
+		assertThat(taken).containsExactly(stepsAndAnswers);
 	}
 
 	private long sagas(String outcome) {

@@ -143,7 +143,7 @@ class OutboxAfterKillProcessTests {
 		}
 		String java = ProcessHandle.current().info().command().orElse("java");
 		Path log = Path.of("target", "kill-test-" + name + ".log");
-		return new ProcessBuilder(java, "-jar", jar.toString(),
+		ProcessBuilder builder = new ProcessBuilder(java, "-jar", jar.toString(),
 				// alone, as ./kit run starts it from the kit's folder: config-repo's
 				// files
 				"--kit.config-import=file:../config-repo/application.yml,file:../config-repo/monolith.yml",
@@ -159,8 +159,12 @@ class OutboxAfterKillProcessTests {
 				"--kit.messaging.subscriptions." + TAP + "=orders.OrderPlaced",
 				"--kit.messaging.resubmission.interval=2s", "--kit.messaging.resubmission.min-age=1s")
 			.redirectErrorStream(true)
-			.redirectOutput(log.toFile())
-			.start();
+			.redirectOutput(log.toFile());
+		// the same files for what reads the configuration without the command line:
+		// Spring Modulith's module detection builds an environment of its own from
+		// application.yml, whose default is config-repo/ under the working directory
+		builder.environment().put("KIT_CONFIG_REPO", "../config-repo");
+		return builder.start();
 	}
 
 	private static void awaitReady(Http http, Process process) {

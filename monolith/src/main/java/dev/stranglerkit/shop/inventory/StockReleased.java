@@ -6,6 +6,8 @@ import java.util.UUID;
 
 import dev.stranglerkit.messaging.IntegrationEvent;
 import dev.stranglerkit.shop.orders.OrderId;
+import dev.stranglerkit.shop.orders.SagaReply;
+import dev.stranglerkit.shop.orders.SagaStep;
 import org.jmolecules.event.annotation.DomainEvent;
 
 import org.springframework.modulith.events.Externalized;
@@ -16,7 +18,7 @@ import org.springframework.modulith.events.Externalized;
 @DomainEvent
 @Externalized("shop.events::inventory.StockReleased")
 public record StockReleased(UUID eventId, Instant occurredAt, OrderId orderId,
-		List<StockLine> lines) implements IntegrationEvent {
+		List<StockLine> lines) implements SagaReply, IntegrationEvent {
 
 	public StockReleased(OrderId orderId, List<StockLine> lines) {
 		this(UUID.randomUUID(), Instant.now(), orderId, lines);
@@ -24,6 +26,16 @@ public record StockReleased(UUID eventId, Instant occurredAt, OrderId orderId,
 
 	public StockReleased {
 		lines = List.copyOf(lines);
+	}
+
+	@Override
+	public SagaStep answers() {
+		return SagaStep.RELEASE_STOCK;
+	}
+
+	@Override
+	public String failure() {
+		return null;
 	}
 
 }

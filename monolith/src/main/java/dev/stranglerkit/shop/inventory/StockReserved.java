@@ -6,6 +6,8 @@ import java.util.UUID;
 
 import dev.stranglerkit.messaging.IntegrationEvent;
 import dev.stranglerkit.shop.orders.OrderId;
+import dev.stranglerkit.shop.orders.SagaReply;
+import dev.stranglerkit.shop.orders.SagaStep;
 import dev.stranglerkit.shop.payments.TriggersPayment;
 import org.jmolecules.event.annotation.DomainEvent;
 
@@ -17,7 +19,7 @@ import org.springframework.modulith.events.Externalized;
 @DomainEvent
 @Externalized("shop.events::inventory.StockReserved")
 public record StockReserved(UUID eventId, Instant occurredAt, OrderId orderId,
-		List<StockLine> lines) implements TriggersPayment, IntegrationEvent {
+		List<StockLine> lines) implements TriggersPayment, SagaReply, IntegrationEvent {
 
 	public StockReserved(OrderId orderId, List<StockLine> lines) {
 		this(UUID.randomUUID(), Instant.now(), orderId, lines);
@@ -25,6 +27,16 @@ public record StockReserved(UUID eventId, Instant occurredAt, OrderId orderId,
 
 	public StockReserved {
 		lines = List.copyOf(lines);
+	}
+
+	@Override
+	public SagaStep answers() {
+		return SagaStep.RESERVE_STOCK;
+	}
+
+	@Override
+	public String failure() {
+		return null;
 	}
 
 }

@@ -11,6 +11,8 @@ import dev.stranglerkit.shop.orders.OrderCancelled;
 import dev.stranglerkit.shop.orders.OrderConfirmed;
 import dev.stranglerkit.shop.orders.OrderId;
 import dev.stranglerkit.shop.orders.OrderPlaced;
+import dev.stranglerkit.shop.orders.ReleaseStock;
+import dev.stranglerkit.shop.orders.ReserveStock;
 
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.context.annotation.Bean;
@@ -18,12 +20,12 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.modulith.events.ApplicationModuleListener;
 
 /**
- * The inventory's part of the saga: the order events (decided by {@link InventoryService}
- * as owner or follower), and, once the inventory-service owns the inventory, its
- * messages, which the module follows. {@code shop.inventory.enabled=false} switches the
- * module's reactions and its API off, the step before the module is deleted: the monolith
- * then neither decides nor follows, and the gateway must send the inventory route to the
- * service.
+ * The inventory's part of the saga: the order events, or the orchestrator's commands
+ * (decided by {@link InventoryService} as owner or follower), and, once the
+ * inventory-service owns the inventory, its messages, which the module follows.
+ * {@code shop.inventory.enabled=false} switches the module's reactions and its API off,
+ * the step before the module is deleted: the monolith then neither decides nor follows,
+ * and the gateway must send the inventory route to the service.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnBooleanProperty(name = "shop.inventory.enabled", matchIfMissing = true)
@@ -39,6 +41,25 @@ class InventoryEvents {
 	void on(OrderPlaced event) {
 		this.inventory.orderPlaced(event.orderId(), event.occurredAt(),
 				event.lines().stream().map((line) -> new StockLine(line.productId(), line.quantity())).toList());
+	}
+
+	/**
+	 * The orchestrated saga's command: decided as an order placed is in the choreographed
+	 * saga, answered with the same events.
+	 */
+	@ApplicationModuleListener
+	void on(ReserveStock command) {
+		this.inventory.orderPlaced(command.orderId(), command.placedAt(),
+				command.lines().stream().map((line) -> new StockLine(line.productId(), line.quantity())).toList());
+	}
+
+	/**
+	 * The orchestrated saga's compensation, once the order's charge failed: released as a
+	 * cancelled order's stock is, answered with the stock released.
+	 */
+	@ApplicationModuleListener
+	void on(ReleaseStock command) {
+		this.inventory.release(command.orderId(), command.sentAt());
 	}
 
 	@ApplicationModuleListener

@@ -22,11 +22,12 @@ class OrderRepository {
 		this.jdbc = jdbc;
 	}
 
-	void insert(Order order) {
+	void insert(Order order, SagaStyle style) {
 		this.jdbc.sql("""
-				INSERT INTO orders.orders (id, customer_id, status, reason, total)
-				VALUES (?, ?, ?, ?, ?)""")
-			.params(order.id().value(), order.customerId(), order.status().name(), order.reason(), order.total())
+				INSERT INTO orders.orders (id, customer_id, status, reason, total, saga_style)
+				VALUES (?, ?, ?, ?, ?, ?)""")
+			.params(order.id().value(), order.customerId(), order.status().name(), order.reason(), order.total(),
+					style.name())
 			.update();
 		int lineNo = 0;
 		for (OrderLine line : order.lines()) {
@@ -43,6 +44,16 @@ class OrderRepository {
 			.param(id.value())
 			.query((rs, row) -> new Order(id, rs.getString("customer_id"), OrderStatus.valueOf(rs.getString("status")),
 					rs.getString("reason"), linesOf(id), rs.getBigDecimal("total")))
+			.optional();
+	}
+
+	/**
+	 * @return the style of the order's saga, empty for an unknown order
+	 */
+	Optional<SagaStyle> sagaStyle(OrderId id) {
+		return this.jdbc.sql("SELECT saga_style FROM orders.orders WHERE id = ?")
+			.param(id.value())
+			.query((rs, row) -> SagaStyle.valueOf(rs.getString("saga_style")))
 			.optional();
 	}
 

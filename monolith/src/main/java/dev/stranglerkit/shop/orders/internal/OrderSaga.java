@@ -2,6 +2,7 @@ package dev.stranglerkit.shop.orders.internal;
 
 import dev.stranglerkit.shop.orders.CancelsOrder;
 import dev.stranglerkit.shop.orders.ConfirmsOrder;
+import dev.stranglerkit.shop.orders.OrderId;
 
 import org.springframework.modulith.events.ApplicationModuleListener;
 import org.springframework.stereotype.Component;
@@ -9,7 +10,7 @@ import org.springframework.stereotype.Component;
 /**
  * The orders side of the choreographed saga: an order ends when another module reports
  * that it cannot be fulfilled or that it has been paid. Both steps are idempotent per
- * order.
+ * order. An orchestrated order's events are its orchestrator's to handle.
  */
 @Component
 class OrderSaga {
@@ -22,12 +23,24 @@ class OrderSaga {
 
 	@ApplicationModuleListener
 	void on(CancelsOrder event) {
-		this.orders.cancel(event.orderId(), event.reason());
+		if (choreographed(event.orderId())) {
+			this.orders.cancel(event.orderId(), event.reason());
+		}
 	}
 
 	@ApplicationModuleListener
 	void on(ConfirmsOrder event) {
-		this.orders.confirm(event.orderId());
+		if (choreographed(event.orderId())) {
+			this.orders.confirm(event.orderId());
+		}
+	}
+
+	/**
+	 * @return whether the order's saga is choreographed: an orchestrated order ends by
+	 * its orchestrator's decision ({@link OrderOrchestrator}), after compensation
+	 */
+	private boolean choreographed(OrderId orderId) {
+		return this.orders.sagaStyle(orderId).orElse(SagaStyle.CHOREOGRAPHY) == SagaStyle.CHOREOGRAPHY;
 	}
 
 }

@@ -2,11 +2,15 @@ package dev.stranglerkit.shop.orders.internal;
 
 import java.math.BigDecimal;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import dev.stranglerkit.control.Owner;
+import dev.stranglerkit.ownership.Ownership;
+import dev.stranglerkit.ownership.OwnershipUnconfirmedException;
 import dev.stranglerkit.shop.catalog.Catalog;
 import dev.stranglerkit.shop.catalog.Product;
 import dev.stranglerkit.shop.catalog.ProductId;
@@ -29,6 +33,9 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 @Transactional(readOnly = true)
 public class OrderService {
 
+	/** the module whose owner decides the stock ({@code kit.ownership.inventory}) */
+	private static final String INVENTORY = "inventory";
+
 	private final OrderRepository orders;
 
 	private final Catalog catalog;
@@ -37,11 +44,21 @@ public class OrderService {
 
 	private final MeterRegistry meters;
 
-	OrderService(OrderRepository orders, Catalog catalog, ApplicationEventPublisher events, MeterRegistry meters) {
+	private final SagaCommands saga;
+
+	private final SagaProperties sagaStyle;
+
+	private final Ownership ownership;
+
+	OrderService(OrderRepository orders, Catalog catalog, ApplicationEventPublisher events, MeterRegistry meters,
+			SagaCommands saga, SagaProperties sagaStyle, Ownership ownership) {
 		this.orders = orders;
 		this.catalog = catalog;
 		this.events = events;
 		this.meters = meters;
+		this.saga = saga;
+		this.sagaStyle = sagaStyle;
+		this.ownership = ownership;
 	}
 
 	/**
@@ -62,10 +79,45 @@ public class OrderService {
 		quantities.forEach((id, quantity) -> lines.add(new OrderLine(id, quantity, products.get(id).price())));
 		BigDecimal total = lines.stream().map(OrderLine::amount).reduce(BigDecimal.ZERO, BigDecimal::add);
 		Order order = new Order(OrderId.random(), customerId, OrderStatus.PENDING, null, lines, total);
-		this.orders.insert(order);
+		SagaStyle style = styleForNewOrder();
+		this.orders.insert(order, style);
 		String last4 = cardNumber.substring(cardNumber.length() - 4);
-		this.events.publishEvent(new OrderPlaced(order.id(), customerId, lines, total, last4));
+		if (style == SagaStyle.ORCHESTRATION) {
+			this.saga.reserveStock(order.id(), Instant.now(), lines, last4);
+		}
+		else {
+			this.events.publishEvent(new OrderPlaced(order.id(), customerId, lines, total, last4));
+		}
 		return order;
+	}
+
+	/**
+	 * @return the style configured ({@code shop.saga.style}); choreography, whatever is
+	 * configured, unless the monolith owns the inventory now and no handoff to the
+	 * inventory-service is written: the orchestrator's commands reach the monolith's
+	 * modules only (its commands over RabbitMQ are the next step of issue 26)
+	 */
+	private SagaStyle styleForNewOrder() {
+		if (this.sagaStyle.getStyle() != SagaStyle.ORCHESTRATION) {
+			return SagaStyle.CHOREOGRAPHY;
+		}
+		try {
+			if (this.ownership.handoffAt(INVENTORY, Instant.MAX).is(Owner.MONOLITH)) {
+				return SagaStyle.ORCHESTRATION;
+			}
+		}
+		catch (OwnershipUnconfirmedException ex) {
+			// started from its last known configuration: whether a handoff was written is
+			// unknown
+		}
+		return SagaStyle.CHOREOGRAPHY;
+	}
+
+	/**
+	 * @return the style of the order's saga, empty for an unknown order
+	 */
+	public Optional<SagaStyle> sagaStyle(OrderId id) {
+		return this.orders.sagaStyle(id);
 	}
 
 	public Optional<Order> find(OrderId id) {

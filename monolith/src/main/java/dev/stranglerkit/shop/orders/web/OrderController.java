@@ -2,6 +2,7 @@ package dev.stranglerkit.shop.orders.web;
 
 import java.math.BigDecimal;
 import java.net.URI;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,6 +13,7 @@ import dev.stranglerkit.shop.orders.OrderId;
 import dev.stranglerkit.shop.orders.OrderLine;
 import dev.stranglerkit.shop.orders.internal.Order;
 import dev.stranglerkit.shop.orders.internal.OrderService;
+import dev.stranglerkit.shop.orders.internal.Sagas;
 import dev.stranglerkit.shop.orders.internal.UnknownProductsException;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
@@ -43,8 +45,11 @@ class OrderController {
 
 	private final OrderService orders;
 
-	OrderController(OrderService orders) {
+	private final Sagas sagas;
+
+	OrderController(OrderService orders, Sagas sagas) {
 		this.orders = orders;
+		this.sagas = sagas;
 	}
 
 	/**
@@ -73,6 +78,18 @@ class OrderController {
 			.orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "No order with id " + id));
 	}
 
+	/**
+	 * The order's saga, step by step, in either style: what the orchestrator commanded
+	 * and when each answer came, or, for a choreographed order, the same steps read back
+	 * from the events its modules published.
+	 */
+	@GetMapping("/{id}/saga")
+	SagaView saga(@PathVariable UUID id) {
+		return this.sagas.of(new OrderId(id))
+			.map(SagaView::of)
+			.orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "No order with id " + id));
+	}
+
 	@ExceptionHandler
 	ProblemDetail unknownProducts(UnknownProductsException ex) {
 		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.UNPROCESSABLE_CONTENT, ex.getMessage());
@@ -96,6 +113,25 @@ class OrderController {
 		static OrderView of(Order order) {
 			return new OrderView(order.id().value(), order.status().name(), order.reason(),
 					order.lines().stream().map(LineView::of).toList(), order.total());
+		}
+
+	}
+
+	record SagaView(UUID orderId, String style, String status, String reason, List<StepView> steps) {
+
+		static SagaView of(Sagas.Saga saga) {
+			return new SagaView(saga.orderId().value(), saga.style().name(), saga.status().name(), saga.reason(),
+					saga.steps().stream().map(StepView::of).toList());
+		}
+
+	}
+
+	record StepView(String step, Integer attempts, Instant sentAt, Instant deadline, Instant answeredAt,
+			String answer) {
+
+		static StepView of(Sagas.Step step) {
+			return new StepView(step.step().name(), step.attempts(), step.sentAt(), step.deadline(), step.answeredAt(),
+					step.answer());
 		}
 
 	}

@@ -1,5 +1,6 @@
 package dev.stranglerkit.shop.payments.internal;
 
+import dev.stranglerkit.shop.orders.ChargePayment;
 import dev.stranglerkit.shop.orders.OrderPlaced;
 import dev.stranglerkit.shop.payments.TriggersPayment;
 
@@ -23,6 +24,12 @@ class PaymentEvents {
 	@ApplicationModuleListener
 	void on(TriggersPayment event) {
 		this.payments.stockReserved(event.orderId());
+	}
+
+	/** The orchestrated saga's command: what to charge, once the stock is held. */
+	@ApplicationModuleListener
+	void on(ChargePayment command) {
+		this.payments.charge(command.orderId(), command.amount(), command.cardLast4());
 	}
 
 }

@@ -52,6 +52,17 @@ public class PaymentService {
 		chargeWhenReady(orderId);
 	}
 
+	/**
+	 * Charges an order at the orchestrator's command, which comes once its stock is held:
+	 * both facts at once. One payment per order, however often the command is sent.
+	 */
+	@Transactional
+	public void charge(OrderId orderId, BigDecimal amount, String cardLast4) {
+		this.payments.recordOrder(orderId, amount, cardLast4);
+		this.payments.recordStockReserved(orderId);
+		chargeWhenReady(orderId);
+	}
+
 	private void chargeWhenReady(OrderId orderId) {
 		PaymentRepository.Request request = this.payments.lockRequest(orderId);
 		if (!request.readyToCharge() || this.payments.exists(orderId)) {
