@@ -91,6 +91,17 @@ function render(state) {
 					el("td", { text: outbox.relay === "cdc" ? "cdc, slot " + outbox.slot : outbox.relay }),
 					el("td", { class: "num", text: outbox.relay === "cdc" ? bytes(outbox.slotBehindBytes) : "–" })]
 				: [el("td", { colspan: 6, class: "num status off", text: "not running" })]))));
+	document.querySelector("#sagas tbody").replaceChildren(...state.sagas.map((sagas) =>
+		el("tr", { "data-app": sagas.app },
+			el("td", { text: sagas.app }), el("td", { text: sagas.style }),
+			el("td", { class: "num", text: number(sagas.pendingChoreographed, 0) }),
+			el("td", { class: "num", text: number(sagas.pendingOrchestrated, 0) }),
+			el("td", { class: "num" + (sagas.overdueSteps > 0 ? " errors" : ""), text: number(sagas.overdueSteps, 0) }),
+			el("td", { class: "num", text: number(sagas.confirmed, 0) }),
+			el("td", { class: "num", text: number(sagas.cancelled, 0) }))));
+	if (state.sagas.length === 0) {
+		document.querySelector("#sagas tbody").append(el("tr", {}, el("td", { colspan: 7, class: "empty", text: "No application with sagas answers." })));
+	}
 	document.querySelector("#audit tbody").replaceChildren(...state.audit.map((entry) =>
 		el("tr", {},
 			el("td", { text: new Date(entry.at).toLocaleString() }), el("td", { text: entry.user }),

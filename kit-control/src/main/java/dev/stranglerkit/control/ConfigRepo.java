@@ -39,6 +39,11 @@ public final class ConfigRepo {
 		return new RouteFile(this.folder.resolve("gateway.yml"));
 	}
 
+	/** the style of new orders' sagas, in monolith.yml */
+	public SagaStyleFile sagaStyle() {
+		return new SagaStyleFile(this.folder.resolve("monolith.yml"));
+	}
+
 	/** the handoffs of every module, kept once for the landscape in application.yml */
 	public Handoffs handoffs() {
 		return new Handoffs(this.folder.resolve("application.yml"));

@@ -15,10 +15,12 @@ import java.util.List;
  * measured
  * @param eventLag from an event's publication to its consumption, or null when not
  * measured
+ * @param perOrder messages and database writes per order, or null when not measured
  * @param invariants the business rules checked after the run
  */
 public record DeploymentRun(String name, String description, WorkloadResult workload, List<Footprint> processes,
-		double startUpSeconds, Summary sagaCompletion, Summary eventLag, List<InvariantCheck> invariants) {
+		double startUpSeconds, Summary sagaCompletion, Summary eventLag, PerOrder perOrder,
+		List<InvariantCheck> invariants) {
 
 	public DeploymentRun {
 		processes = (processes != null) ? List.copyOf(processes) : List.of();

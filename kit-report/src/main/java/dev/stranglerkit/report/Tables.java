@@ -159,7 +159,14 @@ final class Tables {
 		List<List<String>> rows = new ArrayList<>();
 		rows.add(cells(List.of("saga completion"), (run) -> summary(run.sagaCompletion())));
 		rows.add(cells(List.of("event lag"), (run) -> summary(run.eventLag())));
-		return new Table("Saga completion and event lag (ms)", header(""), 1, rows, null);
+		if (this.runs.stream().anyMatch((run) -> run.perOrder() != null)) {
+			rows.add(cells(List.of("messages per order"),
+					(run) -> (run.perOrder() != null) ? number(run.perOrder().messages()) + " ("
+							+ number(run.perOrder().brokerMessages()) + " via RabbitMQ)" : "-"));
+			rows.add(cells(List.of("database writes per order"),
+					(run) -> (run.perOrder() != null) ? number(run.perOrder().databaseWrites()) : "-"));
+		}
+		return new Table("Saga completion and event lag (ms), cost per order", header(""), 1, rows, null);
 	}
 
 	Table footprint() {

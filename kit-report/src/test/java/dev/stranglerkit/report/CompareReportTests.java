@@ -84,6 +84,9 @@ class CompareReportTests {
 				"| memory, total (MiB) | 768.0 | 1152.0 |", "| processes | 2 | 3 |", "| start-up (s) | 4.5 | 9 |");
 		// the saga timing measured in one deployment only
 		assertThat(markdown).contains("| saga completion | not measured | n=1,000, p50 ");
+		// what an order cost, measured in one deployment only
+		assertThat(markdown).contains("| messages per order | - | 9.5 (4 via RabbitMQ) |",
+				"| database writes per order | - | 31.5 |");
 		String html = Files.readString(this.folder.resolve("compare.html"));
 		assertThat(html.substring(html.indexOf("<body>")))
 			.startsWith("<body>\n<div class=\"banner ok\"><p>All invariants hold in every deployment</p></div>");
@@ -137,7 +140,7 @@ class CompareReportTests {
 	@Test
 	void escapesWhatItShows() throws Exception {
 		DeploymentRun odd = new DeploymentRun("<b>x</b>", "\"quoted\" & <i>odd</i>", workload(5, "monolith|x", 1),
-				List.of(), 1, null, null, List.of(new InvariantCheck("<check>", false, "a < b")));
+				List.of(), 1, null, null, null, List.of(new InvariantCheck("<check>", false, "a < b")));
 		CompareReport.write(comparison(odd), this.folder);
 
 		String html = Files.readString(this.folder.resolve("compare.html"));
@@ -151,7 +154,7 @@ class CompareReportTests {
 
 	@Test
 	void rendersAnyNumberOfDeploymentsAndOnesNotMeasured() throws Exception {
-		DeploymentRun unmeasured = new DeploymentRun("third", "did not start", null, List.of(), 0, null, null,
+		DeploymentRun unmeasured = new DeploymentRun("third", "did not start", null, List.of(), 0, null, null, null,
 				List.of());
 		assertThat(CompareReport.write(comparison(run("only", "monolith", false, holds())), this.folder)).isTrue();
 		assertThat(charts(Files.readString(this.folder.resolve("compare.html")), "timeline")).hasSize(1);
@@ -215,7 +218,8 @@ class CompareReportTests {
 		}
 		return new DeploymentRun(name, "the shop with " + server,
 				workload(extracted ? 8 : 12, server, extracted ? 3 : 0), processes, extracted ? 9 : 4.5,
-				extracted ? Summary.of(saga) : null, extracted ? Summary.of(saga) : null, List.of(invariants));
+				extracted ? Summary.of(saga) : null, extracted ? Summary.of(saga) : null,
+				extracted ? new PerOrder(120, 9.5, 4, 31.5) : null, List.of(invariants));
 	}
 
 	/**

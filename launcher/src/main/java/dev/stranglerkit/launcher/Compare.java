@@ -24,6 +24,7 @@ import dev.stranglerkit.report.Comparison;
 import dev.stranglerkit.report.DeploymentRun;
 import dev.stranglerkit.report.Footprint;
 import dev.stranglerkit.report.InvariantCheck;
+import dev.stranglerkit.report.PerOrder;
 import dev.stranglerkit.report.Summary;
 import dev.stranglerkit.report.WorkloadResult;
 
@@ -37,12 +38,15 @@ import dev.stranglerkit.report.WorkloadResult;
  * and exits 1.
  *
  * @param presets the deployments, in the order they run
+ * @param sagaStyles each deployment once per style of saga ({@code --saga}), or as
+ * config-repo has it when empty
  * @param rate requests per second (an open model: arrivals do not wait for answers)
  * @param duration the measured run
  * @param warmUp the unmeasured run before it (the JIT compiles the hot paths)
  * @param reports where the reports go (a folder per comparison)
  */
-public record Compare(List<Preset> presets, double rate, Duration duration, Duration warmUp, Path reports) {
+public record Compare(List<Preset> presets, List<String> sagaStyles, double rate, Duration duration, Duration warmUp,
+		Path reports, Map<String, String> env) {
 
 	/**
 	 * the applications whose Prometheus figures the compare reads (event lag, saga,
@@ -73,25 +77,49 @@ public record Compare(List<Preset> presets, double rate, Duration duration, Dura
 					this.duration.toSeconds())
 				+ " then its sagas' end: about %.0f min in all"
 					.formatted(Math.ceil(this.presets.size() * each / 60.0)));
-		for (Preset preset : this.presets) {
-			int index = runs.size();
-			double elapsed = (System.nanoTime() - begin) / 60e9;
-			out.accept("");
-			out.accept(
-					"== %s (%d of %d; %.1f min so far, about %.0f min left): stopping what runs, then starting the deployment afresh"
-						.formatted(preset.name(), index + 1, this.presets.size(), elapsed,
-								Math.max(1, Math.ceil((this.presets.size() - index) * each / 60.0))));
-			launcher.down();
-			long start = System.nanoTime();
-			Map<String, Double> startUp = new Deployment(landscape, launcher, out, gateway, adminCredentials)
-				.apply(preset);
-			double startUpSeconds = (System.nanoTime() - start) / 1e9;
-			runs.add(measure(preset, launcher, gateway, startUp, startUpSeconds, out));
+		List<String> styles = this.sagaStyles.isEmpty() ? java.util.Collections.singletonList(null) : this.sagaStyles;
+		int total = this.presets.size() * styles.size();
+		SagaStyles sagaStyle = new SagaStyles(landscape.configRepo());
+		String styleBefore = sagaStyle.current();
+		try {
+			for (Preset preset : this.presets) {
+				for (String style : styles) {
+					int index = runs.size();
+					double elapsed = (System.nanoTime() - begin) / 60e9;
+					String name = (style == null) ? preset.name()
+							: (this.presets.size() == 1) ? style : preset.name() + ", " + style;
+					out.accept("");
+					out.accept(
+							"== %s (%d of %d; %.1f min so far, about %.0f min left): stopping what runs, then starting the deployment afresh"
+								.formatted(name, index + 1, total, elapsed,
+										Math.max(1, Math.ceil((total - index) * each / 60.0))));
+					launcher.down();
+					if (style != null) {
+						// read by the monolith when it starts
+						sagaStyle.change(style);
+						out.accept("config-repo/monolith.yml: shop.saga.style -> " + style);
+					}
+					long start = System.nanoTime();
+					Map<String, Double> startUp = new Deployment(landscape, launcher, out, gateway, adminCredentials)
+						.apply(preset);
+					double startUpSeconds = (System.nanoTime() - start) / 1e9;
+					if (style != null) {
+						SagaStyles.awaitAppliedBy(launcher.urls(Landscape.MONOLITH), adminCredentials, style,
+								Duration.ofSeconds(15));
+					}
+					runs.add(measure(name, preset, launcher, gateway, startUp, startUpSeconds, out));
+				}
+			}
+		}
+		finally {
+			if (!this.sagaStyles.isEmpty()) {
+				sagaStyle.change(styleBefore);
+			}
 		}
 		Path folder = this.reports.resolve(Instant.now().toString().replace(':', '-').replaceAll("\\.\\d+Z$", "Z"));
 		Comparison comparison = new Comparison(
-				String.join(" vs ", this.presets.stream().map(Preset::name).toList()) + ": the same workload",
-				this.rate, this.duration, Instant.now(), runs);
+				String.join(" vs ", runs.stream().map(DeploymentRun::name).toList()) + ": the same workload", this.rate,
+				this.duration, Instant.now(), runs);
 		boolean holds;
 		try {
 			holds = CompareReport.write(comparison, folder);
@@ -105,7 +133,9 @@ public record Compare(List<Preset> presets, double rate, Duration duration, Dura
 		}
 		out.accept("report: %s (and compare.html), the whole comparison took %.1f min"
 			.formatted(folder.resolve("compare.md"), (System.nanoTime() - begin) / 60e9));
-		String last = this.presets.get(this.presets.size() - 1).name();
+		String last = this.presets.get(this.presets.size() - 1).name()
+				+ (this.sagaStyles.isEmpty() ? "" : " (its sagas " + this.sagaStyles.get(this.sagaStyles.size() - 1)
+						+ "; config-repo's style back to " + styleBefore + " for the next start)");
 		out.accept(("left as it is: the %s deployment runs (./kit down stops it), and config-repo holds its routes"
 				+ " and handoffs (git diff config-repo shows them; ./kit up before moves every module back)")
 			.formatted(last));
@@ -115,10 +145,11 @@ public record Compare(List<Preset> presets, double rate, Duration duration, Dura
 		return holds ? 0 : 1;
 	}
 
-	private DeploymentRun measure(Preset preset, Launcher launcher, URI gateway, Map<String, Double> startUp,
-			double startUpSeconds, Consumer<String> out) {
+	private DeploymentRun measure(String name, Preset preset, Launcher launcher, URI gateway,
+			Map<String, Double> startUp, double startUpSeconds, Consumer<String> out) {
 		ShopFacts shop = new ShopFacts(gateway);
 		shop.setStock(ShopWorkload.STOCK, Duration.ofSeconds(30));
+		OrderCosts costsBefore = OrderCosts.read(this.env);
 		ShopWorkload warmUp = new ShopWorkload(2);
 		if (!this.warmUp.isZero()) {
 			out.accept("warming up: %.0f requests/s for %d s".formatted(this.rate, this.warmUp.toSeconds()));
@@ -141,6 +172,7 @@ public record Compare(List<Preset> presets, double rate, Duration duration, Dura
 		List<Invariants.OrderFacts> orders = shop.orders(placed, SETTLE);
 		List<Invariants.StockFacts> stock = shop.stock(ShopWorkload.STOCK, Duration.ofSeconds(15));
 		long backlog = awaitOutboxDrained(launcher, Duration.ofSeconds(15));
+		PerOrder perOrder = OrderCosts.read(this.env).since(costsBefore, placed.size());
 		String after = scrape(launcher);
 		Map<String, Double> cpuAfter = cpuSeconds(launcher, preset);
 		List<InvariantCheck> invariants = Invariants.check(orders, stock, backlog,
@@ -154,12 +186,12 @@ public record Compare(List<Preset> presets, double rate, Duration duration, Dura
 						startUp.getOrDefault(app, 0.0)));
 			});
 		}
-		return new DeploymentRun(preset.name(), preset.description(), result, footprint, startUpSeconds,
+		return new DeploymentRun(name, preset.description(), result, footprint, startUpSeconds,
 				summary(PrometheusText.Histogram.of(after, "shop_orders_saga_seconds")
 					.minus(PrometheusText.Histogram.of(before, "shop_orders_saga_seconds"))),
 				summary(PrometheusText.Histogram.of(after, "kit_messaging_lag_seconds")
 					.minus(PrometheusText.Histogram.of(before, "kit_messaging_lag_seconds"))),
-				invariants);
+				perOrder, invariants);
 	}
 
 	/**

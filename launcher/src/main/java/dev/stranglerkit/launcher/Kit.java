@@ -19,6 +19,7 @@ import dev.stranglerkit.control.Credential;
 import dev.stranglerkit.control.DeadLetters;
 import dev.stranglerkit.control.Mode;
 import dev.stranglerkit.control.Owner;
+import dev.stranglerkit.control.SagaStyleFile;
 import dev.stranglerkit.control.Tls;
 import dev.stranglerkit.k8s.Manifests;
 import picocli.AutoComplete;
@@ -50,10 +51,10 @@ import picocli.CommandLine.Spec;
 						+ " it needs and the tests' RabbitMQ virtual hosts (shop_test, shop_landscape_test).",
 				"Completion of the commands in bash: source <(./kit completion)" },
 		subcommands = { Kit.Up.class, Kit.Down.class, Kit.ScaleCommand.class, Kit.StatusCommand.class, Kit.Route.class,
-				Kit.CutoverCommand.class, Kit.CompareCommand.class, Kit.Replay.class, Kit.ChaosCommand.class,
-				Tools.Logs.class, Tools.Build.class, Tools.Run.class, Tools.Test.class, Tools.Arch.class,
-				Tools.Bench.class, Tools.DoctorCommand.class, Tools.ResetCommand.class, Tools.Certs.class,
-				Deploy.Images.class, Deploy.K8s.class, Kit.HelpCommand.class, Kit.Completion.class })
+				Kit.CutoverCommand.class, Kit.SagaCommand.class, Kit.CompareCommand.class, Kit.Replay.class,
+				Kit.ChaosCommand.class, Tools.Logs.class, Tools.Build.class, Tools.Run.class, Tools.Test.class,
+				Tools.Arch.class, Tools.Bench.class, Tools.DoctorCommand.class, Tools.ResetCommand.class,
+				Tools.Certs.class, Deploy.Images.class, Deploy.K8s.class, Kit.HelpCommand.class, Kit.Completion.class })
 public final class Kit implements Runnable {
 
 	/** the applications' JVM options unless {@code KIT_JAVA_OPTS} says otherwise */
@@ -563,11 +564,47 @@ public final class Kit implements Runnable {
 
 	}
 
+	@Command(name = "saga",
+			description = "the style of new orders' sagas (shop.saga.style in config-repo/monolith.yml): print it, or "
+					+ "switch it to choreography or orchestration and wait until every monolith applies it; orders "
+					+ "in flight finish in the style they were placed in")
+	static final class SagaCommand extends KitCommand {
+
+		@Parameters(index = "0", paramLabel = "style", arity = "0..1",
+				description = "choreography or orchestration (none: print the style in force)")
+		String style;
+
+		@Override
+		public Integer call() {
+			Landscape landscape = this.kit.landscape();
+			SagaStyles styles = new SagaStyles(landscape.configRepo());
+			if (this.style == null) {
+				System.out.println("config-repo/monolith.yml: shop.saga.style: " + styles.current());
+				return 0;
+			}
+			styles.change(this.style);
+			System.out.println("config-repo/monolith.yml: shop.saga.style -> " + this.style);
+			Launcher launcher = this.kit.launcher();
+			List<URI> monoliths = launcher.urls(Landscape.MONOLITH);
+			if (monoliths.isEmpty()) {
+				System.out.println("the monolith is not running: it reads the style when it starts");
+				return 0;
+			}
+			SagaStyles.awaitAppliedBy(monoliths, this.kit.admin(), this.style, Duration.ofSeconds(15))
+				.forEach((monolith, took) -> System.out.printf("saga style applied by the monolith at %s in %.2f s%n",
+						monolith, took.toMillis() / 1000.0));
+			return 0;
+		}
+
+	}
+
 	@Command(name = "compare", separator = " ",
-			customSynopsis = "./kit compare [preset...] [--rate N] [--duration S] [--warm-up S]",
+			customSynopsis = "./kit compare [preset...] [--saga style,style] [--rate N] [--duration S] [--warm-up S]",
 			description = "the same workload against two deployments (default: before after, 25 requests/s for "
-					+ "60 s): latency, errors, footprint, invariants; writes .kit/compare/<time>/compare.md and "
-					+ "compare.html, exits 1 if an invariant fails")
+					+ "60 s), or one deployment once per saga style (--saga choreography,orchestration; default "
+					+ "preset: after): latency, saga completion, messages and database writes per order, errors, "
+					+ "footprint, invariants; writes .kit/compare/<time>/compare.md and compare.html, exits 1 if an "
+					+ "invariant fails")
 	static final class CompareCommand extends KitCommand {
 
 		@Parameters(paramLabel = "preset", arity = "0..*",
@@ -585,15 +622,26 @@ public final class Kit implements Runnable {
 				description = "seconds of workload before measuring (default: 20)")
 		double warmUp;
 
+		@Option(names = "--saga", paramLabel = "style,style", split = ",",
+				description = "each deployment once per style of saga: choreography, orchestration")
+		List<String> sagaStyles = new ArrayList<>();
+
 		@Override
 		public Integer call() {
 			positive("--rate", this.rate, Double.MIN_VALUE);
 			positive("--duration", this.duration, 1);
 			positive("--warm-up", this.warmUp, 0);
-			List<String> presets = this.presets.isEmpty() ? List.of("before", "after") : this.presets;
-			return new Compare(presets.stream().map(Preset::named).toList(), this.rate,
+			for (String style : this.sagaStyles) {
+				if (!SagaStyleFile.STYLES.contains(style)) {
+					throw new LaunchException(
+							"--saga: no style '" + style + "': one of " + String.join(", ", SagaStyleFile.STYLES));
+				}
+			}
+			List<String> presets = !this.presets.isEmpty() ? this.presets
+					: this.sagaStyles.isEmpty() ? List.of("before", "after") : List.of("after");
+			return new Compare(presets.stream().map(Preset::named).toList(), this.sagaStyles, this.rate,
 					Duration.ofMillis((long) (this.duration * 1000)), Duration.ofMillis((long) (this.warmUp * 1000)),
-					this.kit.state().resolve("compare"))
+					this.kit.state().resolve("compare"), this.kit.env)
 				.run(this.kit.landscape(), this.kit.launcher(), System.out::println, this.kit.admin());
 		}
 

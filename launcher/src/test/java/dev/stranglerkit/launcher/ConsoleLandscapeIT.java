@@ -155,6 +155,8 @@ class ConsoleLandscapeIT {
 			assertThat(text("#outboxes tr[data-app='monolith']")).isNotEmpty()
 				.doesNotContain("not running")
 				.contains("outbox");
+			// and the monolith's sagas, in the style config-repo gives
+			page.until((driver) -> text("#sagas tr[data-app='monolith']").contains("choreography"));
 
 			// a cutover of notifications on the page: it answers once both sides
 			// confirmed

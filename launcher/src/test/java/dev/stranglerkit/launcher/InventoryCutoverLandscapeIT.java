@@ -8,6 +8,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -18,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -166,8 +168,13 @@ class InventoryCutoverLandscapeIT {
 		load.awaitMore(ORDERS_PER_STEP);
 		switches.put("canary 50", route("canary", 50));
 		load.awaitMore(ORDERS_PER_STEP);
+		// the orchestrated saga through a cutover and its rollback (its commands to the
+		// inventory over RabbitMQ while the service owns it), then choreography again
+		// while orchestrated orders are still in flight
+		switches.put("saga orchestrated", sagaStyle("orchestration"));
 		switches.put("cutover to the service", cutover("service", load));
 		switches.put("rollback to the monolith", cutover("monolith", load));
+		switches.put("saga choreographed", sagaStyle("choreography"));
 		switches.put("cutover to the service again", cutover("service", load));
 		load.stop();
 
@@ -201,6 +208,12 @@ class InventoryCutoverLandscapeIT {
 			}
 		}
 		assertThat(byOutcome.getOrDefault("CONFIRMED", 0)).isPositive();
+		// both styles took part, and every orchestrated saga's steps were answered, none
+		// given up
+		Map<String, Long> styles = sagaStyles(orders.keySet());
+		System.out.printf("[cutover] orders by saga style: %s%n", styles);
+		assertThat(styles).containsOnlyKeys("CHOREOGRAPHY", "ORCHESTRATION");
+		assertThat(unansweredOrGivenUpSteps(orders.keySet())).as("orchestrated steps unanswered or given up").isZero();
 		assertThat(load.placed.values().stream().filter((p) -> p.kind() == Load.Kind.LOW_STOCK).count())
 			.as("the low-stock product ran out during the run")
 			.isGreaterThan(initial.get(LOW));
@@ -675,6 +688,49 @@ class InventoryCutoverLandscapeIT {
 		await().atMost(Duration.ofSeconds(30)).until(() -> Instant.now().isAfter(handoff));
 		load.awaitMore(ORDERS_PER_STEP);
 		return took;
+	}
+
+	/**
+	 * Switches the style of new orders' sagas as {@code ./kit saga} does; the seconds the
+	 * slower monolith took to apply it.
+	 */
+	private static double sagaStyle(String style) {
+		new SagaStyles(landscape.landscape.configRepo()).change(style);
+		Map<URI, Duration> took = SagaStyles.awaitAppliedBy(List.of(monolith, monolith2), ADMIN, style,
+				Duration.ofSeconds(15));
+		System.out.printf("[switch] saga style -> %s applied in %s%n", style, took.values());
+		return took.values().stream().mapToLong(Duration::toMillis).max().orElseThrow() / 1000.0;
+	}
+
+	/** The orders of each saga style, from the monolith's database. */
+	static Map<String, Long> sagaStyles(Set<String> orders) throws Exception {
+		Map<String, Long> styles = new TreeMap<>();
+		try (Connection connection = DriverManager.getConnection(TestLandscape.jdbc(TestLandscape.DATABASES.get(0)),
+				"postgres", "");
+				PreparedStatement query = connection.prepareStatement(
+						"SELECT saga_style, count(*) FROM orders.orders WHERE id::text = ANY (?) GROUP BY saga_style")) {
+			query.setArray(1, connection.createArrayOf("text", orders.toArray()));
+			try (ResultSet rows = query.executeQuery()) {
+				while (rows.next()) {
+					styles.put(rows.getString(1), rows.getLong(2));
+				}
+			}
+		}
+		return styles;
+	}
+
+	/** The steps of the orders' orchestrated sagas not answered, or given up. */
+	static long unansweredOrGivenUpSteps(Set<String> orders) throws Exception {
+		try (Connection connection = DriverManager.getConnection(TestLandscape.jdbc(TestLandscape.DATABASES.get(0)),
+				"postgres", ""); PreparedStatement query = connection.prepareStatement("""
+						SELECT count(*) FROM orders.saga_steps WHERE order_id::text = ANY (?)
+						AND (answered_at IS NULL OR answer = 'TIMED_OUT')""")) {
+			query.setArray(1, connection.createArrayOf("text", orders.toArray()));
+			try (ResultSet rows = query.executeQuery()) {
+				rows.next();
+				return rows.getLong(1);
+			}
+		}
 	}
 
 	/** Sets each product's stock to {@link #initial}, through the gateway. */

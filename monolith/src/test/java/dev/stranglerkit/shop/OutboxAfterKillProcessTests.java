@@ -1,10 +1,6 @@
 package dev.stranglerkit.shop;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -16,7 +12,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.stream.Stream;
 
 import dev.stranglerkit.messaging.TcpProxy;
 import org.junit.jupiter.api.Test;
@@ -40,10 +35,7 @@ class OutboxAfterKillProcessTests {
 
 	static final String TAP = "monolith-kill-tap";
 
-	static final String DATABASE = "jdbc:postgresql://%s:%s/%s".formatted(env("SHOP_DB_HOST", "127.0.0.1"),
-			env("SHOP_DB_PORT", "5432"), env("SHOP_TEST_DB_NAME", "shop_test"));
-
-	static final String VHOST = env("SHOP_TEST_RABBIT_VHOST", "shop_test");
+	static final String DATABASE = MonolithProcess.DATABASE;
 
 	final JsonMapper json = JsonMapper.builder().build();
 
@@ -135,58 +127,27 @@ class OutboxAfterKillProcessTests {
 	}
 
 	private static Process start(int port, int rabbitPort, String name) throws IOException {
-		Path jar;
-		try (Stream<Path> files = Files.list(Path.of("target"))) {
-			jar = files.filter((f) -> f.getFileName().toString().matches("monolith-.*\\.jar"))
-				.findFirst()
-				.orElseThrow(() -> new IllegalStateException("No monolith jar in target/: run `mvn package` first"));
-		}
-		String java = ProcessHandle.current().info().command().orElse("java");
-		Path log = Path.of("target", "kill-test-" + name + ".log");
-		ProcessBuilder builder = new ProcessBuilder(java, "-jar", jar.toString(),
-				// alone, as ./kit run starts it from the kit's folder: config-repo's
-				// files
-				"--kit.config-import=file:../config-repo/application.yml,file:../config-repo/monolith.yml",
-				"--server.port=" + port, "--spring.datasource.url=" + DATABASE, "--spring.rabbitmq.port=" + rabbitPort,
-				"--spring.rabbitmq.virtual-host=" + VHOST,
+		return MonolithProcess.start(name, port, rabbitPort, List.of(
 				// the landscape's queues stay unbound in the tests' virtual host, and it
-				// consumes
-				// a queue of its own that nothing is sent to
+				// consumes a queue of its own that nothing is sent to
 				"--kit.messaging.subscriptions.inventory-service=",
 				"--kit.messaging.subscriptions.notification-service=", "--kit.messaging.subscriptions.monolith=",
 				"--kit.messaging.consumer.queue=" + TAP + "-inbound",
 				"--kit.messaging.subscriptions." + TAP + "-inbound=nothing.#",
 				"--kit.messaging.subscriptions." + TAP + "=orders.OrderPlaced",
-				"--kit.messaging.resubmission.interval=2s", "--kit.messaging.resubmission.min-age=1s")
-			.redirectErrorStream(true)
-			.redirectOutput(log.toFile());
-		// the same files for what reads the configuration without the command line:
-		// Spring Modulith's module detection builds an environment of its own from
-		// application.yml, whose default is config-repo/ under the working directory
-		builder.environment().put("KIT_CONFIG_REPO", "../config-repo");
-		return builder.start();
+				"--kit.messaging.resubmission.interval=2s", "--kit.messaging.resubmission.min-age=1s"));
 	}
 
 	private static void awaitReady(Http http, Process process) {
-		await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).until(() -> {
-			assertThat(process.isAlive()).as("the monolith process is running (see target/kill-test-*.log)").isTrue();
-			try {
-				return http.get("/actuator/health/readiness").status() == 200;
-			}
-			catch (UncheckedIOException ex) {
-				return false;
-			}
-		});
+		MonolithProcess.awaitReady(http, process);
 	}
 
 	private static int freePort() throws IOException {
-		try (ServerSocket socket = new ServerSocket(0)) {
-			return socket.getLocalPort();
-		}
+		return MonolithProcess.freePort();
 	}
 
 	private static String env(String name, String fallback) {
-		return System.getenv().getOrDefault(name, fallback);
+		return MonolithProcess.env(name, fallback);
 	}
 
 }

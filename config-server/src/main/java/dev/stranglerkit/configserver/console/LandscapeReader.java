@@ -84,7 +84,17 @@ class LandscapeReader {
 
 	/** What the console shows. */
 	record State(Instant at, List<RouteState> routes, List<JsonNode> mismatches, List<Instance> instances,
-			List<Outbox> outboxes, List<AuditLog.Entry> audit, Map<String, String> problems) {
+			List<Outbox> outboxes, List<Sagas> sagas, List<AuditLog.Entry> audit, Map<String, String> problems) {
+	}
+
+	/**
+	 * The order sagas of an application that runs them (the monolith): the style new
+	 * orders follow, the orders whose saga has not ended by style, the orchestrated steps
+	 * awaited past their deadline (stuck sagas), and the sagas ended since it started, by
+	 * outcome.
+	 */
+	record Sagas(String app, String style, Double pendingChoreographed, Double pendingOrchestrated, Double overdueSteps,
+			Double confirmed, Double cancelled) {
 	}
 
 	/**
@@ -148,7 +158,7 @@ class LandscapeReader {
 			problems.put("gateway", "the gateway (" + gateway.url() + "): " + routes.problem());
 		}
 		State state = new State(Instant.now(), routes(applied, samples, problems), mismatches(applied),
-				instances(registry.join(), problems), outboxes(outboxes), audit(problems), problems);
+				instances(registry.join(), problems), outboxes(outboxes), sagas(outboxes), audit(problems), problems);
 		this.last = state;
 		this.lastRead = now;
 		return state;
@@ -244,6 +254,40 @@ class LandscapeReader {
 					(slot != null) ? slot.label("slot") : null, (slot != null) ? slot.value() : null));
 		});
 		return outboxes;
+	}
+
+	/** The sagas of each application whose metrics have them. */
+	private static List<Sagas> sagas(Map<String, CompletableFuture<Answer>> answers) {
+		List<Sagas> sagas = new ArrayList<>();
+		answers.forEach((app, future) -> {
+			Answer answer = future.join();
+			if (!answer.ok()) {
+				return;
+			}
+			List<PrometheusText.Sample> samples = PrometheusText.parse(answer.body());
+			String style = samples.stream()
+				.filter((sample) -> sample.name().equals("shop_orders_saga_style") && sample.value() == 1)
+				.map((sample) -> sample.label("style"))
+				.findFirst()
+				.orElse(null);
+			if (style == null) {
+				return;
+			}
+			sagas.add(new Sagas(app, style, labelled(samples, "shop_orders_sagas_pending", "style", "choreography"),
+					labelled(samples, "shop_orders_sagas_pending", "style", "orchestration"),
+					PrometheusText.sum(samples, "shop_orders_saga_steps_overdue"),
+					labelled(samples, "shop_orders_saga_seconds_count", "outcome", "confirmed"),
+					labelled(samples, "shop_orders_saga_seconds_count", "outcome", "cancelled")));
+		});
+		return sagas;
+	}
+
+	/** The sum of a metric's samples with the label's value (0 for none). */
+	private static double labelled(List<PrometheusText.Sample> samples, String name, String label, String value) {
+		return samples.stream()
+			.filter((sample) -> sample.name().equals(name) && value.equals(sample.label(label)))
+			.mapToDouble(PrometheusText.Sample::value)
+			.sum();
 	}
 
 	private List<AuditLog.Entry> audit(Map<String, String> problems) {

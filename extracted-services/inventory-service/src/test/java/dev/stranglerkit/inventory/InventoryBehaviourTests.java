@@ -52,19 +52,21 @@ import static org.awaitility.Awaitility.await;
  * is applied. What the service published (read from a tap of its own), its stock (over
  * HTTP) and its reservations are then compared with the scenario's.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-		"kit.config-import=file:../../config-repo/application.yml,file:../../config-repo/inventory-service.yml",
-		"spring.cloud.config.enabled=false", "spring.cloud.bus.enabled=false", "eureka.client.enabled=false",
-		"spring.datasource.url=jdbc:postgresql://127.0.0.1:5432/" + InventoryBehaviourTests.DATABASE,
-		"inventory.backfill.enabled=false", "spring.rabbitmq.virtual-host=${SHOP_TEST_RABBIT_VHOST:shop_test}",
-		// a database, an exchange and queues of this test's own
-		"kit.messaging.exchange=inventory-behaviour-tests.events",
-		"kit.messaging.consumer.queue=" + InventoryBehaviourTests.QUEUE,
-		"kit.messaging.subscriptions.inventory-service=", "kit.messaging.subscriptions.notification-service=",
-		"kit.messaging.subscriptions.monolith=",
-		"kit.messaging.subscriptions." + InventoryBehaviourTests.QUEUE
-				+ "=catalog.ProductAdded,orders.OrderPlaced,orders.OrderConfirmed,orders.OrderCancelled,inventory.#",
-		"kit.messaging.subscriptions." + InventoryBehaviourTests.TAP + "=inventory.#" })
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+		properties = {
+				"kit.config-import=file:../../config-repo/application.yml,file:../../config-repo/inventory-service.yml",
+				"spring.cloud.config.enabled=false", "spring.cloud.bus.enabled=false", "eureka.client.enabled=false",
+				"spring.datasource.url=jdbc:postgresql://127.0.0.1:5432/" + InventoryBehaviourTests.DATABASE,
+				"inventory.backfill.enabled=false", "spring.rabbitmq.virtual-host=${SHOP_TEST_RABBIT_VHOST:shop_test}",
+				// a database, an exchange and queues of this test's own
+				"kit.messaging.exchange=inventory-behaviour-tests.events",
+				"kit.messaging.consumer.queue=" + InventoryBehaviourTests.QUEUE,
+				"kit.messaging.subscriptions.inventory-service=", "kit.messaging.subscriptions.notification-service=",
+				"kit.messaging.subscriptions.monolith=",
+				"kit.messaging.subscriptions." + InventoryBehaviourTests.QUEUE
+						+ "=catalog.ProductAdded,orders.OrderPlaced,orders.OrderConfirmed,orders.OrderCancelled,"
+						+ "orders.ReserveStock,orders.ReleaseStock,inventory.#",
+				"kit.messaging.subscriptions." + InventoryBehaviourTests.TAP + "=inventory.#" })
 class InventoryBehaviourTests {
 
 	static final String DATABASE = "inventory_behaviour_test";
@@ -186,13 +188,18 @@ class InventoryBehaviourTests {
 	private String send(Step step, Names names, Instant occurredAt) {
 		String type = switch (step.input()) {
 			case "ProductAdded" -> "catalog." + step.input();
-			case "OrderPlaced", "OrderConfirmed", "OrderCancelled" -> "orders." + step.input();
+			case "OrderPlaced", "OrderConfirmed", "OrderCancelled", "ReserveStock", "ReleaseStock" ->
+				"orders." + step.input();
 			default -> "inventory." + step.input();
 		};
 		ObjectNode message = (ObjectNode) json.readTree(Contracts.sample(type));
 		String id = (step.name("id") != null) ? names.id(step.name("id")).toString() : UUID.randomUUID().toString();
 		message.put("messageId", id).put("source", "monolith").put("occurredAt", occurredAt.toString());
 		ObjectNode payload = (ObjectNode) message.get("payload");
+		if (payload.has("placedAt")) {
+			// a command to reserve: decided for the time its order was placed
+			payload.put("placedAt", occurredAt.toString());
+		}
 		step.fields().forEach((field, value) -> {
 			switch (field) {
 				case "order" -> payload.put("orderId", names.id((String) value).toString());

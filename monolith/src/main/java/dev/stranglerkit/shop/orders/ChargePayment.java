@@ -11,7 +11,7 @@ import java.util.UUID;
  *
  * @param attempt the how-manyth time the orchestrator sends it
  */
-public record ChargePayment(UUID commandId, Instant sentAt, OrderId orderId, BigDecimal amount, String cardLast4,
+public record ChargePayment(UUID eventId, Instant occurredAt, OrderId orderId, BigDecimal amount, String cardLast4,
 		int attempt) {
 
 	public ChargePayment(OrderId orderId, BigDecimal amount, String cardLast4, int attempt) {

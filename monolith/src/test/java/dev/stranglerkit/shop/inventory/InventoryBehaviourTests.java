@@ -120,6 +120,9 @@ class InventoryBehaviourTests {
 			case "OrderPlaced" -> () -> this.inventory.orderPlaced(order, at, lines(step, names));
 			case "OrderConfirmed" -> () -> this.inventory.commit(order);
 			case "OrderCancelled" -> () -> this.inventory.release(order, at);
+			case "ReserveStock" -> () -> this.inventory.reserveCommanded(order, at, lines(step, names),
+					step.fields().containsKey("attempt") && step.number("attempt") > 1);
+			case "ReleaseStock" -> () -> this.inventory.releaseCommanded(order, at);
 			case "StockReserved" -> () -> this.inventory.reservedByOwner(order, lines(step, names));
 			case "StockShortage" -> () -> this.inventory.rejectedByOwner(order);
 			case "StockReleased" -> () -> {

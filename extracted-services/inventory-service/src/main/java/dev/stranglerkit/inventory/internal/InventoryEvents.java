@@ -12,12 +12,13 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * The inventory's part of the saga, as the module's listeners have it: the order events
- * (decided by {@link InventoryService} as owner or follower), and the monolith's
- * inventory events, which the service follows while the monolith owns the inventory. All
- * of them arrive here as messages ({@code contracts/events/}), bound to the service's own
- * payload types (only the fields it needs); the kit's consumer applies each message once,
- * and one that depends on another not applied yet waits for it.
+ * The inventory's part of the saga, as the module's listeners have it: the order events,
+ * or the orchestrator's commands (decided by {@link InventoryService} as owner or
+ * follower), and the monolith's inventory events, which the service follows while the
+ * monolith owns the inventory. All of them arrive here as messages
+ * ({@code contracts/events/}), bound to the service's own payload types (only the fields
+ * it needs); the kit's consumer applies each message once, and one that depends on
+ * another not applied yet waits for it.
  */
 @Configuration(proxyBeanMethods = false)
 class InventoryEvents {
@@ -40,6 +41,13 @@ class InventoryEvents {
 					(message, envelope) -> this.inventory.commit(new OrderId(message.orderId())))
 			.on("orders.OrderCancelled", OrderCancelled.class,
 					(message, envelope) -> this.inventory.release(new OrderId(message.orderId()),
+							envelope.occurredAt()))
+			// the orchestrated saga's commands (shop.saga.style: orchestration)
+			.on("orders.ReserveStock", ReserveStock.class,
+					(message, envelope) -> this.inventory.reserveCommanded(new OrderId(message.orderId()),
+							message.placedAt(), lines(message.lines()), message.attempt() > 1))
+			.on("orders.ReleaseStock", ReleaseStock.class,
+					(message, envelope) -> this.inventory.releaseCommanded(new OrderId(message.orderId()),
 							envelope.occurredAt()))
 			.on("inventory.StockReserved", Reserved.class,
 					(message, envelope) -> this.inventory.reservedByOwner(new OrderId(message.orderId()),
@@ -75,6 +83,14 @@ class InventoryEvents {
 
 	/** {@code orders.OrderCancelled} */
 	record OrderCancelled(UUID orderId) {
+	}
+
+	/** {@code orders.ReserveStock}: the orchestrator's command */
+	record ReserveStock(UUID orderId, java.time.Instant placedAt, List<Line> lines, int attempt) {
+	}
+
+	/** {@code orders.ReleaseStock}: the orchestrator's compensation */
+	record ReleaseStock(UUID orderId) {
 	}
 
 	/** {@code inventory.StockReserved}, from the monolith while it owns the inventory */

@@ -120,6 +120,55 @@ public class InventoryService {
 	}
 
 	/**
+	 * The orchestrator's command to reserve an order's stock
+	 * ({@code orders.ReserveStock}): decided as an order placed is. Sent again (its
+	 * answer was late), a reservation this side holds as owner is answered again; a
+	 * shortage is not (what was short is not kept), and the orchestrator gives the step
+	 * up.
+	 */
+	@Transactional
+	public void reserveCommanded(OrderId orderId, Instant placedAt, List<StockLine> requested, boolean sentAgain) {
+		orderPlaced(orderId, placedAt, requested);
+		if (sentAgain && this.ownership.handoffAt(MODULE, placedAt).is(SELF)) {
+			Optional<Status> status = this.reservations.lockStatus(orderId);
+			if (status.isPresent() && (status.get() == Status.RESERVED || status.get() == Status.COMMITTED)) {
+				this.events.publishEvent(new StockReserved(orderId, this.reservations.lines(orderId)));
+			}
+		}
+	}
+
+	/**
+	 * The orchestrator's compensation ({@code orders.ReleaseStock}): the stock held for
+	 * the order is made available again, and the release answered, whatever was held: the
+	 * stock released, or, for an order that was short or released already, nothing more
+	 * to release. A reservation not decided yet waits for its decision. A committed order
+	 * (which no orchestrator compensates) is left as it is.
+	 */
+	@Transactional
+	public void releaseCommanded(OrderId orderId, Instant at) {
+		if (this.reservations.move(orderId, Status.RESERVED, Status.RELEASED)) {
+			List<StockLine> lines = this.reservations.lines(orderId);
+			lines.forEach((line) -> this.stock.release(line.productId(), line.quantity()));
+			answerReleased(orderId, lines, at);
+			return;
+		}
+		awaitDecision(orderId);
+		Status status = this.reservations.lockStatus(orderId).orElseThrow();
+		if (status == Status.RELEASED) {
+			answerReleased(orderId, this.reservations.lines(orderId), at);
+		}
+		else if (status == Status.REJECTED) {
+			answerReleased(orderId, List.of(), at);
+		}
+	}
+
+	private void answerReleased(OrderId orderId, List<StockLine> lines, Instant at) {
+		if (this.ownership.handoffAt(MODULE, at).is(SELF)) {
+			this.events.publishEvent(new StockReleased(orderId, lines));
+		}
+	}
+
+	/**
 	 * The owner's decision for an order: every line reserved, or nothing (a shortage).
 	 * Deciding the same order twice changes nothing.
 	 */

@@ -49,8 +49,9 @@ class InventoryEvents {
 	 */
 	@ApplicationModuleListener
 	void on(ReserveStock command) {
-		this.inventory.orderPlaced(command.orderId(), command.placedAt(),
-				command.lines().stream().map((line) -> new StockLine(line.productId(), line.quantity())).toList());
+		this.inventory.reserveCommanded(command.orderId(), command.placedAt(),
+				command.lines().stream().map((line) -> new StockLine(line.productId(), line.quantity())).toList(),
+				command.attempt() > 1);
 	}
 
 	/**
@@ -59,7 +60,7 @@ class InventoryEvents {
 	 */
 	@ApplicationModuleListener
 	void on(ReleaseStock command) {
-		this.inventory.release(command.orderId(), command.sentAt());
+		this.inventory.releaseCommanded(command.orderId(), command.occurredAt());
 	}
 
 	@ApplicationModuleListener

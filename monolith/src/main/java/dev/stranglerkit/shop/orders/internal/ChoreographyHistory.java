@@ -67,8 +67,14 @@ class ChoreographyHistory {
 		steps.add(new Sagas.Step(step, null, sent, null, answeredAt, answer));
 	}
 
+	/**
+	 * @return the event's name: {@code StockReserved} for the inventory module's event
+	 * and for the inventory-service's message turned into an application event
+	 * ({@code ...$StockReservedMessage}) alike
+	 */
 	private static String simpleName(String type) {
-		return type.substring(type.lastIndexOf('.') + 1);
+		String name = type.substring(Math.max(type.lastIndexOf('.'), type.lastIndexOf('$')) + 1);
+		return name.endsWith("Message") ? name.substring(0, name.length() - "Message".length()) : name;
 	}
 
 }

@@ -30,11 +30,25 @@ class OrderOrchestrator {
 		this.orders = orders;
 	}
 
-	@ApplicationModuleListener
+	/**
+	 * @return the answering event's name, the same whichever process answered
+	 * ({@code StockReserved} for the module's event and the service's message alike)
+	 */
+	private static String answer(SagaReply reply) {
+		String name = reply.getClass().getSimpleName();
+		return name.endsWith("Message") ? name.substring(0, name.length() - "Message".length()) : name;
+	}
+
+	/**
+	 * Takes an answer of an orchestrated order only: a choreographed order's events get
+	 * no publication for this listener (the condition is evaluated as they are
+	 * published).
+	 */
+	@ApplicationModuleListener(condition = "@orderService.orchestrated(#root.args[0].orderId())")
 	void on(SagaReply reply) {
 		OrderId orderId = reply.orderId();
-		if (!this.sagas.answered(orderId, reply.answers(), reply.getClass().getSimpleName())) {
-			// a choreographed order's event, or an answer handled already
+		if (!this.sagas.answered(orderId, reply.answers(), answer(reply))) {
+			// an answer handled already, or one to a step given up
 			return;
 		}
 		String failure = reply.failure();

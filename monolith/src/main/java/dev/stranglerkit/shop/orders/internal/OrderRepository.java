@@ -1,6 +1,7 @@
 package dev.stranglerkit.shop.orders.internal;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
@@ -22,12 +23,12 @@ class OrderRepository {
 		this.jdbc = jdbc;
 	}
 
-	void insert(Order order, SagaStyle style) {
+	void insert(Order order, SagaStyle style, Instant placedAt) {
 		this.jdbc.sql("""
-				INSERT INTO orders.orders (id, customer_id, status, reason, total, saga_style)
-				VALUES (?, ?, ?, ?, ?, ?)""")
+				INSERT INTO orders.orders (id, customer_id, status, reason, total, saga_style, placed_at)
+				VALUES (?, ?, ?, ?, ?, ?, ?)""")
 			.params(order.id().value(), order.customerId(), order.status().name(), order.reason(), order.total(),
-					style.name())
+					style.name(), java.sql.Timestamp.from(placedAt))
 			.update();
 		int lineNo = 0;
 		for (OrderLine line : order.lines()) {
@@ -44,6 +45,26 @@ class OrderRepository {
 			.param(id.value())
 			.query((rs, row) -> new Order(id, rs.getString("customer_id"), OrderStatus.valueOf(rs.getString("status")),
 					rs.getString("reason"), linesOf(id), rs.getBigDecimal("total")))
+			.optional();
+	}
+
+	/**
+	 * @return how many orders of a saga style are pending (orders_by_status)
+	 */
+	long pending(SagaStyle style) {
+		return this.jdbc.sql("SELECT count(*) FROM orders.orders WHERE status = 'PENDING' AND saga_style = ?")
+			.param(style.name())
+			.query(Long.class)
+			.single();
+	}
+
+	/**
+	 * @return when the order was placed, empty for an unknown order
+	 */
+	Optional<Instant> placedAt(OrderId id) {
+		return this.jdbc.sql("SELECT placed_at FROM orders.orders WHERE id = ?")
+			.param(id.value())
+			.query((rs, row) -> rs.getTimestamp("placed_at").toInstant())
 			.optional();
 	}
 

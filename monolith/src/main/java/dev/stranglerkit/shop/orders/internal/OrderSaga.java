@@ -2,7 +2,6 @@ package dev.stranglerkit.shop.orders.internal;
 
 import dev.stranglerkit.shop.orders.CancelsOrder;
 import dev.stranglerkit.shop.orders.ConfirmsOrder;
-import dev.stranglerkit.shop.orders.OrderId;
 
 import org.springframework.modulith.events.ApplicationModuleListener;
 import org.springframework.stereotype.Component;
@@ -15,32 +14,27 @@ import org.springframework.stereotype.Component;
 @Component
 class OrderSaga {
 
+	/**
+	 * An orchestrated order ends by its orchestrator's decision
+	 * ({@link OrderOrchestrator}), after compensation: its events get no publication for
+	 * these listeners.
+	 */
+	static final String CHOREOGRAPHED = "!@orderService.orchestrated(#root.args[0].orderId())";
+
 	private final OrderService orders;
 
 	OrderSaga(OrderService orders) {
 		this.orders = orders;
 	}
 
-	@ApplicationModuleListener
+	@ApplicationModuleListener(condition = CHOREOGRAPHED)
 	void on(CancelsOrder event) {
-		if (choreographed(event.orderId())) {
-			this.orders.cancel(event.orderId(), event.reason());
-		}
+		this.orders.cancel(event.orderId(), event.reason());
 	}
 
-	@ApplicationModuleListener
+	@ApplicationModuleListener(condition = CHOREOGRAPHED)
 	void on(ConfirmsOrder event) {
-		if (choreographed(event.orderId())) {
-			this.orders.confirm(event.orderId());
-		}
-	}
-
-	/**
-	 * @return whether the order's saga is choreographed: an orchestrated order ends by
-	 * its orchestrator's decision ({@link OrderOrchestrator}), after compensation
-	 */
-	private boolean choreographed(OrderId orderId) {
-		return this.orders.sagaStyle(orderId).orElse(SagaStyle.CHOREOGRAPHY) == SagaStyle.CHOREOGRAPHY;
+		this.orders.confirm(event.orderId());
 	}
 
 }

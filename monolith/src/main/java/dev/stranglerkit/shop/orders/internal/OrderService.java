@@ -8,9 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-import dev.stranglerkit.control.Owner;
-import dev.stranglerkit.ownership.Ownership;
-import dev.stranglerkit.ownership.OwnershipUnconfirmedException;
 import dev.stranglerkit.shop.catalog.Catalog;
 import dev.stranglerkit.shop.catalog.Product;
 import dev.stranglerkit.shop.catalog.ProductId;
@@ -33,9 +30,6 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 @Transactional(readOnly = true)
 public class OrderService {
 
-	/** the module whose owner decides the stock ({@code kit.ownership.inventory}) */
-	private static final String INVENTORY = "inventory";
-
 	private final OrderRepository orders;
 
 	private final Catalog catalog;
@@ -48,17 +42,14 @@ public class OrderService {
 
 	private final SagaProperties sagaStyle;
 
-	private final Ownership ownership;
-
 	OrderService(OrderRepository orders, Catalog catalog, ApplicationEventPublisher events, MeterRegistry meters,
-			SagaCommands saga, SagaProperties sagaStyle, Ownership ownership) {
+			SagaCommands saga, SagaProperties sagaStyle) {
 		this.orders = orders;
 		this.catalog = catalog;
 		this.events = events;
 		this.meters = meters;
 		this.saga = saga;
 		this.sagaStyle = sagaStyle;
-		this.ownership = ownership;
 	}
 
 	/**
@@ -80,10 +71,11 @@ public class OrderService {
 		BigDecimal total = lines.stream().map(OrderLine::amount).reduce(BigDecimal.ZERO, BigDecimal::add);
 		Order order = new Order(OrderId.random(), customerId, OrderStatus.PENDING, null, lines, total);
 		SagaStyle style = styleForNewOrder();
-		this.orders.insert(order, style);
+		Instant placedAt = Instant.now();
+		this.orders.insert(order, style, placedAt);
 		String last4 = cardNumber.substring(cardNumber.length() - 4);
 		if (style == SagaStyle.ORCHESTRATION) {
-			this.saga.reserveStock(order.id(), Instant.now(), lines, last4);
+			this.saga.reserveStock(order.id(), placedAt, lines, last4);
 		}
 		else {
 			this.events.publishEvent(new OrderPlaced(order.id(), customerId, lines, total, last4));
@@ -92,25 +84,10 @@ public class OrderService {
 	}
 
 	/**
-	 * @return the style configured ({@code shop.saga.style}); choreography, whatever is
-	 * configured, unless the monolith owns the inventory now and no handoff to the
-	 * inventory-service is written: the orchestrator's commands reach the monolith's
-	 * modules only (its commands over RabbitMQ are the next step of issue 26)
+	 * @return the style configured ({@code shop.saga.style}) for an order placed now
 	 */
 	private SagaStyle styleForNewOrder() {
-		if (this.sagaStyle.getStyle() != SagaStyle.ORCHESTRATION) {
-			return SagaStyle.CHOREOGRAPHY;
-		}
-		try {
-			if (this.ownership.handoffAt(INVENTORY, Instant.MAX).is(Owner.MONOLITH)) {
-				return SagaStyle.ORCHESTRATION;
-			}
-		}
-		catch (OwnershipUnconfirmedException ex) {
-			// started from its last known configuration: whether a handoff was written is
-			// unknown
-		}
-		return SagaStyle.CHOREOGRAPHY;
+		return this.sagaStyle.getStyle();
 	}
 
 	/**
@@ -118,6 +95,14 @@ public class OrderService {
 	 */
 	public Optional<SagaStyle> sagaStyle(OrderId id) {
 		return this.orders.sagaStyle(id);
+	}
+
+	/**
+	 * @return whether the order's saga is orchestrated ({@code false} for an unknown
+	 * order); the condition of the saga's listeners, read as an answer is published
+	 */
+	public boolean orchestrated(OrderId id) {
+		return sagaStyle(id).orElse(SagaStyle.CHOREOGRAPHY) == SagaStyle.ORCHESTRATION;
 	}
 
 	public Optional<Order> find(OrderId id) {

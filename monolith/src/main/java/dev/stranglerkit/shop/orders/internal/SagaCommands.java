@@ -38,6 +38,19 @@ class SagaCommands {
 		send(orderId, SagaStep.RESERVE_STOCK, new ReserveStock(orderId, placedAt, lines, 1));
 	}
 
+	/**
+	 * Sends a step's command once more (its answer is late), as the how-manyth attempt.
+	 */
+	void resend(Order order, Instant placedAt, SagaStep step, int attempt) {
+		OrderId orderId = order.id();
+		this.sagas.resent(orderId, step, Instant.now().plus(this.properties.getStepTimeout()));
+		this.events.publishEvent(switch (step) {
+			case RESERVE_STOCK -> new ReserveStock(orderId, placedAt, order.lines(), attempt);
+			case CHARGE_PAYMENT -> new ChargePayment(orderId, order.total(), this.sagas.cardLast4(orderId), attempt);
+			case RELEASE_STOCK -> new ReleaseStock(orderId, attempt);
+		});
+	}
+
 	void chargePayment(Order order) {
 		send(order.id(), SagaStep.CHARGE_PAYMENT,
 				new ChargePayment(order.id(), order.total(), this.sagas.cardLast4(order.id()), 1));

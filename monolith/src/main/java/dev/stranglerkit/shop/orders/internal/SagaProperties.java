@@ -21,6 +21,32 @@ public class SagaProperties {
 	 */
 	private Duration stepTimeout = Duration.ofSeconds(90);
 
+	/**
+	 * how often a command is sent before its step is given up: a reservation is then
+	 * compensated (the stock released, the order cancelled); a charge or a release, which
+	 * cannot be undone or must finish, is awaited on and shown as overdue
+	 */
+	private int attempts = 2;
+
+	/** how often the orchestrator looks for steps past their deadline */
+	private Duration deadlineCheck = Duration.ofSeconds(5);
+
+	public int getAttempts() {
+		return this.attempts;
+	}
+
+	public void setAttempts(int attempts) {
+		this.attempts = attempts;
+	}
+
+	public Duration getDeadlineCheck() {
+		return this.deadlineCheck;
+	}
+
+	public void setDeadlineCheck(Duration deadlineCheck) {
+		this.deadlineCheck = deadlineCheck;
+	}
+
 	public SagaStyle getStyle() {
 		return this.style;
 	}

@@ -50,6 +50,41 @@ class SagaRepository {
 			.update() == 1;
 	}
 
+	/**
+	 * Locks the steps past their deadline that are due for a new attempt or to be given
+	 * up (another instance's sweep skips them).
+	 */
+	List<Due> due(int attempts) {
+		return this.jdbc.sql("""
+				SELECT order_id, step, attempts FROM orders.saga_steps
+				WHERE answered_at IS NULL AND deadline < now() AND (attempts < ? OR step = 'RESERVE_STOCK')
+				ORDER BY deadline LIMIT 50 FOR UPDATE SKIP LOCKED""")
+			.param(attempts)
+			.query((rs, row) -> new Due(new OrderId(rs.getObject("order_id", java.util.UUID.class)),
+					SagaStep.valueOf(rs.getString("step")), rs.getInt("attempts")))
+			.list();
+	}
+
+	/** Records that a step's command is sent once more, and its new deadline. */
+	void resent(OrderId orderId, SagaStep step, Instant deadline) {
+		this.jdbc
+			.sql("UPDATE orders.saga_steps SET attempts = attempts + 1, deadline = ? WHERE order_id = ? AND step = ?")
+			.params(java.sql.Timestamp.from(deadline), orderId.value(), step.name())
+			.update();
+	}
+
+	/**
+	 * @return how many steps await an answer past their deadline
+	 */
+	long overdue() {
+		return this.jdbc.sql("SELECT count(*) FROM orders.saga_steps WHERE answered_at IS NULL AND deadline < now()")
+			.query(Long.class)
+			.single();
+	}
+
+	record Due(OrderId orderId, SagaStep step, int attempts) {
+	}
+
 	String cardLast4(OrderId orderId) {
 		return this.jdbc.sql("SELECT card_last4 FROM orders.sagas WHERE order_id = ?")
 			.param(orderId.value())

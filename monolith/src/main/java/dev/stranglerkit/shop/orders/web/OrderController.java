@@ -126,12 +126,17 @@ class OrderController {
 
 	}
 
-	record StepView(String step, Integer attempts, Instant sentAt, Instant deadline, Instant answeredAt,
-			String answer) {
+	/**
+	 * @param overdue whether its answer is awaited past its deadline: a stuck saga
+	 */
+	record StepView(String step, Integer attempts, Instant sentAt, Instant deadline, Instant answeredAt, String answer,
+			boolean overdue) {
 
 		static StepView of(Sagas.Step step) {
+			boolean overdue = step.answeredAt() == null && step.deadline() != null
+					&& step.deadline().isBefore(Instant.now());
 			return new StepView(step.step().name(), step.attempts(), step.sentAt(), step.deadline(), step.answeredAt(),
-					step.answer());
+					step.answer(), overdue);
 		}
 
 	}

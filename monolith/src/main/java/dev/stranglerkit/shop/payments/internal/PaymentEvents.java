@@ -29,7 +29,7 @@ class PaymentEvents {
 	/** The orchestrated saga's command: what to charge, once the stock is held. */
 	@ApplicationModuleListener
 	void on(ChargePayment command) {
-		this.payments.charge(command.orderId(), command.amount(), command.cardLast4());
+		this.payments.charge(command.orderId(), command.amount(), command.cardLast4(), command.attempt() > 1);
 	}
 
 }

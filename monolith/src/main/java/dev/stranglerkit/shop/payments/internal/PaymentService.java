@@ -54,12 +54,18 @@ public class PaymentService {
 
 	/**
 	 * Charges an order at the orchestrator's command, which comes once its stock is held:
-	 * both facts at once. One payment per order, however often the command is sent.
+	 * both facts at once. One payment per order, however often the command is sent; a
+	 * command sent again ({@code sentAgain}: its answer was late) is answered again.
 	 */
 	@Transactional
-	public void charge(OrderId orderId, BigDecimal amount, String cardLast4) {
+	public void charge(OrderId orderId, BigDecimal amount, String cardLast4, boolean sentAgain) {
 		this.payments.recordOrder(orderId, amount, cardLast4);
 		this.payments.recordStockReserved(orderId);
+		if (sentAgain && this.payments.exists(orderId)) {
+			// the orchestrator asks again, its answer being late: the same answer again
+			this.payments.findByOrder(orderId).stream().reduce((first, last) -> last).ifPresent(this::publishOutcome);
+			return;
+		}
 		chargeWhenReady(orderId);
 	}
 
@@ -73,9 +79,13 @@ public class PaymentService {
 				declined.isPresent() ? Payment.Status.DECLINED : Payment.Status.SUCCEEDED, declined.orElse(null),
 				Instant.now());
 		this.payments.insert(payment);
-		this.events.publishEvent(
-				declined.<Object>map((reason) -> new PaymentFailed(payment.id(), orderId, payment.amount(), reason))
-					.orElseGet(() -> new PaymentCompleted(payment.id(), orderId, payment.amount())));
+		publishOutcome(payment);
+	}
+
+	private void publishOutcome(Payment payment) {
+		this.events.publishEvent((payment.status() == Payment.Status.DECLINED)
+				? new PaymentFailed(payment.id(), payment.orderId(), payment.amount(), payment.reason())
+				: new PaymentCompleted(payment.id(), payment.orderId(), payment.amount()));
 	}
 
 }
