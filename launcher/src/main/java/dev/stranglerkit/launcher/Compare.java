@@ -72,11 +72,14 @@ public record Compare(List<Preset> presets, List<String> sagaStyles, double rate
 		List<DeploymentRun> runs = new ArrayList<>();
 		// a start, the warm-up, the run, the sagas' end
 		long each = START_ESTIMATE.toSeconds() + this.warmUp.toSeconds() + this.duration.toSeconds() + 10;
+		String presetNames = String.join(" and ", this.presets.stream().map(Preset::name).toList());
+		int runCount = this.presets.size() * Math.max(1, this.sagaStyles.size());
 		out.accept("comparing %s: each deployment started afresh (about a minute), %d s of warm-up, %d s measured,"
-			.formatted(String.join(" and ", this.presets.stream().map(Preset::name).toList()), this.warmUp.toSeconds(),
-					this.duration.toSeconds())
-				+ " then its sagas' end: about %.0f min in all"
-					.formatted(Math.ceil(this.presets.size() * each / 60.0)));
+			.formatted(
+					this.sagaStyles.isEmpty() ? presetNames
+							: String.join(" and ", this.sagaStyles) + " (" + presetNames + ")",
+					this.warmUp.toSeconds(), this.duration.toSeconds())
+				+ " then its sagas' end: about %.0f min in all".formatted(Math.ceil(runCount * each / 60.0)));
 		List<String> styles = this.sagaStyles.isEmpty() ? java.util.Collections.singletonList(null) : this.sagaStyles;
 		int total = this.presets.size() * styles.size();
 		SagaStyles sagaStyle = new SagaStyles(landscape.configRepo());
@@ -113,7 +116,15 @@ public record Compare(List<Preset> presets, List<String> sagaStyles, double rate
 		}
 		finally {
 			if (!this.sagaStyles.isEmpty()) {
+				// the style config-repo had, for the deployment left running too
 				sagaStyle.change(styleBefore);
+				try {
+					SagaStyles.awaitAppliedBy(launcher.urls(Landscape.MONOLITH), adminCredentials, styleBefore,
+							Duration.ofSeconds(15));
+				}
+				catch (LaunchException ex) {
+					out.accept("config-repo's saga style is " + styleBefore + " again, but " + ex.getMessage());
+				}
 			}
 		}
 		Path folder = this.reports.resolve(Instant.now().toString().replace(':', '-').replaceAll("\\.\\d+Z$", "Z"));
@@ -133,12 +144,11 @@ public record Compare(List<Preset> presets, List<String> sagaStyles, double rate
 		}
 		out.accept("report: %s (and compare.html), the whole comparison took %.1f min"
 			.formatted(folder.resolve("compare.md"), (System.nanoTime() - begin) / 60e9));
-		String last = this.presets.get(this.presets.size() - 1).name()
-				+ (this.sagaStyles.isEmpty() ? "" : " (its sagas " + this.sagaStyles.get(this.sagaStyles.size() - 1)
-						+ "; config-repo's style back to " + styleBefore + " for the next start)");
-		out.accept(("left as it is: the %s deployment runs (./kit down stops it), and config-repo holds its routes"
+		String last = this.presets.get(this.presets.size() - 1).name();
+		String sagas = this.sagaStyles.isEmpty() ? "" : ", its new orders' sagas " + styleBefore + " again";
+		out.accept(("left as it is: the %s deployment runs%s (./kit down stops it), and config-repo holds its routes"
 				+ " and handoffs (git diff config-repo shows them; ./kit up before moves every module back)")
-			.formatted(last));
+			.formatted(last, sagas));
 		if (!holds) {
 			out.accept("INVARIANTS FAILED: see the top of the report");
 		}
