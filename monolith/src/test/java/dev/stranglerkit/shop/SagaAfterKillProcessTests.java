@@ -60,6 +60,11 @@ class SagaAfterKillProcessTests {
 				MonolithProcess.awaitReady(http, first);
 				product = ShopFixtures.productWithStock(http, "3.00", STOCK);
 				locker.setAutoCommit(false);
+				int lockerPid;
+				try (ResultSet pid = locker.createStatement().executeQuery("SELECT pg_backend_pid()")) {
+					pid.next();
+					lockerPid = pid.getInt(1);
+				}
 				try (PreparedStatement lock = locker
 					.prepareStatement("SELECT available FROM inventory.stock WHERE product_id = ? FOR UPDATE")) {
 					lock.setObject(1, product);
@@ -74,7 +79,7 @@ class SagaAfterKillProcessTests {
 					orders.add(accepted.json().get("id").asString());
 				}
 				// a reservation waits for the lock, inside its transaction: mid-saga
-				await().atMost(Duration.ofSeconds(30)).until(SagaAfterKillProcessTests::waitingForALock);
+				await().atMost(Duration.ofSeconds(30)).until(() -> blockedBy(lockerPid) > 0);
 			}
 			finally {
 				first.destroyForcibly().waitFor();
@@ -89,6 +94,10 @@ class SagaAfterKillProcessTests {
 			await().atMost(Duration.ofSeconds(90))
 				.pollInterval(Duration.ofMillis(500))
 				.untilAsserted(() -> assertThat(pending(orders)).isZero());
+			// every event of theirs delivered: a notification sent twice would show now
+			await().atMost(Duration.ofSeconds(30))
+				.pollInterval(Duration.ofMillis(500))
+				.untilAsserted(() -> assertThat(incompletePublications(orders)).isZero());
 			int confirmed = 0;
 			for (String order : orders) {
 				JsonNode ended = http.get("/api/orders/" + order).json();
@@ -108,9 +117,9 @@ class SagaAfterKillProcessTests {
 							.isFalse();
 					}
 				}
-				JsonNode notifications = await().atMost(Duration.ofSeconds(20))
-					.until(() -> http.get("/api/notifications?orderId=" + order).json(), (n) -> n.size() > 0);
-				assertThat(notifications).as("notifications of order %s", order).hasSize(1);
+				assertThat(http.get("/api/notifications?orderId=" + order).json())
+					.as("notifications of order %s", order)
+					.hasSize(1);
 			}
 			int confirmedOrders = confirmed;
 			assertThat(confirmedOrders).isBetween(1, STOCK);
@@ -131,12 +140,33 @@ class SagaAfterKillProcessTests {
 				MonolithProcess.env("SHOP_DB_PASSWORD", ""));
 	}
 
-	private static boolean waitingForALock() throws SQLException {
-		try (Connection db = connect(); ResultSet rows = db.createStatement().executeQuery("""
-				SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
-				WHERE NOT l.granted AND a.datname = current_database()""")) {
-			rows.next();
-			return rows.getInt(1) > 0;
+	/**
+	 * @return how many transactions wait for a lock the backend holds
+	 */
+	private static int blockedBy(int pid) throws SQLException {
+		try (Connection db = connect();
+				PreparedStatement query = db
+					.prepareStatement("SELECT count(*) FROM pg_stat_activity WHERE ? = ANY (pg_blocking_pids(pid))")) {
+			query.setInt(1, pid);
+			try (ResultSet rows = query.executeQuery()) {
+				rows.next();
+				return rows.getInt(1);
+			}
+		}
+	}
+
+	/**
+	 * @return the publications of the orders' events not completed yet
+	 */
+	private static int incompletePublications(List<String> orders) throws SQLException {
+		try (Connection db = connect(); PreparedStatement query = db.prepareStatement("""
+				SELECT count(*) FROM event_publication WHERE completion_date IS NULL
+				AND (serialized_event::jsonb) ->> 'orderId' = ANY (?)""")) {
+			query.setArray(1, db.createArrayOf("text", orders.toArray()));
+			try (ResultSet rows = query.executeQuery()) {
+				rows.next();
+				return rows.getInt(1);
+			}
 		}
 	}
 

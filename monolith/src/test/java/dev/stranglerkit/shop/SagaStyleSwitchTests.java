@@ -65,6 +65,10 @@ class SagaStyleSwitchTests {
 		ConcurrentLinkedQueue<String> orders = new ConcurrentLinkedQueue<>();
 		AtomicInteger placed = new AtomicInteger();
 		AtomicInteger switches = new AtomicInteger();
+		// odd while a switch is being applied: an order placed while it stays even and
+		// unchanged was placed under one known style
+		AtomicInteger version = new AtomicInteger();
+		Map<String, String> expected = new java.util.concurrent.ConcurrentHashMap<>();
 		ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
 		try {
 			List<Future<?>> placing = new java.util.ArrayList<>();
@@ -72,18 +76,25 @@ class SagaStyleSwitchTests {
 				int c = client;
 				placing.add(clients.submit(() -> {
 					for (int i = 0; i < ORDERS_PER_CLIENT; i++) {
+						int before = version.get();
 						Http.Response accepted = http.post("/api/orders",
 								"""
 										{"customerId": "c-switch-%d", "card": "%s", "lines": [{"productId": "%s", "quantity": 1}]}"""
 									.formatted(c, (i % 5 == 4) ? DECLINED_CARD : APPROVED_CARD, product));
 						assertThat(accepted.status()).as(accepted.body()).isEqualTo(202);
-						orders.add(accepted.json().get("id").asString());
+						String id = accepted.json().get("id").asString();
+						orders.add(id);
+						if (version.get() == before && before % 2 == 0) {
+							expected.put(id, style(before / 2).toUpperCase(java.util.Locale.ROOT));
+						}
 						// every few orders, the other style: while the other clients
 						// place
 						// theirs and the sagas before run
 						if (placed.incrementAndGet() % SWITCH_EVERY == 0) {
 							synchronized (switches) {
-								switchTo((switches.incrementAndGet() % 2 == 1) ? "orchestration" : "choreography");
+								version.incrementAndGet();
+								switchTo(style(switches.incrementAndGet()));
+								version.incrementAndGet();
 							}
 						}
 					}
@@ -112,6 +123,14 @@ class SagaStyleSwitchTests {
 			.collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
 		assertThat(styles.keySet()).as("orders of both styles")
 			.containsExactlyInAnyOrder("CHOREOGRAPHY", "ORCHESTRATION");
+		// each in the style in force when it was placed
+		// (those placed while no switch was being applied: 16 of 80 in a run here)
+		assertThat(expected).as("orders placed under one known style").isNotEmpty();
+		expected.forEach((order,
+				style) -> assertThat(this.jdbc.sql("SELECT saga_style FROM orders.orders WHERE id = ?::uuid")
+					.param(order)
+					.query(String.class)
+					.single()).as("the saga style of order %s", order).isEqualTo(style));
 		int confirmed = 0;
 		for (String order : orders) {
 			JsonNode saga = http.get("/api/orders/" + order + "/saga").json();
@@ -133,6 +152,14 @@ class SagaStyleSwitchTests {
 			assertThat(stock.get("available").asInt()).as("available").isEqualTo(STOCK - confirmedOrders);
 			assertThat(stock.get("reserved").asInt()).as("reserved").isZero();
 		});
+	}
+
+	/**
+	 * @return the style in force after that many switches (config-repo's, choreography,
+	 * before the first)
+	 */
+	private static String style(int switches) {
+		return (switches % 2 == 1) ? "orchestration" : "choreography";
 	}
 
 	/**

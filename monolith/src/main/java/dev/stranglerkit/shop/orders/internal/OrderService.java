@@ -71,7 +71,8 @@ public class OrderService {
 		BigDecimal total = lines.stream().map(OrderLine::amount).reduce(BigDecimal.ZERO, BigDecimal::add);
 		Order order = new Order(OrderId.random(), customerId, OrderStatus.PENDING, null, lines, total);
 		SagaStyle style = styleForNewOrder();
-		Instant placedAt = Instant.now();
+		// as PostgreSQL keeps it (microseconds): a command sent again carries the same
+		Instant placedAt = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
 		this.orders.insert(order, style, placedAt);
 		String last4 = cardNumber.substring(cardNumber.length() - 4);
 		if (style == SagaStyle.ORCHESTRATION) {
