@@ -33,9 +33,4 @@ public record StockReleased(UUID eventId, Instant occurredAt, OrderId orderId,
 		return SagaStep.RELEASE_STOCK;
 	}
 
-	@Override
-	public String failure() {
-		return null;
-	}
-
 }

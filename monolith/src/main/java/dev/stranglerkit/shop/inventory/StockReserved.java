@@ -34,9 +34,4 @@ public record StockReserved(UUID eventId, Instant occurredAt, OrderId orderId,
 		return SagaStep.RESERVE_STOCK;
 	}
 
-	@Override
-	public String failure() {
-		return null;
-	}
-
 }

@@ -16,9 +16,11 @@ public interface SagaReply {
 	SagaStep answers();
 
 	/**
-	 * @return why the step failed, in words a customer may read; {@code null} when it was
-	 * taken
+	 * @return why the step failed, in words a customer may read; {@code null} (the
+	 * default) when it was taken
 	 */
-	String failure();
+	default String failure() {
+		return null;
+	}
 
 }

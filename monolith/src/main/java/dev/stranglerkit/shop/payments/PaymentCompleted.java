@@ -30,9 +30,4 @@ public record PaymentCompleted(UUID eventId, Instant occurredAt, UUID paymentId,
 		return SagaStep.CHARGE_PAYMENT;
 	}
 
-	@Override
-	public String failure() {
-		return null;
-	}
-
 }

@@ -146,10 +146,7 @@ public class InventoryService {
 	 */
 	@Transactional
 	public void releaseCommanded(OrderId orderId, Instant at) {
-		if (this.reservations.move(orderId, Status.RESERVED, Status.RELEASED)) {
-			List<StockLine> lines = this.reservations.lines(orderId);
-			lines.forEach((line) -> this.stock.release(line.productId(), line.quantity()));
-			answerReleased(orderId, lines, at);
+		if (releaseHeld(orderId, at)) {
 			return;
 		}
 		awaitDecision(orderId);
@@ -296,15 +293,25 @@ public class InventoryService {
 	 */
 	@Transactional
 	public void release(OrderId orderId, Instant cancelledAt) {
-		if (this.reservations.move(orderId, Status.RESERVED, Status.RELEASED)) {
-			List<StockLine> lines = this.reservations.lines(orderId);
-			lines.forEach((line) -> this.stock.release(line.productId(), line.quantity()));
-			if (this.ownership.handoffAt(MODULE, cancelledAt).is(SELF)) {
-				this.events.publishEvent(new StockReleased(orderId, lines));
-			}
-			return;
+		if (!releaseHeld(orderId, cancelledAt)) {
+			awaitDecision(orderId);
 		}
-		awaitDecision(orderId);
+	}
+
+	/**
+	 * Makes the stock an order holds available again, and the owner of that time tells
+	 * the others.
+	 * @return {@code false} if the order held nothing (not decided here yet, short, or
+	 * released already)
+	 */
+	private boolean releaseHeld(OrderId orderId, Instant at) {
+		if (!this.reservations.move(orderId, Status.RESERVED, Status.RELEASED)) {
+			return false;
+		}
+		List<StockLine> lines = this.reservations.lines(orderId);
+		lines.forEach((line) -> this.stock.release(line.productId(), line.quantity()));
+		answerReleased(orderId, lines, at);
+		return true;
 	}
 
 	/**

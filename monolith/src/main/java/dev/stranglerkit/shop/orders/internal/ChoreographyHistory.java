@@ -35,7 +35,8 @@ class ChoreographyHistory {
 				SELECT event_type, min(publication_date) AS at FROM event_publication
 				WHERE serialized_event LIKE ? GROUP BY event_type""")
 			.param("%\"orderId\":\"" + orderId.value() + "\"%")
-			.query((rs, row) -> Map.entry(simpleName(rs.getString("event_type")), rs.getTimestamp("at").toInstant()))
+			.query((rs, row) -> Map.entry(Sagas.eventName(rs.getString("event_type")),
+					rs.getTimestamp("at").toInstant()))
 			.list()
 			.stream()
 			.collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue, (a, b) -> a));
@@ -65,16 +66,6 @@ class ChoreographyHistory {
 			return;
 		}
 		steps.add(new Sagas.Step(step, null, sent, null, answeredAt, answer));
-	}
-
-	/**
-	 * @return the event's name: {@code StockReserved} for the inventory module's event
-	 * and for the inventory-service's message turned into an application event
-	 * ({@code ...$StockReservedMessage}) alike
-	 */
-	private static String simpleName(String type) {
-		String name = type.substring(Math.max(type.lastIndexOf('.'), type.lastIndexOf('$')) + 1);
-		return name.endsWith("Message") ? name.substring(0, name.length() - "Message".length()) : name;
 	}
 
 }

@@ -22,11 +22,6 @@ final class InventoryAnswerMessages {
 			return SagaStep.RESERVE_STOCK;
 		}
 
-		@Override
-		public String failure() {
-			return null;
-		}
-
 	}
 
 	/** {@code inventory.StockReleased}: the compensation done. */
@@ -35,11 +30,6 @@ final class InventoryAnswerMessages {
 		@Override
 		public SagaStep answers() {
 			return SagaStep.RELEASE_STOCK;
-		}
-
-		@Override
-		public String failure() {
-			return null;
 		}
 
 	}

@@ -31,15 +31,6 @@ class OrderOrchestrator {
 	}
 
 	/**
-	 * @return the answering event's name, the same whichever process answered
-	 * ({@code StockReserved} for the module's event and the service's message alike)
-	 */
-	private static String answer(SagaReply reply) {
-		String name = reply.getClass().getSimpleName();
-		return name.endsWith("Message") ? name.substring(0, name.length() - "Message".length()) : name;
-	}
-
-	/**
 	 * Takes an answer of an orchestrated order only: a choreographed order's events get
 	 * no publication for this listener (the condition is evaluated as they are
 	 * published).
@@ -47,7 +38,7 @@ class OrderOrchestrator {
 	@ApplicationModuleListener(condition = "@orderService.orchestrated(#root.args[0].orderId())")
 	void on(SagaReply reply) {
 		OrderId orderId = reply.orderId();
-		if (!this.sagas.answered(orderId, reply.answers(), answer(reply))) {
+		if (!this.sagas.answered(orderId, reply.answers(), Sagas.eventName(reply.getClass().getName()))) {
 			// an answer handled already, or one to a step given up
 			return;
 		}

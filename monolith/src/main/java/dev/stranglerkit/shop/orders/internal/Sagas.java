@@ -42,6 +42,17 @@ public class Sagas {
 	}
 
 	/**
+	 * @return an event's name as a saga step shows it, the same whichever process
+	 * published it: {@code StockReserved} for the inventory module's event and for the
+	 * inventory-service's message turned into an application event
+	 * ({@code ...$StockReservedMessage}) alike
+	 */
+	static String eventName(String type) {
+		String name = type.substring(Math.max(type.lastIndexOf('.'), type.lastIndexOf('$')) + 1);
+		return name.endsWith("Message") ? name.substring(0, name.length() - "Message".length()) : name;
+	}
+
+	/**
 	 * An order's saga: its style, where the order stands, and its steps in the order they
 	 * were taken.
 	 */
